@@ -1,0 +1,65 @@
+import express, { type Express, type Router } from 'express';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import pinoHttp from 'pino-http';
+import type { Deps } from './deps';
+import { securityHeaders, noStore, exposeCsrfToken, csrfProtection } from './web/security';
+import { createSessionMiddleware, flash, type Realm } from './web/session';
+import { loadCustomer, loadStaff } from './web/auth';
+import { errorHandler, notFoundHandler } from './web/errors';
+import { viewHelpers } from './web/format';
+import { customerRoutes } from './web/customer';
+import { staffRoutes } from './web/staff';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The middleware both listeners share, in the order that matters: headers
+ * first (so error pages get them too), static files before sessions, the body
+ * parser with a small limit, the session, then CSRF on every state change.
+ */
+function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  Object.assign(app.locals, viewHelpers, { realm });
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: () => crypto.randomUUID(),
+      // Only what is needed to follow a request; never bodies, cookies or query strings.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(securityHeaders);
+  app.use('/static', express.static(path.join(ROOT, 'public'), { index: false, maxAge: '1h' }));
+  app.get('/healthz', (_req, res) => {
+    deps.db.prepare('SELECT 1').get();
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
+  const { middleware: session } = createSessionMiddleware(deps, realm);
+  app.use(session, noStore, exposeCsrfToken, flash);
+  app.use(realm === 'customer' ? loadCustomer(deps) : loadStaff(deps));
+  app.use(csrfProtection);
+  app.use(routes);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** The customer site (PORT). No staff route exists on it. */
+export const createCustomerApp = (deps: Deps): Express => createBaseApp(deps, 'customer', customerRoutes(deps));
+
+/** The branch console (STAFF_HOST:STAFF_PORT, loopback by default). */
+export const createStaffApp = (deps: Deps): Express => createBaseApp(deps, 'staff', staffRoutes(deps));

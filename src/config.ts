@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+// The one place that reads process.env (DESIGN §7). Every setting is parsed and
+// checked here at start-up so that a misconfiguration fails fast with a message.
+const bool = z
+  .enum(['0', '1', 'true', 'false'])
+  .transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  STAFF_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  STAFF_HOST: z.string().default('127.0.0.1'),
+  DATABASE_FILE: z.string().min(1).default('data/webfb.db'),
+  DEMO: bool.optional(),
+  SECRET_KEY: z.string().optional(),
+  SESSION_SECRET: z.string().optional(),
+  TRUST_PROXY: bool.default(false),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(15),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(12),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().positive().default(6),
+  DRAFT_TTL_MINUTES: z.coerce.number().int().positive().default(10),
+  TRANSFER_LIMIT_YEN: z.coerce.number().int().positive().default(10_000_000),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  staffPort: number;
+  staffHost: string;
+  databaseFile: string;
+  demo: boolean;
+  secretKey: string | undefined;
+  sessionSecret: string | undefined;
+  trustProxy: boolean;
+  bcryptCost: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  lockoutThreshold: number;
+  draftTtlMs: number;
+  transferLimitYen: number;
+  loginRateLimitPerMinute: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    // In production, secrets must come from the operator: a generated key would
+    // make encrypted token secrets and sessions unreadable after a restart.
+    const missing = (['SECRET_KEY', 'SESSION_SECRET'] as const).filter((k) => !e[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Refusing to start in production without ${missing.join(' and ')}. ` +
+          'Set them to long random values (e.g. `openssl rand -base64 32`).',
+      );
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    staffPort: e.STAFF_PORT,
+    staffHost: e.STAFF_HOST,
+    databaseFile: e.DATABASE_FILE,
+    demo: e.DEMO ?? !production,
+    secretKey: e.SECRET_KEY,
+    sessionSecret: e.SESSION_SECRET,
+    trustProxy: e.TRUST_PROXY,
+    bcryptCost: e.BCRYPT_COST,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    lockoutThreshold: e.LOCKOUT_THRESHOLD,
+    draftTtlMs: e.DRAFT_TTL_MINUTES * 60_000,
+    transferLimitYen: e.TRANSFER_LIMIT_YEN,
+    loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Clock } from '../clock';
+import type { ActorType, AuditRepository } from '../repositories/audit';
+
+/** Who acts in a request, as the audit log records it (R11). */
+export interface Actor {
+  type: ActorType;
+  /** Login ID, staff ID, or what an anonymous client typed. */
+  id: string;
+  companyId: number | null;
+  clientIp: string | null;
+}
+
+export interface AuditEvent {
+  event: string;
+  outcome: 'success' | 'failure';
+  companyId?: number | null;
+  subject?: string | null;
+  detail?: string | null;
+}
+
+export class AuditLog {
+  constructor(private readonly repo: AuditRepository, private readonly clock: Clock) {}
+
+  record(actor: Actor, e: AuditEvent): void {
+    this.repo.append({
+      occurredAt: this.clock.now(),
+      companyId: e.companyId === undefined ? actor.companyId : e.companyId,
+      actorType: actor.type,
+      actor: actor.id,
+      event: e.event,
+      subject: e.subject ?? null,
+      clientIp: actor.clientIp,
+      outcome: e.outcome,
+      detail: e.detail ?? null,
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import type { Deps } from '../deps';
+import type { Company } from '../repositories/companies';
+import type { Actor } from './auditLog';
+import { hashNewUser, insertUser } from './users';
+
+export interface ContractInput {
+  companyName: string;
+  accountBalance: number;
+  adminLoginId: string;
+  adminName: string;
+  adminPassword: string;
+  adminApprovalPassword: string;
+  adminTransferPassword: string;
+}
+
+/**
+ * 契約登録: the company, its representative account with the opening balance
+ * and its administrator, written in one transaction so that a failure leaves
+ * no contract without an administrator. Throws LoginIdTakenError.
+ */
+export async function openContract(deps: Deps, input: ContractInput, actor: Actor): Promise<Company> {
+  // bcrypt runs first, outside the transaction: a transaction must not span an await.
+  const admin = await hashNewUser(deps, {
+    companyId: 0,
+    loginId: input.adminLoginId,
+    name: input.adminName,
+    role: 'admin',
+    password: input.adminPassword,
+    transferPassword: input.adminTransferPassword,
+    approvalPassword: input.adminApprovalPassword,
+    canTransfer: true,
+  });
+  return deps.db.transaction(() => {
+    const company = deps.repos.companies.insert({
+      name: input.companyName,
+      balance: input.accountBalance,
+      createdAt: deps.clock.now(),
+    });
+    insertUser(deps, { ...admin, companyId: company.id });
+    deps.audit.record(actor, {
+      event: 'contract.open',
+      outcome: 'success',
+      companyId: company.id,
+      subject: input.adminLoginId,
+      detail: `口座 ${company.accountNumber} 開設残高 ${input.accountBalance}`,
+    });
+    return company;
+  })();
+}

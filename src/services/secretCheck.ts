@@ -1,0 +1,52 @@
+import type { Deps } from '../deps';
+import type { LockKind } from '../repositories/credentialLocks';
+import type { User } from '../repositories/users';
+import type { Actor } from './auditLog';
+
+export type SecretCheck =
+  | { result: 'ok' }
+  | { result: 'wrong'; remaining: number }
+  | { result: 'locked' };
+
+const events: Record<LockKind, string> = {
+  login: 'login',
+  transferPassword: 'transfer_password.verify',
+  approvalPassword: 'approval_password.verify',
+  otp: 'otp.verify',
+};
+
+/**
+ * Checks one of a user's secrets under its own lockout counter (R9): a locked
+ * secret is refused without being compared; a correct one resets the count;
+ * the threshold-th consecutive wrong one locks it. Time alone never unlocks.
+ */
+export async function checkSecret(
+  deps: Deps,
+  user: User,
+  kind: Exclude<LockKind, 'otp'>,
+  plain: string,
+  hash: string | null,
+  actor: Actor,
+): Promise<SecretCheck> {
+  const { locks } = deps.repos;
+  const threshold = deps.config.lockoutThreshold;
+  const subject = user.loginId;
+  if (locks.isLocked(user.id, kind)) {
+    // Still spend a compare so a locked ID answers no faster than another.
+    await deps.hasher.verify(plain, null);
+    deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject, detail: 'locked' });
+    return { result: 'locked' };
+  }
+  if (await deps.hasher.verify(plain, hash)) {
+    locks.recordSuccess(user.id, kind);
+    return { result: 'ok' };
+  }
+  const now = deps.clock.now();
+  const state = locks.recordFailure(user.id, kind, threshold, now);
+  deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject, detail: `failures=${state.failures}` });
+  if (state.lockedAt === null) return { result: 'wrong', remaining: threshold - state.failures };
+  if (state.lockedAt === now) {
+    deps.audit.record(actor, { event: 'lock', outcome: 'success', companyId: user.companyId, subject, detail: kind });
+  }
+  return { result: 'locked' };
+}

@@ -1,0 +1,14 @@
+import type { Deps } from '../deps';
+
+export class StaffIdTakenError extends Error {}
+
+/** Creates a branch staff account (npm run cli -- staff add). */
+export async function addStaff(deps: Deps, staffId: string, name: string, password: string): Promise<void> {
+  if (deps.repos.staff.findByStaffId(staffId)) throw new StaffIdTakenError(staffId);
+  const hash = await deps.hasher.hash(password);
+  deps.repos.staff.insert(staffId, name, hash, deps.clock.now());
+  deps.audit.record(
+    { type: 'system', id: 'cli', companyId: null, clientIp: null },
+    { event: 'staff.add', outcome: 'success', subject: staffId },
+  );
+}

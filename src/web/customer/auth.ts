@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import { login } from '../../services/customerAuth';
+import { normalize } from '../../domain/text';
+import { parseForm, keepValues } from '../forms';
+import { regenerateSession, destroySession } from '../session';
+import { customerActor } from '../auth';
+
+const loginForm = z.object({
+  loginId: z.preprocess(normalize, z.string().min(1, 'ログインIDを入力してください。').max(64, 'ログインIDは64文字以内で入力してください。')),
+  password: z.string({ error: 'ログインパスワードを入力してください。' }).min(1, 'ログインパスワードを入力してください。').max(128, 'ログインパスワードが正しくありません。'),
+});
+
+// One message for an unknown ID, a wrong password and a locked ID alike, so
+// the page never tells an attacker which IDs exist (R9).
+const LOGIN_FAILED =
+  'ログインIDまたはログインパスワードが正しくありません。6回続けて誤るとロックされます。' +
+  'ロックされた場合、利用者の方は管理者へ、管理者の方はお取引店へご連絡ください。';
+
+export function authRoutes(deps: Deps): Router {
+  const router = Router();
+  const view = 'customer/login';
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.loginRateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).render(view, {
+        title: 'ログイン',
+        errors: { _form: 'ログインの試行が多すぎます。しばらくしてから再度お試しください。' },
+        values: {},
+      });
+    },
+  });
+
+  router.get('/login', (req, res) => {
+    if (res.locals.currentUser) return res.redirect(303, '/');
+    const notice = req.query.timeout ? '一定時間操作がなかったため、ログアウトしました。再度ログインしてください。' : undefined;
+    res.render(view, { title: 'ログイン', errors: {}, values: {}, notice });
+  });
+
+  router.post('/login', limiter, async (req, res) => {
+    const form = parseForm(loginForm, req.body);
+    const values = keepValues(req.body, ['password']);
+    if (!form.ok) return res.status(400).render(view, { title: 'ログイン', errors: form.errors, values });
+    const result = await login(deps, form.data.loginId, form.data.password, req.ip ?? null);
+    if (!result.ok) {
+      return res.status(401).render(view, { title: 'ログイン', errors: { _form: LOGIN_FAILED }, values });
+    }
+    // A new session id at login defeats session fixation: whatever id the
+    // browser had before (perhaps planted) is discarded with its data.
+    await regenerateSession(req);
+    const now = deps.clock.now();
+    Object.assign(req.session, { userId: result.user.id, companyId: result.user.companyId, loginAt: now, lastSeenAt: now });
+    res.redirect(303, '/');
+  });
+
+  router.post('/logout', async (req, res) => {
+    if (res.locals.currentUser) deps.audit.record(customerActor(req, res), { event: 'logout', outcome: 'success' });
+    await destroySession(req);
+    res.clearCookie('webfb.sid');
+    res.redirect(303, '/login');
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, notFound } from '../errors';
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+}
+
+/** Maps what middleware throws (body parser, CSRF) to a status and a Japanese message. */
+function describe(err: unknown): { status: number; message: string; expected: boolean } {
+  if (err instanceof AppError) return { status: err.status, message: err.userMessage, expected: true };
+  const e = (err ?? {}) as HttpishError;
+  if (e.code === 'EBADCSRFTOKEN') {
+    return {
+      status: 403,
+      message: '画面の有効期限が切れたか、正しくない操作です。お手数ですが、もう一度最初から操作してください。',
+      expected: true,
+    };
+  }
+  if (e.type === 'entity.too.large' || e.type === 'parameters.too.many') {
+    return { status: 413, message: '送信された内容が大きすぎます。入力内容を確認してください。', expected: true };
+  }
+  const status = e.status ?? e.statusCode;
+  if (status && status >= 400 && status < 500) {
+    return { status, message: '送信された内容を処理できませんでした。', expected: true };
+  }
+  return {
+    status: 500,
+    message: 'システムエラーが発生しました。しばらくしてから再度お試しください。',
+    expected: false,
+  };
+}
+
+const titles: Record<number, string> = {
+  403: 'ご利用いただけません',
+  404: 'ページが見つかりません',
+  413: '送信内容が大きすぎます',
+  429: 'しばらくお待ちください',
+  500: 'システムエラー',
+};
+
+/** The one error handler: logs, then renders a page without internals. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const { status, message, expected } = describe(err);
+    const supportId = String(req.id ?? '-');
+    if (expected) logger.info({ supportId, status, path: req.path }, 'request refused');
+    else logger.error({ err, supportId, path: req.path }, 'unexpected error');
+    if (res.headersSent) return res.end();
+    res.status(status).set('Cache-Control', 'no-store');
+    res.render('errors/error', { title: titles[status] ?? 'エラー', message, status, supportId });
+  };
+}

@@ -1,0 +1,29 @@
+// View helpers: what every template may call to show values the way a
+// Japanese bank customer expects (yen with separators, JST, manual labels).
+
+const yen = new Intl.NumberFormat('ja-JP');
+const jst = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+export const formatYen = (amount: number): string => `${yen.format(amount)}円`;
+
+export const formatDateTime = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '' : jst.format(new Date(ms));
+
+/** YYYYMMDD of the given instant in JST, used in 受付番号. */
+export function jstDatePart(ms: number): string {
+  const d = new Date(ms + 9 * 3_600_000);
+  return d.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+export const accountTypeLabel = (t: string): string => (t === 'current' ? '当座' : '普通');
+
+export const viewHelpers = { formatYen, formatDateTime, accountTypeLabel };

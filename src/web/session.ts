@@ -1,0 +1,68 @@
+import session from 'express-session';
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Deps } from '../deps';
+import { SqliteSessionStore } from '../repositories/sessions';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    companyId?: number;
+    staffDbId?: number;
+    loginAt?: number;
+    lastSeenAt?: number;
+    flash?: string;
+    /** Short-lived state of a multi-step screen (e.g. the OTP registration queue). */
+    wizard?: Record<string, unknown>;
+  }
+}
+
+export type Realm = 'customer' | 'staff';
+
+export interface SessionMiddleware {
+  middleware: RequestHandler;
+  store: SqliteSessionStore;
+}
+
+export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddleware {
+  const { config, db, clock } = deps;
+  const store = new SqliteSessionStore(db, realm, clock, config.sessionIdleMs);
+  const middleware = session({
+    name: realm === 'customer' ? 'webfb.sid' : 'webfb.staff.sid',
+    // Without SESSION_SECRET (development, tests) a random per-process secret is
+    // fine: sessions simply do not survive a restart. Production requires one.
+    secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      // 'auto' marks the cookie Secure whenever the request came over TLS
+      // (directly or, with TRUST_PROXY, through the proxy's X-Forwarded-Proto).
+      secure: 'auto',
+      maxAge: config.sessionIdleMs,
+      path: '/',
+    },
+  });
+  return { middleware, store };
+}
+
+/** Regenerates the session id (fixation defence) and resolves with the new session. */
+export function regenerateSession(req: Parameters<RequestHandler>[0]): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+export function destroySession(req: Parameters<RequestHandler>[0]): Promise<void> {
+  return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+}
+
+/** Moves a one-time notice into res.locals for the next rendered page. */
+export const flash: RequestHandler = (req, res, next) => {
+  if (req.session?.flash) {
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+  }
+  next();
+};

@@ -1,0 +1,67 @@
+import type { Deps } from '../../src/deps';
+import { openContract } from '../../src/services/contracts';
+import { hashNewUser, insertUser } from '../../src/services/users';
+import { addStaff } from '../../src/services/staffAccounts';
+import type { Company } from '../../src/repositories/companies';
+import type { User } from '../../src/repositories/users';
+
+const system = { type: 'system' as const, id: 'test', companyId: null, clientIp: null };
+let seq = 0;
+
+export const ADMIN_PASSWORD = 'Admin-Pass-1';
+export const APPROVAL_PASSWORD = 'Approve-Pass-1';
+export const TRANSFER_PASSWORD = 'Send-Pass-1';
+export const USER_PASSWORD = 'User-Pass-1';
+export const STAFF_PASSWORD = 'Staff-Pass-1';
+
+export interface ContractFixture {
+  company: Company;
+  admin: User;
+}
+
+/** A contract with its administrator; every test makes its own rows. */
+export async function givenContract(deps: Deps, opts: { balance?: number; name?: string } = {}): Promise<ContractFixture> {
+  seq += 1;
+  const adminLoginId = `admin${seq}`;
+  const company = await openContract(
+    deps,
+    {
+      companyName: opts.name ?? `テスト商事${seq}`,
+      accountBalance: opts.balance ?? 1_000_000,
+      adminLoginId,
+      adminName: `管理者${seq}`,
+      adminPassword: ADMIN_PASSWORD,
+      adminApprovalPassword: APPROVAL_PASSWORD,
+      adminTransferPassword: TRANSFER_PASSWORD,
+    },
+    system,
+  );
+  return { company, admin: deps.repos.users.findByLoginId(adminLoginId)! };
+}
+
+export async function givenUser(deps: Deps, companyId: number, opts: { canTransfer?: boolean } = {}): Promise<User> {
+  seq += 1;
+  const row = await hashNewUser(deps, {
+    companyId,
+    loginId: `user${seq}`,
+    name: `利用者${seq}`,
+    role: 'user',
+    password: USER_PASSWORD,
+    transferPassword: TRANSFER_PASSWORD,
+    approvalPassword: null,
+    canTransfer: opts.canTransfer ?? true,
+  });
+  return insertUser(deps, row);
+}
+
+export async function givenStaff(deps: Deps): Promise<string> {
+  seq += 1;
+  const staffId = `staff${seq}`;
+  await addStaff(deps, staffId, `行員${seq}`, STAFF_PASSWORD);
+  return staffId;
+}
+
+/** Audit rows of one event, newest first. */
+export function auditEvents(deps: Deps, event: string) {
+  return deps.repos.audit.listAll(1000, 0).rows.filter((r) => r.event === event);
+}
