@@ -1,3 +1,5 @@
+import { auditEventLabel, lockKindLabel } from './auditLabels';
+
 // View helpers: what every template may call to show values the way a
 // Japanese bank customer expects (yen with separators, JST, manual labels).
 
@@ -26,4 +28,4 @@ export function jstDatePart(ms: number): string {
 
 export const accountTypeLabel = (t: string): string => (t === 'current' ? '当座' : '普通');
 
-export const viewHelpers = { formatYen, formatDateTime, accountTypeLabel };
+export const viewHelpers = { formatYen, formatDateTime, accountTypeLabel, auditEventLabel, lockKindLabel };
