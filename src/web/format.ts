@@ -20,11 +20,8 @@ export const formatYen = (amount: number): string => `${yen.format(amount)}円`;
 export const formatDateTime = (ms: number | null | undefined): string =>
   ms === null || ms === undefined ? '' : jst.format(new Date(ms));
 
-/** YYYYMMDD of the given instant in JST, used in 受付番号. */
-export function jstDatePart(ms: number): string {
-  const d = new Date(ms + 9 * 3_600_000);
-  return d.toISOString().slice(0, 10).replace(/-/g, '');
-}
+// Lives in the domain so services can number receipts without importing the web layer.
+export { jstDatePart } from '../domain/jst';
 
 export const accountTypeLabel = (t: string): string => (t === 'current' ? '当座' : '普通');
 

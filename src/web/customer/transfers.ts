@@ -1,6 +1,137 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
+import { enteredPasswordSchema } from '../../domain/credentials';
+import { transferInputSchema } from '../../domain/zengin';
+import { notFound } from '../../errors';
+import type { Transfer } from '../../repositories/transfers';
+import type { User } from '../../repositories/users';
+import { confirmationVerifierFor, type ConfirmationMethod } from '../../services/transferConfirmation';
+import {
+  assertCanTransfer,
+  confirmTransfer,
+  createDraft,
+  findOwnTransfer,
+  findViewableTransfer,
+  isExpired,
+  transferHistory,
+  type ConfirmOutcome,
+} from '../../services/transfers';
+import { currentUser, customerActor, requireLogin } from '../auth';
+import { keepValues, parseForm, type FieldErrors } from '../forms';
+import { PAGE_SIZE, paginate, requestedOffset } from '../paging';
 
-export function transferRoutes(_deps: Deps): Router {
-  return Router();
+const secretLabels: Record<ConfirmationMethod, string> = {
+  transferPassword: '送信確認パスワード',
+  otp: 'ワンタイムパスワード',
+};
+const RECEIVED = '都度振込を受け付けました。受付番号をお控えください。';
+const ALREADY_RECEIVED = 'この振込はすでに受付済みです。';
+
+/** Transfer ids are positive integers; anything else is a page that does not exist. */
+function transferId(req: Request): number {
+  const raw = req.params.id;
+  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,14}$/.test(raw)) throw notFound();
+  return Number(raw);
+}
+
+/** What the 振込内容確認 screen says when a confirmation is refused, and with which status. */
+function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: ConfirmationMethod, user: User): { status: number; errors: FieldErrors } {
+  const label = secretLabels[field];
+  switch (outcome.reason) {
+    case 'wrong':
+      return { status: 400, errors: { [field]: `${label}が正しくありません。あと ${outcome.remaining} 回誤るとロックされます。` } };
+    case 'locked': {
+      // R9: the administrator unlocks users; branch staff unlock the administrator.
+      const whom = user.role === 'admin' ? 'お取引店' : '管理者';
+      return { status: 403, errors: { [field]: `${label}がロックされています。${whom}にお問い合わせください。` } };
+    }
+    case 'insufficient':
+      return { status: 409, errors: { _form: '残高が不足しているため、振込できません。' } };
+    default:
+      // A secret that can no longer be spent reads like a wrong one (R9: never say a reused code was valid).
+      return { status: 400, errors: { [field]: `${label}が正しくありません。もう一度入力してください。` } };
+  }
+}
+
+export function transferRoutes(deps: Deps): Router {
+  const router = Router();
+  const ttlMinutes = Math.round(deps.config.draftTtlMs / 60_000);
+  const inputSchema = transferInputSchema(deps.config.transferLimitYen);
+  const renderInput = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200) =>
+    res.status(status).render('transfers/new', { title: '都度振込', values, errors, limitYen: deps.config.transferLimitYen });
+
+  /** The confirm screen of a live draft; a completed or expired one goes where it now belongs. */
+  function showConfirm(req: Request, res: Response, transfer: Transfer, errors: FieldErrors = {}, status = 200) {
+    if (transfer.status === 'completed') {
+      req.session.flash = ALREADY_RECEIVED;
+      return res.redirect(303, `/transfers/${transfer.id}`);
+    }
+    if (isExpired(deps, transfer)) return res.status(410).render('transfers/expired', { title: '振込内容確認', ttlMinutes });
+    const field = confirmationVerifierFor(deps).method(currentUser(res));
+    res.status(status).render('transfers/confirm', { title: '振込内容確認', transfer, field, label: secretLabels[field], errors, ttlMinutes });
+  }
+
+  router.use('/transfers', requireLogin);
+
+  router.get('/transfers/new', (_req, res) => {
+    assertCanTransfer(currentUser(res));
+    renderInput(res, { accountType: 'ordinary' });
+  });
+
+  router.post('/transfers', (req, res) => {
+    const user = currentUser(res);
+    assertCanTransfer(user);
+    const form = parseForm(inputSchema, req.body);
+    if (!form.ok) return renderInput(res, keepValues(req.body, []), form.errors, 400);
+    const id = createDraft(deps, user, form.data);
+    res.redirect(303, `/transfers/${id}/confirm`);
+  });
+
+  router.get('/transfers/:id/confirm', (req, res) => {
+    const user = currentUser(res);
+    assertCanTransfer(user);
+    showConfirm(req, res, findOwnTransfer(deps, user, transferId(req)));
+  });
+
+  router.post('/transfers/:id/confirm', async (req, res) => {
+    const user = currentUser(res);
+    assertCanTransfer(user);
+    const transfer = findOwnTransfer(deps, user, transferId(req));
+    // The verifier decides which secret this screen asks for (the OTP switch-over, R7).
+    const verifier = confirmationVerifierFor(deps);
+    const field = verifier.method(user);
+    const form = parseForm(z.object({ [field]: enteredPasswordSchema(secretLabels[field]) }), req.body);
+    if (!form.ok) return showConfirm(req, res, transfer, form.errors, 400);
+    const secret = String(form.data[field]);
+    const outcome = await confirmTransfer(deps, verifier, user, transfer.id, secret, customerActor(req, res));
+    if (outcome.ok) {
+      req.session.flash = RECEIVED;
+      return res.redirect(303, `/transfers/${transfer.id}`);
+    }
+    if (outcome.reason === 'completed' || outcome.reason === 'expired') {
+      return showConfirm(req, res, deps.repos.transfers.find(transfer.id)!);
+    }
+    const { status, errors } = refusal(outcome, field, user);
+    showConfirm(req, res, transfer, errors, status);
+  });
+
+  router.get('/transfers/:id', (req, res) => {
+    const user = currentUser(res);
+    const transfer = findViewableTransfer(deps, user, transferId(req));
+    if (transfer.status === 'draft') return res.redirect(303, `/transfers/${transfer.id}/confirm`);
+    const justReceived = res.locals.flash === RECEIVED;
+    res.render('transfers/show', { title: justReceived ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });
+  });
+
+  router.get('/transfers', (req, res) => {
+    const user = currentUser(res);
+    const offset = requestedOffset(req.query.page);
+    let page = transferHistory(deps, user, PAGE_SIZE, offset);
+    const pager = paginate(req.query.page, page.total);
+    if (pager.offset !== offset) page = transferHistory(deps, user, pager.limit, pager.offset);
+    res.render('transfers/index', { title: '振込履歴', rows: page.rows, pager, showUser: user.role === 'admin' });
+  });
+
+  return router;
 }

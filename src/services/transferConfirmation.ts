@@ -1,0 +1,44 @@
+import type { Deps } from '../deps';
+import type { User } from '../repositories/users';
+import type { Actor } from './auditLog';
+import { checkSecret } from './secretCheck';
+
+export type ConfirmationMethod = 'transferPassword' | 'otp';
+
+export type Verification =
+  | { ok: true; consume: () => boolean }
+  | { ok: false; reason: 'wrong' | 'locked'; remaining?: number };
+
+/**
+ * The one seam between a transfer and the secret that confirms it (manual §1,
+ * §3(4)): today the fixed 送信確認パスワード; once the company has started
+ * OTP (R7), a one-time password. confirmTransfer knows nothing else.
+ */
+export interface ConfirmationVerifier {
+  /** Which secret the 振込内容確認 screen asks for: 'transferPassword' now, 'otp' once OTP has started. */
+  method(user: User): ConfirmationMethod;
+  /**
+   * Checks the secret (async: bcrypt) and returns, on success, a consume() that runs INSIDE the debit
+   * transaction and returns false if the secret can no longer be spent (for OTP: the atomic single-use
+   * compare-and-set, R2).
+   */
+  verify(user: User, secret: string, actor: Actor): Promise<Verification>;
+}
+
+/** The fixed 送信確認パスワード under its own lockout counter (R9); it can be spent any number of times. */
+export function fixedPasswordVerifier(deps: Deps): ConfirmationVerifier {
+  return {
+    method: () => 'transferPassword',
+    async verify(user, secret, actor) {
+      const check = await checkSecret(deps, user, 'transferPassword', secret, user.transferPasswordHash, actor);
+      if (check.result === 'ok') return { ok: true, consume: () => true };
+      if (check.result === 'wrong') return { ok: false, reason: 'wrong', remaining: check.remaining };
+      return { ok: false, reason: 'locked' };
+    },
+  };
+}
+
+/** The verifier every transfer confirmation uses: the single place the OTP switch-over changes. */
+export function confirmationVerifierFor(deps: Deps): ConfirmationVerifier {
+  return fixedPasswordVerifier(deps);
+}
