@@ -1,6 +1,19 @@
 import { Router } from 'express';
 import type { Deps } from '../../../deps';
+import { requireAdmin, requireLogin } from '../../auth';
+import { auditRoutes } from './audit';
+import { userDetailRoutes } from './userDetail';
+import { userRoutes } from './users';
 
-export function adminRoutes(_deps: Deps): Router {
-  return Router();
+/** 管理機能 (manual §3(2)①): the administrator's screens, under /admin. */
+export function adminRoutes(deps: Deps): Router {
+  const router = Router();
+  // Decided on the server for every request (DESIGN §6): a 利用者 gets 403 on
+  // every /admin path, including ones added later.
+  router.use(requireLogin, requireAdmin);
+  router.get('/', (_req, res) => res.render('admin/index', { title: '管理機能' }));
+  router.use(userRoutes(deps));
+  router.use(userDetailRoutes(deps));
+  router.use(auditRoutes(deps));
+  return router;
 }

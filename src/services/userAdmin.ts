@@ -1,0 +1,137 @@
+import type { Deps } from '../deps';
+import { forbidden, notFound } from '../errors';
+import type { LockKind } from '../repositories/credentialLocks';
+import type { User } from '../repositories/users';
+import type { Actor } from './auditLog';
+import { checkSecret } from './secretCheck';
+import { hashNewUser, insertUser, LoginIdTakenError } from './users';
+
+/** Why an administrator's action was refused at its 承認用パスワード (R9). */
+export type ApprovalRefusal =
+  | { ok: false; reason: 'approvalWrong'; remaining: number }
+  | { ok: false; reason: 'approvalLocked' };
+
+export type AddUserResult = { ok: true; user: User } | ApprovalRefusal | { ok: false; reason: 'loginIdTaken' };
+export type UnlockResult = { ok: true; kinds: LockKind[] } | ApprovalRefusal | { ok: false; reason: 'notLocked' };
+export type ResetResult = { ok: true } | ApprovalRefusal;
+
+export interface AddUserInput {
+  loginId: string;
+  name: string;
+  password: string;
+  transferPassword: string;
+  canTransfer: boolean;
+}
+
+/** New secrets for a user; at least one is given (the form checks that). */
+export interface NewSecrets {
+  password?: string | undefined;
+  transferPassword?: string | undefined;
+}
+
+/**
+ * Every action of 利用者管理 is confirmed with the acting administrator's own
+ * 承認用パスワード; its failures are counted and audited by checkSecret, and the
+ * sixth wrong one locks it until the branch unlocks it (R9).
+ */
+async function approve(deps: Deps, admin: User, plain: string, actor: Actor): Promise<ApprovalRefusal | null> {
+  if (admin.role !== 'admin') throw forbidden();
+  const check = await checkSecret(deps, admin, 'approvalPassword', plain, admin.approvalPasswordHash, actor);
+  if (check.result === 'ok') return null;
+  return check.result === 'wrong'
+    ? { ok: false, reason: 'approvalWrong', remaining: check.remaining }
+    : { ok: false, reason: 'approvalLocked' };
+}
+
+/**
+ * The user an administrator may act on: one of the own company's 利用者.
+ * Another company's id reads as absent (404). The administrator's own ID is
+ * unlocked and reset only at the branch (R9), so posting for it is refused
+ * (403). No form ever posts such ids, so the attempt is audited.
+ */
+export function managedUser(deps: Deps, admin: User, userId: number, actor: Actor): User {
+  const target = deps.repos.users.findInCompany(admin.companyId, userId);
+  if (target?.role === 'user') return target;
+  deps.audit.record(actor, {
+    event: 'access.denied',
+    outcome: 'failure',
+    subject: target?.loginId ?? null,
+    detail: target ? 'administrator' : `userId=${userId}`,
+  });
+  throw target ? forbidden() : notFound();
+}
+
+/** 利用者追加: a 利用者 of the administrator's company. */
+export async function addUser(
+  deps: Deps,
+  admin: User,
+  input: AddUserInput,
+  approvalPassword: string,
+  actor: Actor,
+): Promise<AddUserResult> {
+  // The approval comes first: a session left open must not be able to probe
+  // which login IDs exist (they are unique across companies) without it.
+  const refused = await approve(deps, admin, approvalPassword, actor);
+  if (refused) return refused;
+  // bcrypt runs before the transaction: a transaction must not span an await.
+  const row = await hashNewUser(deps, { ...input, companyId: admin.companyId, role: 'user', approvalPassword: null });
+  try {
+    const user = deps.db.transaction(() => {
+      const inserted = insertUser(deps, row);
+      const detail = input.canTransfer ? '都度振込権限あり' : '都度振込権限なし';
+      deps.audit.record(actor, { event: 'user.add', outcome: 'success', subject: inserted.loginId, detail });
+      return inserted;
+    })();
+    return { ok: true, user };
+  } catch (err) {
+    if (err instanceof LoginIdTakenError) return { ok: false, reason: 'loginIdTaken' };
+    throw err;
+  }
+}
+
+/** ロック解除: lifts every lock of a 利用者 — login, 送信確認, OTP alike (R9). */
+export async function unlockUser(
+  deps: Deps,
+  admin: User,
+  userId: number,
+  approvalPassword: string,
+  actor: Actor,
+): Promise<UnlockResult> {
+  const target = managedUser(deps, admin, userId, actor);
+  // Nothing to lift: say so without spending an approval attempt.
+  if (!deps.repos.locks.lockedKindsByUser(admin.companyId).has(target.id)) return { ok: false, reason: 'notLocked' };
+  const refused = await approve(deps, admin, approvalPassword, actor);
+  if (refused) return refused;
+  return deps.db.transaction((): UnlockResult => {
+    // Read again inside the transaction: another administrator's session may have unlocked meanwhile.
+    const kinds = deps.repos.locks.lockedKindsByUser(admin.companyId).get(target.id) ?? [];
+    if (deps.repos.locks.unlockAll(target.id) === 0) return { ok: false, reason: 'notLocked' };
+    deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: target.loginId, detail: kinds.join(',') });
+    return { ok: true, kinds };
+  })();
+}
+
+/** パスワード再設定: new ログインパスワード and/or 送信確認パスワード for a 利用者. */
+export async function resetPasswords(
+  deps: Deps,
+  admin: User,
+  userId: number,
+  secrets: NewSecrets,
+  approvalPassword: string,
+  actor: Actor,
+): Promise<ResetResult> {
+  const target = managedUser(deps, admin, userId, actor);
+  const refused = await approve(deps, admin, approvalPassword, actor);
+  if (refused) return refused;
+  const [passwordHash, transferPasswordHash] = await Promise.all([
+    secrets.password === undefined ? undefined : deps.hasher.hash(secrets.password),
+    secrets.transferPassword === undefined ? undefined : deps.hasher.hash(secrets.transferPassword),
+  ]);
+  deps.db.transaction(() => {
+    if (passwordHash) deps.repos.users.updatePasswordHash(target.id, passwordHash);
+    if (transferPasswordHash) deps.repos.users.updateTransferPasswordHash(target.id, transferPasswordHash);
+    const which = [passwordHash && 'password', transferPasswordHash && 'transferPassword'].filter(Boolean).join(',');
+    deps.audit.record(actor, { event: 'user.password_reset', outcome: 'success', subject: target.loginId, detail: which });
+  })();
+  return { ok: true };
+}

@@ -1,0 +1,90 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../../../deps';
+import { newPasswordSchema } from '../../../domain/credentials';
+import { notFound } from '../../../errors';
+import type { User } from '../../../repositories/users';
+import { managedUser, resetPasswords, unlockUser, type ApprovalRefusal } from '../../../services/userAdmin';
+import { currentUser, customerActor } from '../../auth';
+import { parseForm, type FieldErrors } from '../../forms';
+import { approvalMessage, approvalPasswordField } from './approval';
+
+const unlockForm = z.object({ approvalPassword: approvalPasswordField });
+
+// A new secret left empty is not changed; at least one of the two is required.
+const optionalNewPassword = (label: string) =>
+  z.preprocess((v) => (v === '' ? undefined : v), newPasswordSchema(label).optional());
+const resetForm = z
+  .object({
+    password: optionalNewPassword('新しいログインパスワード'),
+    transferPassword: optionalNewPassword('新しい送信確認パスワード'),
+    approvalPassword: approvalPasswordField,
+  })
+  .refine((d) => d.password !== undefined || d.transferPassword !== undefined, {
+    message: '新しいログインパスワードまたは新しい送信確認パスワードを入力してください。',
+    path: ['password'],
+  });
+
+type Form = 'unlock' | 'reset';
+type Refusal = ApprovalRefusal | { reason: 'notLocked' };
+
+/** Both forms on the page ask for the 承認用パスワード, so each gets its own field id. */
+function withApprovalId(form: Form, errors: FieldErrors): FieldErrors {
+  const { approvalPassword, ...rest } = errors;
+  return approvalPassword === undefined ? rest : { ...rest, [`${form}ApprovalPassword`]: approvalPassword };
+}
+
+function userIdOf(req: Request): number {
+  const raw = String(req.params.userId);
+  if (!/^[1-9][0-9]{0,14}$/.test(raw)) throw notFound();
+  return Number(raw);
+}
+
+/** A user's page under 利用者管理: its state, ロック解除 and パスワード再設定. */
+export function userDetailRoutes(deps: Deps): Router {
+  const router = Router();
+
+  function render(res: Response, status: number, user: User, errors: FieldErrors = {}): void {
+    const lockedKinds = deps.repos.locks.lockedKindsByUser(user.companyId).get(user.id) ?? [];
+    res.status(status).render('admin/user', { title: '利用者情報', user, lockedKinds, errors, values: {} });
+  }
+
+  function refuse(res: Response, user: User, form: Form, refusal: Refusal): void {
+    if (refusal.reason === 'notLocked') return render(res, 400, user, { _form: 'この利用者はロックされていません。' });
+    render(res, 400, user, withApprovalId(form, { approvalPassword: approvalMessage(refusal) }));
+  }
+
+  router.get('/users/:userId', (req, res) => {
+    const user = deps.repos.users.findInCompany(currentUser(res).companyId, userIdOf(req));
+    if (!user) throw notFound();
+    render(res, 200, user);
+  });
+
+  router.post('/users/:userId/unlock', async (req, res) => {
+    const admin = currentUser(res);
+    const actor = customerActor(req, res);
+    // The target first: another company's id is 404 whatever the form holds.
+    const user = managedUser(deps, admin, userIdOf(req), actor);
+    const form = parseForm(unlockForm, req.body);
+    if (!form.ok) return render(res, 400, user, withApprovalId('unlock', form.errors));
+    const result = await unlockUser(deps, admin, user.id, form.data.approvalPassword, actor);
+    if (!result.ok) return refuse(res, user, 'unlock', result);
+    req.session.flash = 'ロックを解除しました。';
+    res.redirect(303, `/admin/users/${user.id}`);
+  });
+
+  router.post('/users/:userId/password', async (req, res) => {
+    const admin = currentUser(res);
+    const actor = customerActor(req, res);
+    const user = managedUser(deps, admin, userIdOf(req), actor);
+    const form = parseForm(resetForm, req.body);
+    if (!form.ok) return render(res, 400, user, withApprovalId('reset', form.errors));
+    const { approvalPassword, ...secrets } = form.data;
+    const result = await resetPasswords(deps, admin, user.id, secrets, approvalPassword, actor);
+    if (!result.ok) return refuse(res, user, 'reset', result);
+    req.session.flash = 'パスワードを再設定しました。';
+    res.redirect(303, `/admin/users/${user.id}`);
+  });
+
+  return router;
+}
