@@ -15,6 +15,7 @@ export class StaffRepository {
   private readonly insertRow;
   private readonly failRow;
   private readonly resetRow;
+  private readonly unlockRow;
 
   constructor(db: Db) {
     const select = `SELECT id, staff_id AS staffId, name, password_hash AS passwordHash, failures,
@@ -28,6 +29,7 @@ export class StaffRepository {
       locked_at = COALESCE(locked_at, CASE WHEN failures + 1 >= @threshold THEN @now END)
       WHERE id = @id RETURNING failures, locked_at AS lockedAt`);
     this.resetRow = db.prepare('UPDATE staff SET failures = 0 WHERE id = ?');
+    this.unlockRow = db.prepare('UPDATE staff SET failures = 0, locked_at = NULL WHERE id = ?');
   }
 
   find(id: number): Staff | undefined {
@@ -48,5 +50,10 @@ export class StaffRepository {
 
   recordSuccess(id: number): void {
     this.resetRow.run(id);
+  }
+
+  /** Lifts the lock and clears the count (CLI `staff unlock`). */
+  unlock(id: number): void {
+    this.unlockRow.run(id);
   }
 }

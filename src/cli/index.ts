@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { runCli } from './run';
+
+// Entry of `npm run cli -- <command>` (DESIGN §7); everything testable lives in run.ts.
+runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
