@@ -1,6 +1,7 @@
 import * as Encoding from 'encoding-japanese';
 import { z } from 'zod';
 import { normalize, normalizeDigits } from './text';
+import { yenSchema, type YenRule } from './yen';
 
 /**
  * The 都度振込 input rules (DESIGN §4, R10): bank, branch and account in the
@@ -65,40 +66,8 @@ export const accountTypeSchema = z.enum(['ordinary', 'current'], {
   error: '預金種目は普通または当座を選択してください。',
 });
 
-export const formatLimit = (yen: number): string => `${new Intl.NumberFormat('ja-JP').format(yen)}円`;
-
-export type YenParse = { ok: true; value: number } | { ok: false; message: string };
-
-/**
- * Parses an amount of yen as typed: full-width digits and thousands commas
- * are accepted ("１,０００" is 1000); signs, decimals and zero are not.
- * Long digit strings are judged by their length, never converted to a float.
- */
-export function parseYen(typed: unknown, limitYen: number): YenParse {
-  const text = normalize(typed);
-  if (text === '') return { ok: false, message: '振込金額を入力してください。' };
-  if (/^[-−▲△]/.test(text)) return { ok: false, message: '振込金額は1円以上の金額を入力してください。' };
-  if (text.includes('.')) {
-    return { ok: false, message: '振込金額は1円単位の整数で入力してください（小数点は使えません）。' };
-  }
-  if (!/^([0-9]{1,3}(,[0-9]{3})+|[0-9]+)$/.test(text)) {
-    return { ok: false, message: '振込金額は数字で入力してください（例：1,000）。' };
-  }
-  const digits = text.replace(/,/g, '').replace(/^0+(?=[0-9])/, '');
-  const tooLarge = digits.length > String(limitYen).length || Number(digits) > limitYen;
-  if (tooLarge) return { ok: false, message: `振込金額は${formatLimit(limitYen)}以内で入力してください。` };
-  const value = Number(digits);
-  if (value < 1) return { ok: false, message: '振込金額は1円以上の金額を入力してください。' };
-  return { ok: true, value };
-}
-
-export const amountSchema = (limitYen: number) =>
-  z.unknown().transform((v, ctx) => {
-    const parsed = parseYen(v, limitYen);
-    if (parsed.ok) return parsed.value;
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  });
+/** 振込金額: at least 1 yen, at most the configured per-transfer limit. */
+export const amountRule = (limitYen: number): YenRule => ({ label: '振込金額', min: 1, max: limitYen });
 
 /** The 都度振込 入力 form (DESIGN §4 field names). */
 export const transferInputSchema = (limitYen: number) =>
@@ -108,7 +77,7 @@ export const transferInputSchema = (limitYen: number) =>
     accountType: accountTypeSchema,
     accountNumber: digitsSchema('口座番号', 7),
     payeeName: payeeNameSchema,
-    amount: amountSchema(limitYen),
+    amount: yenSchema(amountRule(limitYen)),
   });
 
 export type TransferForm = z.output<ReturnType<typeof transferInputSchema>>;

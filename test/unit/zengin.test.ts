@@ -1,4 +1,5 @@
-import { parseYen, toZenginKana, transferInputSchema } from '../../src/domain/zengin';
+import { amountRule, toZenginKana, transferInputSchema } from '../../src/domain/zengin';
+import { parseYen } from '../../src/domain/yen';
 
 const LIMIT = 10_000_000;
 const valid = {
@@ -64,7 +65,7 @@ describe('amounts (振込金額)', () => {
     [' 0500 ', 500],
     ['10,000,000', LIMIT],
   ])('when %p is typed, then it is %p yen', (typed, yen) => {
-    expect(parseYen(typed, LIMIT)).toEqual({ ok: true, value: yen });
+    expect(parseYen(typed, amountRule(LIMIT))).toEqual({ ok: true, value: yen });
   });
 
   test.each([
@@ -80,11 +81,11 @@ describe('amounts (振込金額)', () => {
     ['one yen over the limit', '10,000,001', '振込金額は10,000,000円以内で入力してください。'],
     ['a 400-digit number', '9'.repeat(400), '振込金額は10,000,000円以内で入力してください。'],
   ])('when %s is typed, then it is refused with a message', (_case, typed, message) => {
-    expect(parseYen(typed, LIMIT)).toEqual({ ok: false, message });
+    expect(parseYen(typed, amountRule(LIMIT))).toEqual({ ok: false, message });
   });
 
   test('when the limit is configured lower, then the message shows that limit', () => {
-    expect(parseYen('500,001', 500_000)).toEqual({ ok: false, message: '振込金額は500,000円以内で入力してください。' });
+    expect(parseYen('500,001', amountRule(500_000))).toEqual({ ok: false, message: '振込金額は500,000円以内で入力してください。' });
   });
 
   test('when the amount is not a string at all, then it asks for it', () => {

@@ -1,43 +1,12 @@
 import { z } from 'zod';
 import { normalize } from '../../domain/text';
+import { yenSchema } from '../../domain/yen';
 import { loginIdSchema, newPasswordSchema, personNameSchema } from '../../domain/credentials';
 
 /** The largest opening balance the console accepts: 12 digits, far above any real deposit. */
 export const MAX_OPENING_BALANCE = 999_999_999_999;
 
-const BALANCE_LABEL = '代表口座の開設時残高';
-
-/**
- * Why a typed yen amount is not acceptable, or undefined when it is. The input
- * is already NFKC-normalised (full-width digits and commas become ASCII); an
- * optional ¥ or 円 is tolerated. Commas must group thousands: a clerk's
- * misplaced comma more likely hides a wrong amount than a formatting habit.
- */
-function balanceProblem(raw: string): string | undefined {
-  const text = raw.replace(/^¥/, '').replace(/円$/, '').trim();
-  if (text === '') return `${BALANCE_LABEL}を入力してください。`;
-  if (/^[-−]/.test(text)) return `${BALANCE_LABEL}は0円以上で入力してください。`;
-  if (/^[\d,]*\.\d*$/.test(text)) return `${BALANCE_LABEL}は1円単位の整数で入力してください。`;
-  if (!/^\d+$/.test(text) && !/^\d{1,3}(,\d{3})+$/.test(text)) {
-    return `${BALANCE_LABEL}は半角または全角の数字で入力してください（例: 1,000,000）。`;
-  }
-  if (Number(text.replace(/,/g, '')) > MAX_OPENING_BALANCE) {
-    return `${BALANCE_LABEL}は${MAX_OPENING_BALANCE.toLocaleString('ja-JP')}円以下で入力してください。`;
-  }
-  return undefined;
-}
-
-const balanceSchema = z.preprocess(
-  normalize,
-  z.string().transform((raw, ctx) => {
-    const problem = balanceProblem(raw);
-    if (problem) {
-      ctx.addIssue({ code: 'custom', message: problem });
-      return z.NEVER;
-    }
-    return Number(raw.replace(/[^\d]/g, ''));
-  }),
-);
+const balanceSchema = yenSchema({ label: '代表口座の開設時残高', min: 0, max: MAX_OPENING_BALANCE });
 
 const companyNameSchema = z.preprocess(
   normalize,

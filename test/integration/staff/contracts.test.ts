@@ -61,11 +61,11 @@ describe('契約登録 (opening a contract at the branch)', () => {
 
   const bad: [string, Partial<typeof GOOD>, string, string][] = [
     ['an empty form', { companyName: '', accountBalance: '', adminLoginId: '', adminName: '' }, 'companyName', '契約先名を入力してください。'],
-    ['a negative balance', { accountBalance: '-1000' }, 'accountBalance', '代表口座の開設時残高は0円以上で入力してください。'],
-    ['a balance with a decimal point', { accountBalance: '1000.5' }, 'accountBalance', '1円単位の整数で入力してください。'],
+    ['a negative balance', { accountBalance: '-1000' }, 'accountBalance', '代表口座の開設時残高は0円以上の金額を入力してください。'],
+    ['a balance with a decimal point', { accountBalance: '1000.5' }, 'accountBalance', '1円単位の整数で入力してください'],
     ['letters as the balance', { accountBalance: '百万円' }, 'accountBalance', '数字で入力してください'],
     ['a misplaced comma', { accountBalance: '1,0000' }, 'accountBalance', '数字で入力してください'],
-    ['a huge balance', { accountBalance: '1,000,000,000,000' }, 'accountBalance', '999,999,999,999円以下で入力してください。'],
+    ['a huge balance', { accountBalance: '1,000,000,000,000' }, 'accountBalance', '999,999,999,999円以内で入力してください。'],
     ['an over-long company name', { companyName: 'あ'.repeat(61) }, 'companyName', '契約先名は60文字以内で入力してください。'],
     ['an invalid login id', { adminLoginId: 'ad min!' }, 'adminLoginId', '管理者ログインIDは半角英数字と「.」「_」「-」で4〜32文字で入力してください。'],
     ['a weak password', { adminPassword: 'password' }, 'adminPassword', '管理者ログインパスワードには英字と数字をそれぞれ1文字以上含めてください。'],
