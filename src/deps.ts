@@ -5,6 +5,7 @@ import type { Db } from './db/connection';
 import { AuditRepository } from './repositories/audit';
 import { CompaniesRepository } from './repositories/companies';
 import { CredentialLocksRepository } from './repositories/credentialLocks';
+import { SessionsRepository } from './repositories/sessions';
 import { StaffRepository } from './repositories/staff';
 import { TransfersRepository } from './repositories/transfers';
 import { UsersRepository } from './repositories/users';
@@ -25,6 +26,7 @@ export interface Deps {
     locks: CredentialLocksRepository;
     transfers: TransfersRepository;
     staff: StaffRepository;
+    sessions: SessionsRepository;
     audit: AuditRepository;
   };
 }
@@ -44,6 +46,7 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
       locks: new CredentialLocksRepository(db),
       transfers: new TransfersRepository(db),
       staff: new StaffRepository(db),
+      sessions: new SessionsRepository(db),
       audit,
     },
   };

@@ -7,7 +7,6 @@ import { createLogger } from './logger';
 import { createDeps } from './deps';
 import { createCustomerApp, createStaffApp } from './app';
 import { seedDemoIfEmpty } from './demo/seed';
-import { SqliteSessionStore } from './repositories/sessions';
 
 /** The entry point: the only file that listens (STYLE habit 1). */
 async function main(): Promise<void> {
@@ -40,8 +39,7 @@ async function main(): Promise<void> {
     listen(createStaffApp(deps), config.staffPort, config.staffHost, 'branch console'),
   ]);
 
-  const sessions = new SqliteSessionStore(db, 'customer', systemClock, 0);
-  const pruneTimer = setInterval(() => sessions.prune(), 10 * 60_000);
+  const pruneTimer = setInterval(() => deps.repos.sessions.prune(systemClock.now()), 10 * 60_000);
   pruneTimer.unref();
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then close

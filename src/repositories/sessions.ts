@@ -14,7 +14,6 @@ export class SqliteSessionStore extends session.Store {
   private readonly upsertRow;
   private readonly deleteRow;
   private readonly touchRow;
-  private readonly pruneRows;
 
   constructor(db: Db, private readonly realm: Realm, private readonly clock: Clock, private readonly ttlMs: number) {
     super();
@@ -24,7 +23,6 @@ export class SqliteSessionStore extends session.Store {
       WHERE sessions.realm = excluded.realm`);
     this.deleteRow = db.prepare('DELETE FROM sessions WHERE sid = ? AND realm = ?');
     this.touchRow = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ? AND realm = ?');
-    this.pruneRows = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
   }
 
   private expiry(): number {
@@ -62,9 +60,26 @@ export class SqliteSessionStore extends session.Store {
     this.touchRow.run(this.expiry(), sid, this.realm);
     cb?.();
   }
+}
 
-  /** Deletes expired rows of every realm; returns how many. */
-  prune(): number {
-    return this.pruneRows.run(this.clock.now()).changes;
+/** Session rows as data, for housekeeping outside a request. */
+export class SessionsRepository {
+  private readonly pruneRows;
+  private readonly deleteForUserRows;
+
+  constructor(db: Db) {
+    this.pruneRows = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+    this.deleteForUserRows = db.prepare(
+      "DELETE FROM sessions WHERE realm = 'customer' AND json_extract(data, '$.userId') = ?",
+    );
+  }
+
+  prune(now: number): number {
+    return this.pruneRows.run(now).changes;
+  }
+
+  /** Ends every signed-in session of a customer user, e.g. after their password was reset. */
+  deleteForUser(userId: number): number {
+    return this.deleteForUserRows.run(userId).changes;
   }
 }

@@ -130,6 +130,8 @@ export async function resetPasswords(
   deps.db.transaction(() => {
     if (passwordHash) deps.repos.users.updatePasswordHash(target.id, passwordHash);
     if (transferPasswordHash) deps.repos.users.updateTransferPasswordHash(target.id, transferPasswordHash);
+    // A new password ends the sessions opened with the old one (someone may have learned it).
+    if (passwordHash) deps.repos.sessions.deleteForUser(target.id);
     const which = [passwordHash && 'password', transferPasswordHash && 'transferPassword'].filter(Boolean).join(',');
     deps.audit.record(actor, { event: 'user.password_reset', outcome: 'success', subject: target.loginId, detail: which });
   })();

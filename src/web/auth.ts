@@ -41,7 +41,8 @@ export function loadStaff(deps: Deps): RequestHandler {
     }
     req.session.lastSeenAt = deps.clock.now();
     const staff = deps.repos.staff.find(staffDbId);
-    if (!staff) {
+    // A staff account locked meanwhile (six wrong passwords elsewhere) ends its sessions too.
+    if (!staff || staff.lockedAt !== null) {
       await destroySession(req);
       return res.redirect(303, '/staff/login');
     }

@@ -26,7 +26,11 @@ export interface SessionMiddleware {
 
 export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddleware {
   const { config, db, clock } = deps;
-  const store = new SqliteSessionStore(db, realm, clock, config.sessionIdleMs);
+  // loadCustomer/loadStaff judge the idle timeout on the injected clock; the row
+  // and the cookie live twice as long only so that the next request can still be
+  // told "you were logged out for inactivity" instead of silently starting over.
+  const keepMs = config.sessionIdleMs * 2;
+  const store = new SqliteSessionStore(db, realm, clock, keepMs);
   const middleware = session({
     name: realm === 'customer' ? 'webfb.sid' : 'webfb.staff.sid',
     // Without SESSION_SECRET (development, tests) a random per-process secret is
@@ -42,7 +46,7 @@ export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddle
       // 'auto' marks the cookie Secure whenever the request came over TLS
       // (directly or, with TRUST_PROXY, through the proxy's X-Forwarded-Proto).
       secure: 'auto',
-      maxAge: config.sessionIdleMs,
+      maxAge: keepMs,
       path: '/',
     },
   });

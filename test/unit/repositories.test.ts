@@ -4,7 +4,7 @@ import { migrate } from '../../src/db/migrate';
 import { CredentialLocksRepository } from '../../src/repositories/credentialLocks';
 import { CompaniesRepository } from '../../src/repositories/companies';
 import { AuditRepository } from '../../src/repositories/audit';
-import { SqliteSessionStore } from '../../src/repositories/sessions';
+import { SessionsRepository, SqliteSessionStore } from '../../src/repositories/sessions';
 import type { SessionData } from 'express-session';
 
 function freshDb() {
@@ -77,6 +77,16 @@ describe('audit log (R11)', () => {
 });
 
 describe('session store', () => {
+  test('when the sessions of one user are deleted, then the sessions of others stay', async () => {
+    const { db } = freshDb();
+    const clock = new FakeClock();
+    const store = new SqliteSessionStore(db, 'customer', clock, 60_000);
+    store.set('mine', { cookie: {}, userId: 1 } as unknown as SessionData);
+    store.set('other', { cookie: {}, userId: 2 } as unknown as SessionData);
+    expect(new SessionsRepository(db).deleteForUser(1)).toBe(1);
+    expect(await read(store, 'other')).not.toBeNull();
+  });
+
   const data = { cookie: { originalMaxAge: 1000 }, userId: 1 } as unknown as SessionData;
   const read = (store: SqliteSessionStore, sid: string) =>
     new Promise<SessionData | null | undefined>((resolve) => store.get(sid, (_e, s) => resolve(s)));
@@ -100,6 +110,6 @@ describe('session store', () => {
     store.set('abc', data);
     clock.advance(60_001);
     expect(await read(store, 'abc')).toBeNull();
-    expect(store.prune()).toBe(1);
+    expect(new SessionsRepository(db).prune(clock.now())).toBe(1);
   });
 });

@@ -89,6 +89,23 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     });
   });
 
+  test('when a user's login password is reset, then the sessions opened with the old one end', async () => {
+    const { company, client } = await loggedInAdmin();
+    const user = await givenUser(ctx.deps, company.id);
+    const userClient = new FormClient(ctx.app);
+    await userClient.login(user.loginId, USER_PASSWORD);
+    expect((await userClient.get('/')).status).toBe(200);
+
+    await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/password`, {
+      password: 'New-Login-1', approvalPassword: APPROVAL_PASSWORD,
+    });
+
+    const after = await userClient.get('/');
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toBe('/login');
+    expect((await client.get('/admin')).status).toBe(200);
+  });
+
   test('when only the 送信確認パスワード is given, then only it changes', async () => {
     const { company, client } = await loggedInAdmin();
     const user = await givenUser(ctx.deps, company.id);

@@ -96,7 +96,9 @@ describe('customer login (ログイン)', () => {
     ctx.clock.advance(15 * 60_000 + 1);
     const res = await client.get('/');
     expect(res.status).toBe(303);
-    expect(res.headers.location).toMatch(/^\/login/);
+    expect(res.headers.location).toBe('/login?timeout=1');
+    const page = await client.get(res.headers.location as string);
+    expect(page.text).toContain('一定時間操作がなかったため、ログアウトしました。');
   });
 
   test('when a session has been used for more than 12 hours, then it ends even while active', async () => {

@@ -1,0 +1,108 @@
+import request from 'supertest';
+import pino from 'pino';
+import { createCustomerApp, createStaffApp } from '../../src/app';
+import { FakeClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/connection';
+import { migrate } from '../../src/db/migrate';
+import { createDeps } from '../../src/deps';
+import { createTestContext, type TestContext } from '../helpers/app';
+import { FormClient } from '../helpers/client';
+import { ADMIN_PASSWORD, givenContract } from '../helpers/fixtures';
+
+describe('health endpoint (DESIGN §7)', () => {
+  let ctx: TestContext;
+  beforeEach(() => {
+    ctx = createTestContext();
+  });
+
+  test.each(['customer site', 'branch console'])('when the %s is asked GET /healthz, then it answers 200 ok', async (name) => {
+    const app = name === 'customer site' ? ctx.app : ctx.staffApp;
+    const res = await request(app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    // A probe every few seconds must not fill the sessions table.
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('the two listeners are separate', () => {
+  let ctx: TestContext;
+  beforeEach(() => {
+    ctx = createTestContext();
+  });
+
+  test('when the branch console is asked for the customer login, then it does not know the page', async () => {
+    expect((await request(ctx.staffApp).get('/login')).status).toBe(404);
+  });
+
+  test('when the customer site is asked for the staff login, then it does not know the page', async () => {
+    expect((await request(ctx.app).get('/staff/login')).status).toBe(404);
+    expect((await request(ctx.app).get('/staff/companies')).status).toBe(404);
+  });
+});
+
+/** Every line the app logs, parsed, with the raw text kept for substring checks. */
+function capturingContext() {
+  const raw: string[] = [];
+  // Plain pino without the production redaction, so this proves that the
+  // request serializers alone keep bodies, cookies and query strings out.
+  const logger = pino({ level: 'info' }, { write: (line: string) => void raw.push(line) });
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOGIN_RATE_LIMIT: '1000' });
+  const db = openDatabase(':memory:');
+  migrate(db);
+  const deps = createDeps(config, db, new FakeClock(), logger);
+  return { deps, app: createCustomerApp(deps), staffApp: createStaffApp(deps), raw };
+}
+
+const cookieOf = (headers: Record<string, unknown>, name: string): string | undefined =>
+  ((headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0]?.slice(name.length + 1);
+
+describe('structured request logs', () => {
+  test('when a user logs in, then the log has method, path and status but no password, cookie or CSRF token', async () => {
+    const { deps, app, raw } = capturingContext();
+    const { admin } = await givenContract(deps);
+    const client = new FormClient(app);
+    const wrongPassword = 'Wrong-Pass-9';
+
+    const page = await client.get('/login');
+    const token = client.csrfToken()!;
+    const firstCookie = cookieOf(page.headers, 'webfb.sid')!;
+    await client.post('/login', { loginId: admin.loginId, password: wrongPassword });
+    const res = await client.post('/login', { loginId: admin.loginId, password: ADMIN_PASSWORD });
+    const signedInCookie = cookieOf(res.headers, 'webfb.sid')!;
+    await client.get('/?note=query-is-not-logged');
+
+    expect(res.status).toBe(303);
+    const text = raw.join('');
+    const secrets = [ADMIN_PASSWORD, wrongPassword, token, encodeURIComponent(token), 'query-is-not-logged'];
+    for (const cookie of [firstCookie, signedInCookie]) {
+      // The signed value is s:<sid>.<signature>; neither the whole nor the sid may appear.
+      const sid = decodeURIComponent(cookie).replace(/^s:/, '').split('.')[0]!;
+      secrets.push(cookie, decodeURIComponent(cookie), sid);
+    }
+    for (const secret of secrets) expect(text).not.toContain(secret);
+
+    const entries = raw.map((line) => JSON.parse(line) as { req?: { method: string; path: string }; res?: { statusCode: number } });
+    const requests = entries.filter((e) => e.req && e.res).map((e) => [e.req!.method, e.req!.path, e.res!.statusCode]);
+    expect(requests).toEqual([
+      ['GET', '/login', 200],
+      ['POST', '/login', 401],
+      ['POST', '/login', 303],
+      ['GET', '/', 200],
+    ]);
+  });
+
+  test('when a request fails unexpectedly, then the log line carries the support id shown on the page', async () => {
+    const { app, deps, raw } = capturingContext();
+    deps.db.close();
+
+    const res = await request(app).get('/healthz');
+
+    const supportId = /お問い合わせ番号: ([0-9a-f-]{36})/.exec(res.text)?.[1];
+    expect(supportId).toBeDefined();
+    const logged = raw.map((line) => JSON.parse(line) as { level: number; supportId?: string; msg: string });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 50, supportId, msg: 'unexpected error' }));
+  });
+});

@@ -1,0 +1,145 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import type { Response } from 'supertest';
+import { createTestContext, type TestContext } from '../helpers/app';
+import { FormClient } from '../helpers/client';
+import { ADMIN_PASSWORD, auditEvents, givenContract } from '../helpers/fixtures';
+
+// DESIGN §6: security headers on every response, error pages included, on both
+// listeners. Each listener is checked on a page, a 404 and a CSRF refusal.
+const listeners = [
+  { name: 'customer site', app: (c: TestContext) => c.app, page: '/login', cookie: 'webfb.sid' },
+  { name: 'branch console', app: (c: TestContext) => c.staffApp, page: '/staff/login', cookie: 'webfb.staff.sid' },
+] as const;
+
+function expectSecurityHeaders(res: Response): void {
+  const csp = String(res.headers['content-security-policy']);
+  expect(csp).toContain("script-src 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("default-src 'none'");
+  expect(res.headers['x-frame-options']).toBeDefined();
+  expect(res.headers['referrer-policy']).toBe('same-origin');
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['x-powered-by']).toBeUndefined();
+  expect(res.headers['cache-control']).toBe('no-store');
+}
+
+const setCookie = (res: Response, name: string): string | undefined =>
+  ((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
+
+const cookieValue = (header: string | undefined): string | undefined => header?.split(';')[0];
+
+describe.each(listeners)('security headers on the $name', ({ app, page }) => {
+  let ctx: TestContext;
+  beforeEach(() => {
+    ctx = createTestContext();
+  });
+
+  test('when a page is shown, then it carries the strict headers and no cache', async () => {
+    const res = await request(app(ctx)).get(page);
+    expect(res.status).toBe(200);
+    expectSecurityHeaders(res);
+  });
+
+  test('when a page does not exist, then the 404 page carries the same headers', async () => {
+    const res = await request(app(ctx)).get('/no-such-page');
+    expect(res.status).toBe(404);
+    expectSecurityHeaders(res);
+  });
+
+  test('when a form is posted without its CSRF token, then the 403 page carries the same headers', async () => {
+    const res = await request(app(ctx)).post(page).type('form').send({ any: 'thing' });
+    expect(res.status).toBe(403);
+    expectSecurityHeaders(res);
+  });
+});
+
+describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) => {
+  test('when a form page starts a session over plain HTTP, then the cookie is HttpOnly, SameSite=Lax and path-wide', async () => {
+    const ctx = createTestContext();
+    const header = setCookie(await request(app(ctx)).get(page), cookie);
+    expect(header).toBeDefined();
+    expect(header).toMatch(/; HttpOnly/i);
+    expect(header).toMatch(/; SameSite=Lax/i);
+    expect(header).toMatch(/; Path=\//i);
+    expect(header).not.toMatch(/; Secure/i);
+  });
+
+  test('when the app sits behind a TLS proxy (TRUST_PROXY=1), then the cookie is also Secure', async () => {
+    const ctx = createTestContext({ TRUST_PROXY: '1' });
+    const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
+    expect(header).toMatch(/; Secure/i);
+    expect(header).toMatch(/; HttpOnly/i);
+    expect(header).toMatch(/; SameSite=Lax/i);
+  });
+
+  test('when the proxy is not trusted, then a forged X-Forwarded-Proto is ignored', async () => {
+    const ctx = createTestContext();
+    const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
+    expect(header).not.toMatch(/; Secure/i);
+  });
+});
+
+describe('CSRF synchronizer token (DESIGN §6)', () => {
+  let ctx: TestContext;
+  beforeEach(() => {
+    ctx = createTestContext();
+  });
+
+  /** A token that is valid, but for another browser's session. */
+  async function foreignToken(app: Express, page: string): Promise<string> {
+    const other = new FormClient(app);
+    await other.get(page);
+    return other.csrfToken()!;
+  }
+
+  test('when a login is posted with another session’s token, then it is refused with 403 and nobody logs in', async () => {
+    const { admin } = await givenContract(ctx.deps);
+    const victim = new FormClient(ctx.app);
+    await victim.get('/login');
+    const token = await foreignToken(ctx.app, '/login');
+
+    const res = await victim.agent.post('/login').type('form').send({ _csrf: token, loginId: admin.loginId, password: ADMIN_PASSWORD });
+
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('画面の有効期限が切れたか、正しくない操作です。');
+    expect(auditEvents(ctx.deps, 'login')).toHaveLength(0);
+    expect((await victim.get('/')).headers.location).toBe('/login');
+  });
+
+  test('when a signed-in user is made to post logout with another session’s token, then the session survives', async () => {
+    const { admin } = await givenContract(ctx.deps);
+    const victim = new FormClient(ctx.app);
+    await victim.login(admin.loginId, ADMIN_PASSWORD);
+    const token = await foreignToken(ctx.app, '/login');
+
+    const res = await victim.agent.post('/logout').type('form').send({ _csrf: token });
+
+    expect(res.status).toBe(403);
+    expect(auditEvents(ctx.deps, 'logout')).toHaveLength(0);
+    expect((await victim.get('/')).status).toBe(200);
+  });
+
+  test('when the customer site’s token is posted to the branch console, then it is refused', async () => {
+    const customerToken = await foreignToken(ctx.app, '/login');
+    const staff = new FormClient(ctx.staffApp);
+    await staff.get('/staff/login');
+
+    const res = await staff.agent.post('/staff/login').type('form').send({ _csrf: customerToken, staffId: 'x', password: 'y' });
+
+    expect(res.status).toBe(403);
+    expect(auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
+  });
+
+  test('when a session cookie of the customer site is sent to the branch console, then it opens no session there', async () => {
+    const { admin } = await givenContract(ctx.deps);
+    const customer = new FormClient(ctx.app);
+    const res = await customer.login(admin.loginId, ADMIN_PASSWORD);
+    const sid = cookieValue(setCookie(res, 'webfb.sid'))!.split('=')[1];
+
+    const staffPage = await request(ctx.staffApp).get('/staff/companies').set('Cookie', `webfb.staff.sid=${sid}`);
+
+    expect(staffPage.status).toBe(303);
+    expect(staffPage.headers.location).toMatch(/^\/staff\/login/);
+  });
+});

@@ -1,0 +1,96 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+// loadConfig takes the environment as an argument, so each test passes exactly
+// the variables it is about and nothing leaks in from the shell running jest.
+const expectConfigError = (env: NodeJS.ProcessEnv, message: RegExp): void => {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  expect(() => loadConfig(env)).toThrow(message);
+};
+
+const productionSecrets = { SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44) };
+
+describe('configuration (DESIGN §7)', () => {
+  test('when nothing is set, then the documented defaults apply', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      staffPort: 3001,
+      staffHost: '127.0.0.1',
+      databaseFile: 'data/webfb.db',
+      trustProxy: false,
+      bcryptCost: 12,
+      sessionIdleMs: 15 * 60_000,
+      sessionAbsoluteMs: 12 * 3_600_000,
+      lockoutThreshold: 6,
+      draftTtlMs: 10 * 60_000,
+      transferLimitYen: 10_000_000,
+      loginRateLimitPerMinute: 30,
+      logLevel: 'info',
+      secretKey: undefined,
+      sessionSecret: undefined,
+    });
+  });
+
+  test('when the branch console host is not set, then it listens on loopback only', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).staffHost).toBe('127.0.0.1');
+  });
+
+  test('when production starts without SECRET_KEY and SESSION_SECRET, then it refuses and names both', () => {
+    expectConfigError({ NODE_ENV: 'production' }, /Refusing to start in production without SECRET_KEY and SESSION_SECRET/);
+  });
+
+  test('when production starts without SESSION_SECRET only, then it refuses and names it', () => {
+    expectConfigError({ NODE_ENV: 'production', SECRET_KEY: productionSecrets.SECRET_KEY }, /without SESSION_SECRET\./);
+  });
+
+  test('when production has both secrets, then it starts', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ...productionSecrets });
+    expect(config.secretKey).toBe(productionSecrets.SECRET_KEY);
+    expect(config.sessionSecret).toBe(productionSecrets.SESSION_SECRET);
+  });
+
+  test('when DEMO is not set, then demo mode is on outside production and off in production', () => {
+    expect(loadConfig({}).demo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).demo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).demo).toBe(false);
+  });
+
+  test('when DEMO is set, then it wins over the default in either direction', () => {
+    expect(loadConfig({ DEMO: '0' }).demo).toBe(false);
+    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: '1', ...productionSecrets }).demo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: 'true', ...productionSecrets }).demo).toBe(true);
+  });
+
+  test('when DEMO has another value, then it is rejected rather than guessed', () => {
+    expectConfigError({ DEMO: 'yes' }, /DEMO/);
+  });
+
+  test.each(['abc', '70000', '-1', '3000.5'])('when PORT is %p, then it is rejected with the variable named', (port) => {
+    expectConfigError({ PORT: port }, /Invalid configuration:\n {2}PORT: /);
+  });
+
+  test('when STAFF_PORT is not a number, then it is rejected', () => {
+    expectConfigError({ STAFF_PORT: 'console' }, /STAFF_PORT/);
+  });
+
+  test('when ports are given as strings, then they are read as numbers', () => {
+    const config = loadConfig({ PORT: '3900', STAFF_PORT: '3901' });
+    expect(config.port).toBe(3900);
+    expect(config.staffPort).toBe(3901);
+  });
+
+  test('when BCRYPT_COST is below 4, then it is rejected', () => {
+    expectConfigError({ BCRYPT_COST: '3' }, /BCRYPT_COST/);
+  });
+
+  test('when NODE_ENV is unknown, then it is rejected', () => {
+    expectConfigError({ NODE_ENV: 'staging' }, /NODE_ENV/);
+  });
+
+  test('when TRUST_PROXY is 1, then the proxy is trusted', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(true);
+  });
+});
