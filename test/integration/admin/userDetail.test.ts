@@ -89,7 +89,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     });
   });
 
-  test('when a user's login password is reset, then the sessions opened with the old one end', async () => {
+  test('when the login password of a user is reset, then the sessions opened with the old one end', async () => {
     const { company, client } = await loggedInAdmin();
     const user = await givenUser(ctx.deps, company.id);
     const userClient = new FormClient(ctx.app);
