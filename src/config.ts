@@ -6,11 +6,16 @@ const bool = z
   .enum(['0', '1', 'true', 'false'])
   .transform((v) => v === '1' || v === 'true');
 
+// An empty variable is a mistake, not "use 0": PORT='' would otherwise mean a random port.
+const port = (fallback: number) =>
+  z.string().regex(/^\d+$/, 'must be a port number').default(String(fallback)).transform(Number)
+    .pipe(z.number().int().min(0).max(65535));
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
-  STAFF_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  STAFF_PORT: port(3001),
   STAFF_HOST: z.string().default('127.0.0.1'),
   DATABASE_FILE: z.string().min(1).default('data/webfb.db'),
   DEMO: bool.optional(),

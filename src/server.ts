@@ -28,8 +28,11 @@ async function main(): Promise<void> {
   if (config.demo) await seedDemoIfEmpty(deps);
 
   const listen = (app: ReturnType<typeof createCustomerApp>, port: number, host: string, name: string): Promise<Server> =>
-    new Promise((resolve) => {
-      const server = app.listen(port, host, () => {
+    new Promise((resolve, reject) => {
+      // Express 5 hands a listen error (EADDRINUSE…) to this callback: fail the
+      // start instead of running with one listener dead.
+      const server = app.listen(port, host, (err?: Error) => {
+        if (err) return reject(err);
         logger.info({ port, host }, `${name} listening`);
         resolve(server);
       });
@@ -65,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('fatal: could not start', err);
+  console.error(`fatal: could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -45,10 +45,14 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
   if (!deps.repos.staff.findByStaffId(DEMO.staff.staffId)) {
     await addStaff(deps, DEMO.staff.staffId, DEMO.staff.name, DEMO.staff.password);
   }
+  // Plain "id / password" strings: the published demo credentials are meant to
+  // be read here, and the logger's *.password redaction would hide them unevenly.
+  const line = (u: { loginId?: string; staffId?: string; password: string }) => `${u.loginId ?? u.staffId} / ${u.password}`;
   deps.logger.warn(
     {
-      customerSite: { admin: DEMO.admin, users: DEMO.users },
-      branchConsole: DEMO.staff,
+      customerSite: [DEMO.admin, ...DEMO.users].map(line),
+      approvalPassword: `${DEMO.admin.loginId} / ${DEMO.admin.approvalPassword}`,
+      branchConsole: line(DEMO.staff),
     },
     'DEMO data loaded: these published demo credentials must never be used in production',
   );

@@ -94,3 +94,11 @@ describe('configuration (DESIGN §7)', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(true);
   });
 });
+
+describe('ports', () => {
+  test('when PORT is set but empty, then the configuration is refused instead of meaning a random port', () => {
+    expect(() => loadConfig({ PORT: '' })).toThrow(/PORT/);
+    expect(() => loadConfig({ STAFF_PORT: '' })).toThrow(/STAFF_PORT/);
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+  });
+});
