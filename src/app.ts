@@ -3,6 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import pinoHttp from 'pino-http';
 import type { Deps } from './deps';
+import { ping } from './db/connection';
 import { securityHeaders, noStore, exposeCsrfToken, csrfProtection } from './web/security';
 import { createSessionMiddleware, flash, type Realm } from './web/session';
 import { loadCustomer, loadStaff } from './web/auth';
@@ -44,7 +45,7 @@ function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.get('/healthz', (_req, res) => {
-    deps.db.prepare('SELECT 1').get();
+    ping(deps.db);
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
