@@ -14,6 +14,16 @@ export const TRANSFER_PASSWORD = 'Send-Pass-1';
 export const USER_PASSWORD = 'User-Pass-1';
 export const STAFF_PASSWORD = 'Staff-Pass-1';
 
+/** A 都度振込 入力 form that passes every rule (field names of DESIGN §4). */
+export const VALID_TRANSFER_FORM = {
+  bankCode: '0001',
+  branchCode: '123',
+  accountType: 'ordinary',
+  accountNumber: '1234567',
+  payeeName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
+  amount: '1000',
+};
+
 export interface ContractFixture {
   company: Company;
   admin: User;

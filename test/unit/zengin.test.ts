@@ -1,15 +1,9 @@
 import { amountRule, toZenginKana, transferInputSchema } from '../../src/domain/zengin';
 import { parseYen } from '../../src/domain/yen';
+import { VALID_TRANSFER_FORM } from '../helpers/fixtures';
 
 const LIMIT = 10_000_000;
-const valid = {
-  bankCode: '0001',
-  branchCode: '123',
-  accountType: 'ordinary',
-  accountNumber: '1234567',
-  payeeName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
-  amount: '1000',
-};
+const valid = VALID_TRANSFER_FORM;
 const firstMessage = (field: string, value: unknown): string | undefined =>
   transferInputSchema(LIMIT)
     .safeParse({ ...valid, [field]: value })

@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { login } from '../../services/customerAuth';
 import { normalize } from '../../domain/text';
 import { parseForm, keepValues } from '../forms';
+import { loginRateLimit } from '../loginRateLimit';
 import { regenerateSession, destroySession } from '../session';
 import { customerActor } from '../auth';
 
@@ -22,19 +22,7 @@ const LOGIN_FAILED =
 export function authRoutes(deps: Deps): Router {
   const router = Router();
   const view = 'customer/login';
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.loginRateLimitPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).render(view, {
-        title: 'ログイン',
-        errors: { _form: 'ログインの試行が多すぎます。しばらくしてから再度お試しください。' },
-        values: {},
-      });
-    },
-  });
+  const limiter = loginRateLimit(deps, view, 'ログイン');
 
   router.get('/login', (req, res) => {
     if (res.locals.currentUser) return res.redirect(303, '/');

@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { normalize } from '../../domain/text';
 import { enteredPasswordSchema } from '../../domain/credentials';
 import { staffLogin } from '../../services/staffAuth';
 import { parseForm, keepValues } from '../forms';
+import { loginRateLimit } from '../loginRateLimit';
 import { regenerateSession, destroySession } from '../session';
 import { staffActor } from '../auth';
 
@@ -24,19 +24,7 @@ export function staffAuthRoutes(deps: Deps): Router {
   const loginFailed =
     `行員IDまたはパスワードが正しくありません。${deps.config.lockoutThreshold}回続けて誤るとロックされます。` +
     'ロックされた場合は、システム管理者にロック解除を依頼してください。';
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.loginRateLimitPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).render(VIEW, {
-        title: TITLE,
-        errors: { _form: 'ログインの試行が多すぎます。しばらくしてから再度お試しください。' },
-        values: {},
-      });
-    },
-  });
+  const limiter = loginRateLimit(deps, VIEW, TITLE);
 
   router.get('/staff', (_req, res) => res.redirect(303, '/staff/companies'));
 

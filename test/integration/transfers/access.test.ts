@@ -1,16 +1,9 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD } from '../../helpers/fixtures';
+import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import type { User } from '../../../src/repositories/users';
 
-const validForm = {
-  bankCode: '0001',
-  branchCode: '123',
-  accountType: 'ordinary',
-  accountNumber: '1234567',
-  payeeName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
-  amount: '1000',
-};
+const validForm = VALID_TRANSFER_FORM;
 
 describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
   let ctx: TestContext;

@@ -1,17 +1,10 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD } from '../../helpers/fixtures';
+import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { confirmTransfer } from '../../../src/services/transfers';
 import { fixedPasswordVerifier } from '../../../src/services/transferConfirmation';
 
-const validForm = {
-  bankCode: '0001',
-  branchCode: '123',
-  accountType: 'ordinary',
-  accountNumber: '1234567',
-  payeeName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
-  amount: '1000',
-};
+const validForm = VALID_TRANSFER_FORM;
 
 describe('振込内容確認 → 確定 (R10)', () => {
   let ctx: TestContext;

@@ -1,15 +1,8 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, auditEvents, givenContract, TRANSFER_PASSWORD } from '../../helpers/fixtures';
+import { ADMIN_PASSWORD, auditEvents, givenContract, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 
-const validForm = {
-  bankCode: '0001',
-  branchCode: '123',
-  accountType: 'ordinary',
-  accountNumber: '1234567',
-  payeeName: 'ﾔﾏﾀﾞ ﾀﾛｳ',
-  amount: '1000',
-};
+const validForm = VALID_TRANSFER_FORM;
 
 const htmlEscape = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
