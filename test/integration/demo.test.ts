@@ -1,0 +1,64 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { openDatabase } from '../../src/db/connection';
+import { DEMO, seedDemoIfEmpty } from '../../src/demo/seed';
+import { createTestContext, type TestContext } from '../helpers/app';
+import { FormClient } from '../helpers/client';
+import { VALID_TRANSFER_FORM } from '../helpers/fixtures';
+
+describe('demo data (DEMO=1) and the README walk-through', () => {
+  let ctx: TestContext;
+  beforeEach(async () => {
+    ctx = createTestContext();
+    expect(await seedDemoIfEmpty(ctx.deps)).toBe(true);
+  });
+
+  test('when the database already holds a contract, then the demo is not loaded again', async () => {
+    expect(await seedDemoIfEmpty(ctx.deps)).toBe(false);
+    expect(ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId)).toBeDefined();
+  });
+
+  test('when demo-user1 follows the README, then the transfer is received and the balance drops', async () => {
+    const [user1] = DEMO.users;
+    const client = new FormClient(ctx.app);
+    expect((await client.login(user1.loginId, user1.password)).status).toBe(303);
+    expect((await client.get('/')).text).toContain('10,000,000円');
+    const drafted = await client.submit('/transfers/new', '/transfers', { ...VALID_TRANSFER_FORM, payeeName: 'ヤマダ タロウ', amount: '10,000' });
+    const confirmPage = drafted.headers.location as string;
+    const done = await client.submit(confirmPage, confirmPage, { transferPassword: user1.transferPassword });
+    expect(done.status).toBe(303);
+    expect((await client.get(done.headers.location as string)).text).toContain('受付番号');
+    expect((await client.get('/')).text).toContain('9,990,000円');
+  });
+
+  test('when demo-user2 (no transfer authority) logs in, then 都度振込 is not offered and is refused', async () => {
+    const [, user2] = DEMO.users;
+    const client = new FormClient(ctx.app);
+    await client.login(user2.loginId, user2.password);
+    expect((await client.get('/')).text).not.toContain('href="/transfers/new"');
+    expect((await client.get('/transfers/new')).status).toBe(403);
+  });
+
+  test('when the demo administrator and staff log in, then 管理機能 and the console open', async () => {
+    const admin = new FormClient(ctx.app);
+    await admin.login(DEMO.admin.loginId, DEMO.admin.password);
+    expect((await admin.get('/admin/users')).text).toContain(DEMO.users[1].loginId);
+    const staff = new FormClient(ctx.staffApp);
+    expect((await staff.staffLogin(DEMO.staff.staffId, DEMO.staff.password)).headers.location).toBe('/staff/companies');
+    expect((await staff.get('/staff/companies')).text).toContain(DEMO.companyName);
+  });
+});
+
+describe('database settings', () => {
+  test('when a database file is opened, then WAL, synchronous=FULL, foreign keys and a busy timeout are on', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-'));
+    const db = openDatabase(path.join(dir, 'nested', 'x.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
