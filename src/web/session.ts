@@ -58,6 +58,21 @@ export function regenerateSession(req: Parameters<RequestHandler>[0]): Promise<v
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
+/**
+ * Starts a signed-in session. The id is regenerated first: whatever id the
+ * browser had before (perhaps planted by an attacker) is discarded with its
+ * data, which defeats session fixation. The times feed the idle and absolute
+ * timeouts.
+ */
+export async function startSignedInSession(
+  req: Parameters<RequestHandler>[0],
+  now: number,
+  identity: { userId: number; companyId: number } | { staffDbId: number },
+): Promise<void> {
+  await regenerateSession(req);
+  Object.assign(req.session, identity, { loginAt: now, lastSeenAt: now });
+}
+
 export function destroySession(req: Parameters<RequestHandler>[0]): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
 }

@@ -4,6 +4,8 @@ import { hashNewUser, insertUser } from '../../src/services/users';
 import { addStaff } from '../../src/services/staffAccounts';
 import type { Company } from '../../src/repositories/companies';
 import type { User } from '../../src/repositories/users';
+import type { TestContext } from './app';
+import { FormClient } from './client';
 
 const system = { type: 'system' as const, id: 'test', companyId: null, clientIp: null };
 let seq = 0;
@@ -74,4 +76,12 @@ export async function givenStaff(deps: Deps): Promise<string> {
 /** Audit rows of one event, newest first. */
 export function auditEvents(deps: Deps, event: string) {
   return deps.repos.audit.listAll(1000, 0).rows.filter((r) => r.event === event);
+}
+
+/** A contract whose administrator is signed in on the customer site. */
+export async function givenSignedInAdmin(ctx: TestContext, opts: { balance?: number } = {}) {
+  const contract = await givenContract(ctx.deps, opts);
+  const client = new FormClient(ctx.app);
+  await client.login(contract.admin.loginId, ADMIN_PASSWORD);
+  return { ...contract, client };
 }

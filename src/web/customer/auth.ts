@@ -5,7 +5,7 @@ import { login } from '../../services/customerAuth';
 import { normalize } from '../../domain/text';
 import { parseForm, keepValues } from '../forms';
 import { loginRateLimit } from '../loginRateLimit';
-import { regenerateSession, destroySession } from '../session';
+import { startSignedInSession, destroySession } from '../session';
 import { customerActor } from '../auth';
 
 const loginForm = z.object({
@@ -38,11 +38,7 @@ export function authRoutes(deps: Deps): Router {
     if (!result.ok) {
       return res.status(401).render(view, { title: 'ログイン', errors: { _form: LOGIN_FAILED }, values });
     }
-    // A new session id at login defeats session fixation: whatever id the
-    // browser had before (perhaps planted) is discarded with its data.
-    await regenerateSession(req);
-    const now = deps.clock.now();
-    Object.assign(req.session, { userId: result.user.id, companyId: result.user.companyId, loginAt: now, lastSeenAt: now });
+    await startSignedInSession(req, deps.clock.now(), { userId: result.user.id, companyId: result.user.companyId });
     res.redirect(303, '/');
   });
 

@@ -6,7 +6,7 @@ import { enteredPasswordSchema } from '../../domain/credentials';
 import { staffLogin } from '../../services/staffAuth';
 import { parseForm, keepValues } from '../forms';
 import { loginRateLimit } from '../loginRateLimit';
-import { regenerateSession, destroySession } from '../session';
+import { startSignedInSession, destroySession } from '../session';
 import { staffActor } from '../auth';
 
 const loginForm = z.object({
@@ -40,11 +40,7 @@ export function staffAuthRoutes(deps: Deps): Router {
     if (!form.ok) return res.status(400).render(VIEW, { title: TITLE, errors: form.errors, values });
     const result = await staffLogin(deps, form.data.staffId, form.data.password, req.ip ?? null);
     if (!result.ok) return res.status(401).render(VIEW, { title: TITLE, errors: { _form: loginFailed }, values });
-    // A new session id at login defeats session fixation: whatever id the
-    // browser had before is discarded with its data.
-    await regenerateSession(req);
-    const now = deps.clock.now();
-    Object.assign(req.session, { staffDbId: result.staff.id, loginAt: now, lastSeenAt: now });
+    await startSignedInSession(req, deps.clock.now(), { staffDbId: result.staff.id });
     res.redirect(303, '/staff/companies');
   });
 

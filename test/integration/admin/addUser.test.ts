@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenUser } from '../../helpers/fixtures';
+import { ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenUser, givenSignedInAdmin } from '../../helpers/fixtures';
 
 const validForm = {
   loginId: 'taro.yamada',
@@ -17,15 +17,9 @@ describe('利用者管理: 利用者追加', () => {
     ctx = createTestContext();
   });
 
-  async function loggedInAdmin() {
-    const contract = await givenContract(ctx.deps);
-    const client = new FormClient(ctx.app);
-    await client.login(contract.admin.loginId, ADMIN_PASSWORD);
-    return { ...contract, client };
-  }
 
   test('when the administrator adds a user with 都度振込権限, then the user is listed and can log in', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
 
     const res = await client.submit('/admin/users', '/admin/users', validForm);
 
@@ -46,7 +40,7 @@ describe('利用者管理: 利用者追加', () => {
   });
 
   test('when the box 都度振込権限 is left unticked and the ID typed in full width, then the user has no transfer authority and a normalised ID', async () => {
-    const { client } = await loggedInAdmin();
+    const { client } = await givenSignedInAdmin(ctx);
 
     const res = await client.submit('/admin/users', '/admin/users', { ...validForm, loginId: 'ｈａｎａｋｏ０１', canTransfer: [] });
 
@@ -65,7 +59,7 @@ describe('利用者管理: 利用者追加', () => {
     ['the name is over 40 characters', { name: 'あ'.repeat(41) }, '氏名は40文字以内で入力してください。'],
     ['the 承認用パスワード is empty', { approvalPassword: '' }, '承認用パスワードを入力してください。'],
   ])('when %s, then the form says so with 400, keeps the non-secret input and writes nothing', async (_case, change, message) => {
-    const { company, client } = await loggedInAdmin();
+    const { company, client } = await givenSignedInAdmin(ctx);
     const form = { ...validForm, ...change };
 
     const res = await client.submit('/admin/users', '/admin/users', form);
@@ -86,7 +80,7 @@ describe('利用者管理: 利用者追加', () => {
   test('when the login ID is already used (even by another company), then the field says so and nothing is written', async () => {
     const other = await givenContract(ctx.deps);
     const taken = await givenUser(ctx.deps, other.company.id);
-    const { company, client } = await loggedInAdmin();
+    const { company, client } = await givenSignedInAdmin(ctx);
 
     const res = await client.submit('/admin/users', '/admin/users', { ...validForm, loginId: taken.loginId });
 
@@ -100,7 +94,7 @@ describe('利用者管理: 利用者追加', () => {
   });
 
   test('when the 承認用パスワード is wrong, then the form says how many tries remain, nothing is written and the count goes up', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
 
     const res = await client.submit('/admin/users', '/admin/users', { ...validForm, approvalPassword: 'Wrong-Pass-9' });
 
@@ -115,7 +109,7 @@ describe('利用者管理: 利用者追加', () => {
   });
 
   test('when the 承認用パスワード is wrong six times, then it is locked and the right one is refused too', async () => {
-    const { admin, client } = await loggedInAdmin();
+    const { admin, client } = await givenSignedInAdmin(ctx);
     for (let i = 0; i < 5; i += 1) {
       await client.submit('/admin/users', '/admin/users', { ...validForm, approvalPassword: 'Wrong-Pass-9' });
     }
@@ -134,7 +128,7 @@ describe('利用者管理: 利用者追加', () => {
   });
 
   test('when the form is posted without a CSRF token or with another session\'s, then it is refused with 403 and nothing is written', async () => {
-    const { admin, client } = await loggedInAdmin();
+    const { admin, client } = await givenSignedInAdmin(ctx);
     const otherSession = new FormClient(ctx.app);
     await otherSession.login(admin.loginId, ADMIN_PASSWORD);
     await otherSession.get('/admin/users');

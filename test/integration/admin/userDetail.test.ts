@@ -1,7 +1,7 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
 import {
-  ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD,
+  ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, givenSignedInAdmin,
 } from '../../helpers/fixtures';
 import type { User } from '../../../src/repositories/users';
 
@@ -11,12 +11,6 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     ctx = createTestContext();
   });
 
-  async function loggedInAdmin() {
-    const contract = await givenContract(ctx.deps);
-    const client = new FormClient(ctx.app);
-    await client.login(contract.admin.loginId, ADMIN_PASSWORD);
-    return { ...contract, client };
-  }
 
   async function lockedOutByLogins(user: User): Promise<void> {
     const client = new FormClient(ctx.app);
@@ -24,7 +18,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   }
 
   test('when a user locked by six wrong logins is unlocked, then the user can log in again and the unlock is audited', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
     await lockedOutByLogins(user);
     expect((await client.get('/admin/users')).text).toContain('ロック中</strong>（ログインパスワード）');
@@ -44,7 +38,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when nothing is locked, then the page says so, no unlock is recorded and no approval attempt is spent', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
 
     const res = await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/unlock`, { approvalPassword: 'Wrong-Pass-9' });
@@ -56,7 +50,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when the 承認用パスワード for an unlock is wrong, then the user stays locked and the count goes up', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
     await lockedOutByLogins(user);
 
@@ -71,7 +65,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when both passwords are reset, then the user logs in with the new one, not the old, and the reset is audited', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
 
     const res = await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/password`, {
@@ -90,7 +84,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when the login password of a user is reset, then the sessions opened with the old one end', async () => {
-    const { company, client } = await loggedInAdmin();
+    const { company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
     const userClient = new FormClient(ctx.app);
     await userClient.login(user.loginId, USER_PASSWORD);
@@ -107,7 +101,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when only the 送信確認パスワード is given, then only it changes', async () => {
-    const { company, client } = await loggedInAdmin();
+    const { company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
 
     const res = await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/password`, {
@@ -126,7 +120,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     ['the new password is weak', { password: 'password', transferPassword: '', approvalPassword: APPROVAL_PASSWORD }, '新しいログインパスワードには英字と数字をそれぞれ1文字以上含めてください。'],
     ['the 承認用パスワード is wrong', { password: 'New-Login-1', transferPassword: '', approvalPassword: 'Wrong-Pass-9' }, '承認用パスワードが正しくありません。あと 5 回誤るとロックされます。'],
   ])('when %s, then the reset is refused with a message and nothing changes', async (_case, form, message) => {
-    const { company, client } = await loggedInAdmin();
+    const { company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
 
     const res = await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/password`, form);
@@ -142,7 +136,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     const other = await givenContract(ctx.deps);
     const stranger = await givenUser(ctx.deps, other.company.id);
     await lockedOutByLogins(stranger);
-    const { admin, client } = await loggedInAdmin();
+    const { admin, client } = await givenSignedInAdmin(ctx);
     const approval = { approvalPassword: APPROVAL_PASSWORD };
 
     const page = await client.get(`/admin/users/${stranger.id}`);
@@ -162,7 +156,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when the administrator opens the own row, then there are no forms, and posting for it is refused with 403', async () => {
-    const { admin, client } = await loggedInAdmin();
+    const { admin, client } = await givenSignedInAdmin(ctx);
     ctx.deps.repos.locks.recordFailure(admin.id, 'transferPassword', 1, ctx.clock.now());
 
     const page = await client.get(`/admin/users/${admin.id}`);
@@ -180,7 +174,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when an unlock is posted without a CSRF token or with another session\'s, then it is refused with 403 and the user stays locked', async () => {
-    const { admin, company, client } = await loggedInAdmin();
+    const { admin, company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
     await lockedOutByLogins(user);
     const otherSession = new FormClient(ctx.app);
@@ -199,7 +193,7 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
   });
 
   test('when a user\'s 送信確認パスワード is locked, then the user page shows it and unlocking lifts it', async () => {
-    const { company, client } = await loggedInAdmin();
+    const { company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
     for (let i = 0; i < 6; i += 1) ctx.deps.repos.locks.recordFailure(user.id, 'transferPassword', 6, ctx.clock.now());
 

@@ -1,6 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
-import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, auditEvents, givenContract, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
+import { auditEvents, givenSignedInAdmin, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 
 const validForm = VALID_TRANSFER_FORM;
 
@@ -14,15 +13,9 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
   });
   const transferCount = (): number => ctx.deps.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
 
-  async function adminClient(balance = 1_000_000) {
-    const contract = await givenContract(ctx.deps, { balance });
-    const client = new FormClient(ctx.app);
-    await client.login(contract.admin.loginId, ADMIN_PASSWORD);
-    return { ...contract, client };
-  }
 
   test('when the administrator enters, confirms and completes a transfer, then the balance is debited and the 受付番号 is shown', async () => {
-    const { company, admin, client } = await adminClient(1_000_000);
+    const { company, admin, client } = await givenSignedInAdmin(ctx, { balance: 1_000_000 });
 
     const input = await client.get('/transfers/new');
     expect(input.status).toBe(200);
@@ -67,7 +60,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
   });
 
   test('when codes, the amount and the payee are typed full-width or in hiragana, then they are stored as zengin values', async () => {
-    const { client } = await adminClient();
+    const { client } = await givenSignedInAdmin(ctx);
     const res = await client.submit('/transfers/new', '/transfers', {
       bankCode: '０００１',
       branchCode: '１２３',
@@ -114,7 +107,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
     ['a missing account type', 'accountType', undefined, '預金種目は普通または当座を選択してください。'],
     ['a missing payee', 'payeeName', undefined, '受取人名を入力してください。'],
   ])('when the form has %s, then it is refused on the form and nothing is written', async (_case, field, typed, message) => {
-    const { company, client } = await adminClient();
+    const { company, client } = await givenSignedInAdmin(ctx);
     const fields: Record<string, string> = { ...validForm };
     if (typed === undefined) delete fields[field];
     else fields[field] = typed;
@@ -135,7 +128,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
   });
 
   test('when the input form is posted with a wrong account type, then neither radio button is ticked but the rest is kept', async () => {
-    const { client } = await adminClient();
+    const { client } = await givenSignedInAdmin(ctx);
     const res = await client.submit('/transfers/new', '/transfers', { ...validForm, accountType: 'savings', payeeName: 'やまだ' });
     expect(res.status).toBe(400);
     expect(res.text).not.toMatch(/name="accountType"[^>]*checked/);
