@@ -19,7 +19,22 @@ export function paginate(rawPage: unknown, total: number, query = '', limit = PA
 }
 
 /** The offset for a page number before the total is known (clamped afterwards by paginate). */
-export function requestedOffset(rawPage: unknown, limit = PAGE_SIZE): number {
+function requestedOffset(rawPage: unknown, limit: number): number {
   const asked = Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10);
   return (Number.isFinite(asked) && asked > 1 ? asked - 1 : 0) * limit;
+}
+
+/**
+ * Reads the asked page of a listing with one query in the usual case; a page
+ * past the end is clamped to the last one, which then needs its own read.
+ */
+export function fetchPage<T>(
+  rawPage: unknown,
+  read: (limit: number, offset: number) => { rows: T[]; total: number },
+  query = '',
+): { rows: T[]; pager: Pager } {
+  const asked = requestedOffset(rawPage, PAGE_SIZE);
+  const first = read(PAGE_SIZE, asked);
+  const pager = paginate(rawPage, first.total, query, PAGE_SIZE);
+  return { rows: pager.offset === asked ? first.rows : read(pager.limit, pager.offset).rows, pager };
 }

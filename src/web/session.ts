@@ -19,6 +19,8 @@ declare module 'express-session' {
 
 export type Realm = 'customer' | 'staff';
 
+const cookieNames: Record<Realm, string> = { customer: 'webfb.sid', staff: 'webfb.staff.sid' };
+
 export interface SessionMiddleware {
   middleware: RequestHandler;
   store: SqliteSessionStore;
@@ -32,7 +34,7 @@ export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddle
   const keepMs = config.sessionIdleMs * 2;
   const store = new SqliteSessionStore(db, realm, clock, keepMs);
   const middleware = session({
-    name: realm === 'customer' ? 'webfb.sid' : 'webfb.staff.sid',
+    name: cookieNames[realm],
     // Without SESSION_SECRET (development, tests) a random per-process secret is
     // fine: sessions simply do not survive a restart. Production requires one.
     secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
@@ -75,6 +77,12 @@ export async function startSignedInSession(
 
 export function destroySession(req: Parameters<RequestHandler>[0]): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+}
+
+/** ログアウト: the session row is deleted and the browser told to drop its cookie. */
+export async function signOut(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], realm: Realm): Promise<void> {
+  await destroySession(req);
+  res.clearCookie(cookieNames[realm]);
 }
 
 /** Moves a one-time notice into res.locals for the next rendered page. */

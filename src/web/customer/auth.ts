@@ -5,7 +5,7 @@ import { login } from '../../services/customerAuth';
 import { normalize } from '../../domain/text';
 import { parseForm, keepValues } from '../forms';
 import { loginRateLimit } from '../loginRateLimit';
-import { startSignedInSession, destroySession } from '../session';
+import { startSignedInSession, signOut } from '../session';
 import { customerActor } from '../auth';
 
 const loginForm = z.object({
@@ -44,8 +44,7 @@ export function authRoutes(deps: Deps): Router {
 
   router.post('/logout', async (req, res) => {
     if (res.locals.currentUser) deps.audit.record(customerActor(req, res), { event: 'logout', outcome: 'success' });
-    await destroySession(req);
-    res.clearCookie('webfb.sid');
+    await signOut(req, res, 'customer');
     res.redirect(303, '/login');
   });
 

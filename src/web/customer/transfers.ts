@@ -19,7 +19,7 @@ import {
 } from '../../services/transfers';
 import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
-import { PAGE_SIZE, paginate, requestedOffset } from '../paging';
+import { fetchPage } from '../paging';
 
 const secretLabels: Record<ConfirmationMethod, string> = {
   transferPassword: '送信確認パスワード',
@@ -126,11 +126,8 @@ export function transferRoutes(deps: Deps): Router {
 
   router.get('/transfers', (req, res) => {
     const user = currentUser(res);
-    const offset = requestedOffset(req.query.page);
-    let page = transferHistory(deps, user, PAGE_SIZE, offset);
-    const pager = paginate(req.query.page, page.total);
-    if (pager.offset !== offset) page = transferHistory(deps, user, pager.limit, pager.offset);
-    res.render('transfers/index', { title: '振込履歴', rows: page.rows, pager, showUser: user.role === 'admin' });
+    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => transferHistory(deps, user, limit, offset));
+    res.render('transfers/index', { title: '振込履歴', rows, pager, showUser: user.role === 'admin' });
   });
 
   return router;

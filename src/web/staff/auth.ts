@@ -6,7 +6,7 @@ import { enteredPasswordSchema } from '../../domain/credentials';
 import { staffLogin } from '../../services/staffAuth';
 import { parseForm, keepValues } from '../forms';
 import { loginRateLimit } from '../loginRateLimit';
-import { startSignedInSession, destroySession } from '../session';
+import { startSignedInSession, signOut } from '../session';
 import { staffActor } from '../auth';
 
 const loginForm = z.object({
@@ -46,8 +46,7 @@ export function staffAuthRoutes(deps: Deps): Router {
 
   router.post('/staff/logout', async (req, res) => {
     if (res.locals.currentStaff) deps.audit.record(staffActor(req, res), { event: 'staff.logout', outcome: 'success' });
-    await destroySession(req);
-    res.clearCookie('webfb.staff.sid');
+    await signOut(req, res, 'staff');
     res.redirect(303, '/staff/login');
   });
 

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import { notFound } from '../../errors';
 import { normalize } from '../../domain/text';
 import { companyDetail, unlockCompanyUser } from '../../services/staffConsole';
-import { paginate, requestedOffset, PAGE_SIZE } from '../paging';
+import { fetchPage } from '../paging';
 import { staffActor } from '../auth';
 
 /** A route id: digits only, else the page does not exist. */
@@ -22,11 +22,9 @@ export function companyRoutes(deps: Deps): Router {
     // Searched by 契約先名, 代表口座 number or a user's ログインID (NFKC, so
     // full-width digits typed on a Japanese IME match too).
     const q = normalize(req.query.q).slice(0, 64);
-    const asked = requestedOffset(req.query.page);
-    let result = companies.search(q, PAGE_SIZE, asked);
-    const pager = paginate(req.query.page, result.total, q ? `q=${encodeURIComponent(q)}` : '');
-    if (pager.offset !== asked) result = companies.search(q, pager.limit, pager.offset);
-    res.render('staff/companies', { title: '契約先検索', q, rows: result.rows, pager });
+    const query = q ? `q=${encodeURIComponent(q)}` : '';
+    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => companies.search(q, limit, offset), query);
+    res.render('staff/companies', { title: '契約先検索', q, rows, pager });
   });
 
   router.get('/:id', (req, res) => {
