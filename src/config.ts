@@ -19,7 +19,7 @@ const schema = z.object({
   STAFF_HOST: z.string().default('127.0.0.1'),
   DATABASE_FILE: z.string().min(1).default('data/webfb.db'),
   DEMO: bool.optional(),
-  SECRET_KEY: z.string().optional(),
+  SECRET_KEY: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -base64 32`)').optional(),
   SESSION_SECRET: z.string().optional(),
   TRUST_PROXY: bool.default(false),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
@@ -29,6 +29,8 @@ const schema = z.object({
   DRAFT_TTL_MINUTES: z.coerce.number().int().positive().default(10),
   TRANSFER_LIMIT_YEN: z.coerce.number().int().positive().default(10_000_000),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  OTP_WINDOW: z.coerce.number().int().min(0).max(10).default(1),
+  OTP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -50,6 +52,10 @@ export interface Config {
   draftTtlMs: number;
   transferLimitYen: number;
   loginRateLimitPerMinute: number;
+  /** Time steps accepted either side of the current one (R1). */
+  otpWindow: number;
+  /** One-time-password entries per user and minute, on top of the lockout (DESIGN §6). */
+  otpRateLimitPerMinute: number;
   logLevel: string;
 }
 
@@ -92,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     draftTtlMs: e.DRAFT_TTL_MINUTES * 60_000,
     transferLimitYen: e.TRANSFER_LIMIT_YEN,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT,
+    otpWindow: e.OTP_WINDOW,
+    otpRateLimitPerMinute: e.OTP_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -5,12 +5,17 @@ import type { Db } from './db/connection';
 import { AuditRepository } from './repositories/audit';
 import { CompaniesRepository } from './repositories/companies';
 import { CredentialLocksRepository } from './repositories/credentialLocks';
+import { RegistrationsRepository } from './repositories/registrations';
 import { SessionsRepository } from './repositories/sessions';
 import { StaffRepository } from './repositories/staff';
+import { TokensRepository } from './repositories/tokens';
 import { TransfersRepository } from './repositories/transfers';
 import { UsersRepository } from './repositories/users';
 import { AuditLog } from './services/auditLog';
+import { SecretBox } from './services/encryption';
 import { PasswordHasher } from './services/passwords';
+import { resolveSecretKey } from './services/secretKey';
+import { EmbeddedTokenAuthority, type TokenAuthority } from './services/tokenAuthority';
 
 /** Everything a request handler or a CLI command may need, built once. */
 export interface Deps {
@@ -20,6 +25,10 @@ export interface Deps {
   logger: Logger;
   hasher: PasswordHasher;
   audit: AuditLog;
+  /** Seals token secrets at rest (AES-256-GCM). */
+  secretBox: SecretBox;
+  /** Answers whether a code belongs to a credential (DESIGN §5). */
+  tokenAuthority: TokenAuthority;
   repos: {
     companies: CompaniesRepository;
     users: UsersRepository;
@@ -28,11 +37,15 @@ export interface Deps {
     staff: StaffRepository;
     sessions: SessionsRepository;
     audit: AuditRepository;
+    tokens: TokensRepository;
+    registrations: RegistrationsRepository;
   };
 }
 
 export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger): Deps {
   const audit = new AuditRepository(db);
+  const tokens = new TokensRepository(db);
+  const secretBox = new SecretBox(resolveSecretKey(config, logger));
   return {
     config,
     db,
@@ -40,6 +53,8 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
     logger,
     hasher: new PasswordHasher(config.bcryptCost),
     audit: new AuditLog(audit, clock),
+    secretBox,
+    tokenAuthority: new EmbeddedTokenAuthority(tokens, secretBox, config.otpWindow, logger),
     repos: {
       companies: new CompaniesRepository(db),
       users: new UsersRepository(db),
@@ -48,6 +63,8 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
       staff: new StaffRepository(db),
       sessions: new SessionsRepository(db),
       audit,
+      tokens,
+      registrations: new RegistrationsRepository(db),
     },
   };
 }

@@ -29,24 +29,31 @@ export async function checkSecret(
   actor: Actor,
 ): Promise<SecretCheck> {
   const { locks } = deps.repos;
-  const threshold = deps.config.lockoutThreshold;
-  const subject = user.loginId;
   if (locks.isLocked(user.id, kind)) {
     // Still spend a compare so a locked ID answers no faster than another.
     await deps.hasher.verify(plain, null);
-    deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject, detail: 'locked' });
+    deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject: user.loginId, detail: 'locked' });
     return { result: 'locked' };
   }
   if (await deps.hasher.verify(plain, hash)) {
     locks.recordSuccess(user.id, kind);
     return { result: 'ok' };
   }
+  return recordWrongEntry(deps, user, kind, actor);
+}
+
+/**
+ * Counts one wrong entry of a secret (R9) and audits it; the threshold-th
+ * consecutive one locks that secret and writes a 'lock' entry once.
+ */
+export function recordWrongEntry(deps: Deps, user: User, kind: LockKind, actor: Actor, reason?: string): SecretCheck {
+  const threshold = deps.config.lockoutThreshold;
   const now = deps.clock.now();
-  const state = locks.recordFailure(user.id, kind, threshold, now);
-  deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject, detail: `failures=${state.failures}` });
+  const state = deps.repos.locks.recordFailure(user.id, kind, threshold, now);
+  const detail = [reason, `failures=${state.failures}`].filter(Boolean).join(' ');
+  const base = { companyId: user.companyId, subject: user.loginId };
+  deps.audit.record(actor, { event: events[kind], outcome: 'failure', ...base, detail });
   if (state.lockedAt === null) return { result: 'wrong', remaining: threshold - state.failures };
-  if (state.lockedAt === now) {
-    deps.audit.record(actor, { event: 'lock', outcome: 'success', companyId: user.companyId, subject, detail: kind });
-  }
+  if (state.lockedAt === now) deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: kind });
   return { result: 'locked' };
 }

@@ -1,13 +1,16 @@
 import type { Deps } from '../deps';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
+import { otpStarted, otpVerifier } from './otpConfirmation';
 import { checkSecret } from './secretCheck';
 
 export type ConfirmationMethod = 'transferPassword' | 'otp';
 
 export type Verification =
   | { ok: true; consume: () => boolean }
-  | { ok: false; reason: 'wrong' | 'locked'; remaining?: number };
+  | { ok: false; reason: 'wrong' | 'locked'; remaining?: number }
+  /** OTP has started but no token confirms this user's transfers (R7). */
+  | { ok: false; reason: 'noToken' };
 
 /**
  * The one seam between a transfer and the secret that confirms it (manual §1,
@@ -38,7 +41,17 @@ export function fixedPasswordVerifier(deps: Deps): ConfirmationVerifier {
   };
 }
 
-/** The verifier every transfer confirmation uses: the single place the OTP switch-over changes. */
+/**
+ * The verifier every transfer confirmation uses: the single place the OTP
+ * switch-over happens. Once the company has started OTP the fixed password is
+ * refused for every user, for good (R7, manual §2).
+ */
 export function confirmationVerifierFor(deps: Deps): ConfirmationVerifier {
-  return fixedPasswordVerifier(deps);
+  const fixed = fixedPasswordVerifier(deps);
+  const otp = otpVerifier(deps);
+  const pick = (user: User) => (otpStarted(deps, user.companyId) ? otp : fixed);
+  return {
+    method: (user) => pick(user).method(user),
+    verify: (user, secret, actor) => pick(user).verify(user, secret, actor),
+  };
 }

@@ -8,7 +8,7 @@ import type { ConfirmationMethod, ConfirmationVerifier } from './transferConfirm
 
 export type ConfirmOutcome =
   | { ok: true; receiptNumber: string }
-  | { ok: false; reason: Refused | 'locked' }
+  | { ok: false; reason: Refused | 'locked' | 'noToken' }
   | { ok: false; reason: 'wrong'; remaining: number };
 
 type Refused = 'completed' | 'expired' | 'insufficient' | 'refused';
@@ -98,7 +98,7 @@ export async function confirmTransfer(
   if (!verification.ok) {
     return verification.reason === 'wrong'
       ? refuse({ ok: false, reason: 'wrong', remaining: verification.remaining ?? 0 })
-      : refuse({ ok: false, reason: 'locked' });
+      : refuse({ ok: false, reason: verification.reason });
   }
   try {
     const receiptNumber = deps.db

@@ -34,7 +34,7 @@ export interface NewSecrets {
  * 承認用パスワード; its failures are counted and audited by checkSecret, and the
  * sixth wrong one locks it until the branch unlocks it (R9).
  */
-async function approve(deps: Deps, admin: User, plain: string, actor: Actor): Promise<ApprovalRefusal | null> {
+export async function approve(deps: Deps, admin: User, plain: string, actor: Actor): Promise<ApprovalRefusal | null> {
   if (admin.role !== 'admin') throw forbidden();
   const check = await checkSecret(deps, admin, 'approvalPassword', plain, admin.approvalPasswordHash, actor);
   if (check.result === 'ok') return null;

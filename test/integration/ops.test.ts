@@ -49,7 +49,7 @@ function capturingContext() {
   // Plain pino without the production redaction, so this proves that the
   // request serializers alone keep bodies, cookies and query strings out.
   const logger = pino({ level: 'info' }, { write: (line: string) => void raw.push(line) });
-  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOGIN_RATE_LIMIT: '1000' });
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOGIN_RATE_LIMIT: '1000', DATABASE_FILE: ':memory:' });
   const db = openDatabase(':memory:');
   migrate(db);
   const deps = createDeps(config, db, new FakeClock(), logger);

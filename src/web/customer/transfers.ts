@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { enteredPasswordSchema } from '../../domain/credentials';
+import { otpField } from '../../domain/token';
 import { transferInputSchema } from '../../domain/zengin';
 import { notFound } from '../../errors';
 import type { Transfer } from '../../repositories/transfers';
@@ -46,6 +47,17 @@ function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: Confirma
       const whom = user.role === 'admin' ? 'お取引店' : '管理者';
       return { status: 403, errors: { [field]: `${label}がロックされています。${whom}にお問い合わせください。` } };
     }
+    case 'noToken':
+      // R7: in A each transfer user needs an own token; the administrator registers it (§3(3)), or
+      // registers the own one again after the branch unregistered it (Q1).
+      return {
+        status: 403,
+        errors: {
+          _form: user.role === 'admin'
+            ? 'ワンタイムパスワードのトークンが登録されていません。「管理機能」の「ワンタイムパスワード認証情報管理」からトークンを登録してください。'
+            : 'ワンタイムパスワードのトークンが登録されていません。管理者にソフトウェアトークンの登録を依頼してください。',
+        },
+      };
     case 'insufficient':
       return { status: 409, errors: { _form: '残高が不足しているため、振込できません。' } };
     default:
@@ -101,7 +113,8 @@ export function transferRoutes(deps: Deps): Router {
     // The verifier decides which secret this screen asks for (the OTP switch-over, R7).
     const verifier = confirmationVerifierFor(deps);
     const field = verifier.method(user);
-    const form = parseForm(z.object({ [field]: enteredPasswordSchema(secretLabels[field]) }), req.body);
+    const secretField = field === 'otp' ? otpField : enteredPasswordSchema(secretLabels[field]);
+    const form = parseForm(z.object({ [field]: secretField }), req.body);
     if (!form.ok) return showConfirm(req, res, transfer, form.errors, 400);
     const secret = String(form.data[field]);
     const outcome = await confirmTransfer(deps, verifier, user, transfer.id, secret, customerActor(req, res));

@@ -1,0 +1,56 @@
+import type { Deps } from '../deps';
+import type { User } from '../repositories/users';
+import type { Actor } from './auditLog';
+import { recordWrongEntry } from './secretCheck';
+import type { CodeCheck } from './tokenAuthority';
+import type { ConfirmationVerifier, Verification } from './transferConfirmation';
+
+/** R7: from the first registration of the administrator's or the shared token on, every transfer needs an OTP. */
+export const otpStarted = (deps: Deps, companyId: number): boolean =>
+  deps.repos.registrations.state(companyId).otpStartedAt !== null;
+
+export type OtpCheck =
+  | { ok: true; check: Extract<CodeCheck, { result: 'ok' }> }
+  | { ok: false; reason: 'wrong'; remaining: number }
+  | { ok: false; reason: 'locked' };
+
+/**
+ * Checks a one-time password a user typed for a credential, under the user's
+ * own OTP lockout counter (R9: per user, not per token, and apart from the
+ * passwords). A wrong, replayed or unreadable code is one and the same answer
+ * to the user, so a refusal never tells that a reused code was otherwise
+ * valid; the audit entry keeps the real reason. Nothing is spent here: the
+ * caller consumes the step inside its own transaction.
+ */
+export function checkOtp(deps: Deps, user: User, credentialId: string, code: string, actor: Actor): OtpCheck {
+  if (deps.repos.locks.isLocked(user.id, 'otp')) {
+    deps.audit.record(actor, { event: 'otp.verify', outcome: 'failure', companyId: user.companyId, subject: user.loginId, detail: 'locked' });
+    return { ok: false, reason: 'locked' };
+  }
+  const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
+  if (check.result === 'ok') {
+    deps.repos.locks.recordSuccess(user.id, 'otp');
+    return { ok: true, check };
+  }
+  const counted = recordWrongEntry(deps, user, 'otp', actor, check.result);
+  return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
+}
+
+/** 振込内容確認 after OTP started (manual §3(4)): the code of the token registered for the user (A) or the company (B). */
+export function otpVerifier(deps: Deps): ConfirmationVerifier {
+  return {
+    method: () => 'otp',
+    verify(user, code, actor): Promise<Verification> {
+      const { usageMode } = deps.repos.registrations.state(user.companyId);
+      const registration = deps.repos.registrations.forUser(user.companyId, user.id, usageMode);
+      if (!registration) {
+        // R7: in A a transfer user without a token cannot confirm; the page says whom to ask.
+        deps.audit.record(actor, { event: 'otp.verify', outcome: 'failure', subject: user.loginId, detail: 'noToken' });
+        return Promise.resolve({ ok: false, reason: 'noToken' });
+      }
+      const result = checkOtp(deps, user, registration.credentialId, code, actor);
+      if (!result.ok) return Promise.resolve(result);
+      return Promise.resolve({ ok: true, consume: () => deps.tokenAuthority.consume(result.check) });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import crypto from 'node:crypto';
+import type { Deps } from '../deps';
+import { DESKTOP_PREFIX, isCredentialId, MOBILE_PREFIX, normalizeCredentialId, platformOf, type Platform } from '../domain/token';
+import { codeAt, msLeftInStep, otpauthUri, parseOtpauthUri } from '../domain/totp';
+import { SecretBox } from './encryption';
+
+/**
+ * Managing the token authority's register (DESIGN §5, §7): provisioning,
+ * importing and key rotation, used by the CLI and the demo data. The plain
+ * secret exists only in memory here and in the one URI printed at provisioning.
+ */
+export class TokenRegisterError extends Error {}
+
+export interface Provisioned {
+  credentialId: string;
+  platform: Platform;
+  uri: string;
+}
+
+const SECRET_BYTES = 20; // 160 bits, the RFC 4226 recommendation for HMAC-SHA1
+
+function insertToken(deps: Deps, credentialId: string, secret: Uint8Array): Provisioned {
+  const platform = platformOf(credentialId);
+  if (!isCredentialId(credentialId) || !platform) {
+    throw new TokenRegisterError(`${credentialId} is not a VIP Access credential ID (SYMC/VSMT/SYDC/VSST + 8 digits)`);
+  }
+  if (deps.repos.tokens.find(credentialId)) throw new TokenRegisterError(`${credentialId} is already in the register`);
+  deps.repos.tokens.insert({
+    credentialId,
+    platform,
+    secretSealed: deps.secretBox.seal(secret, credentialId),
+    keyId: deps.secretBox.keyId,
+    createdAt: deps.clock.now(),
+  });
+  return { credentialId, platform, uri: otpauthUri(credentialId, secret) };
+}
+
+/**
+ * A new token with a random secret and a fresh credential ID of the platform's
+ * prefix (the demo data and tests may fix the credential ID or the secret).
+ */
+export function provisionToken(
+  deps: Deps,
+  platform: Platform,
+  opts: { credentialId?: string; secret?: Uint8Array } = {},
+): Provisioned {
+  const secret = opts.secret ?? crypto.randomBytes(SECRET_BYTES);
+  if (opts.credentialId) return insertToken(deps, opts.credentialId, secret);
+  const prefix = platform === 'mobile' ? MOBILE_PREFIX : DESKTOP_PREFIX;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const credentialId = `${prefix}${crypto.randomInt(0, 100_000_000).toString().padStart(8, '0')}`;
+    if (!deps.repos.tokens.find(credentialId)) return insertToken(deps, credentialId, secret);
+  }
+  throw new TokenRegisterError('could not find a free credential ID');
+}
+
+/** A token from the otpauth URI an open-source VIP Access client printed; the label names the credential. */
+export function importToken(deps: Deps, uri: string): Provisioned {
+  let parsed: { label: string; secret: Uint8Array };
+  try {
+    parsed = parseOtpauthUri(uri);
+  } catch (err) {
+    throw new TokenRegisterError((err as Error).message);
+  }
+  const credentialId = normalizeCredentialId(parsed.label.split(':').pop());
+  return insertToken(deps, credentialId, parsed.secret);
+}
+
+/**
+ * Re-seals every secret under a new key in one transaction: either every
+ * record moves to the new key or none does. A record that does not open
+ * under the current key stops the rotation before anything is written.
+ */
+export function rotateKey(deps: Deps, newKey: string): { count: number; keyId: string } {
+  const next = new SecretBox(newKey);
+  if (next.keyId === deps.secretBox.keyId) throw new TokenRegisterError('the new key is the current key');
+  const { tokens } = deps.repos;
+  const count = deps.db.transaction(() => {
+    const rows = tokens.allSealed();
+    for (const row of rows) {
+      let secret: Uint8Array;
+      try {
+        secret = deps.secretBox.open(row.secretSealed, row.credentialId);
+      } catch {
+        throw new TokenRegisterError(`${row.credentialId} does not open under the current key (key ${row.keyId}); nothing was changed`);
+      }
+      tokens.reseal(row.id, next.seal(secret, row.credentialId), next.keyId);
+      secret.fill(0);
+    }
+    return rows.length;
+  }).immediate();
+  return { count, keyId: next.keyId };
+}
+
+export interface DemoTokenView extends Provisioned {
+  code: string;
+  secondsLeft: number;
+}
+
+/**
+ * The demo "VIP Access" app (GET /softtoken, DEMO=1 only): every token of the
+ * demo register with its current code. Refused outside demo mode, because it
+ * opens secrets that are otherwise never shown after provisioning.
+ */
+export function demoTokens(deps: Deps): DemoTokenView[] {
+  if (!deps.config.demo) throw new TokenRegisterError('the demo token view exists only in demo mode');
+  const now = deps.clock.now();
+  return deps.repos.tokens.allSealed().map((row) => {
+    const secret = deps.secretBox.open(row.secretSealed, row.credentialId);
+    const platform = platformOf(row.credentialId) ?? 'desktop';
+    return {
+      credentialId: row.credentialId,
+      platform,
+      uri: otpauthUri(row.credentialId, secret),
+      code: codeAt(secret, now),
+      secondsLeft: Math.ceil(msLeftInStep(now) / 1000),
+    };
+  });
+}
