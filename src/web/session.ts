@@ -12,8 +12,11 @@ declare module 'express-session' {
     loginAt?: number;
     lastSeenAt?: number;
     flash?: string;
-    /** Short-lived state of a multi-step screen (e.g. the OTP registration queue). */
-    wizard?: Record<string, unknown>;
+    /**
+     * ワンタイムパスワード認証情報管理 across its screens (§3(3)): the users
+     * selected with 選択 still to be handled, and the result ⑤ 登録完了 shows.
+     */
+    otpWizard?: { queue: number[]; done?: { subject: string; credentialId: string; operation: 'register' | 'unregister'; startedOtp: boolean } };
   }
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../../services/transfers';
 import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
+import { otpRateLimit } from '../otpRateLimit';
 import { fetchPage } from '../paging';
 
 const secretLabels: Record<ConfirmationMethod, string> = {
@@ -106,7 +107,7 @@ export function transferRoutes(deps: Deps): Router {
     showConfirm(req, res, findOwnTransfer(deps, user, transferId(req)));
   });
 
-  router.post('/transfers/:id/confirm', async (req, res) => {
+  router.post('/transfers/:id/confirm', otpRateLimit(deps), async (req, res) => {
     const user = currentUser(res);
     assertCanTransfer(user);
     const transfer = findOwnTransfer(deps, user, transferId(req));
