@@ -41,7 +41,7 @@ export const credentialIdField = z.preprocess(
   normalizeCredentialId,
   z
     .string()
-    .min(1, 'トークンIDを入力してください。')
+    .min(1, { message: 'トークンIDを入力してください。', abort: true })
     .refine(isCredentialId, { message: 'トークンIDは英字4文字と数字8桁（例：SYMC12345678）で入力してください。', abort: true })
     .refine((id) => platformOf(id) !== 'desktop', { message: PC_TOKEN_MESSAGE, abort: true })
     .refine((id) => platformOf(id) === 'mobile', {
@@ -54,6 +54,6 @@ export const otpField = z.preprocess(
   normalizeOtp,
   z
     .string()
-    .min(1, 'ワンタイムパスワードを入力してください。')
+    .min(1, { message: 'ワンタイムパスワードを入力してください。', abort: true })
     .regex(/^[0-9]{6}$/, 'ワンタイムパスワードは数字6桁で入力してください。'),
 );

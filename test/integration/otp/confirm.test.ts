@@ -1,0 +1,303 @@
+import { createTestContext, type TestContext } from '../../helpers/app';
+import { FormClient } from '../../helpers/client';
+import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
+import { givenRegistered, givenToken, nextStep, type TestToken } from '../../helpers/otp';
+import { confirmTransfer } from '../../../src/services/transfers';
+import { confirmationVerifierFor } from '../../../src/services/transferConfirmation';
+import { unregisterAtBranch } from '../../../src/services/otpBranch';
+import type { User } from '../../../src/repositories/users';
+import type { UsageMode } from '../../../src/repositories/registrations';
+
+describe('振込内容確認 with the ワンタイムパスワード (manual §3(4), R1, R2, R7, R9)', () => {
+  let ctx: TestContext;
+  beforeEach(() => {
+    ctx = createTestContext();
+  });
+
+  const balanceOf = (companyId: number): number => ctx.deps.repos.companies.find(companyId)!.balance;
+  const completed = (): { confirmedWith: string }[] =>
+    ctx.deps.db.prepare("SELECT confirmed_with AS confirmedWith FROM transfers WHERE status = 'completed'").all() as { confirmedWith: string }[];
+
+  async function signedIn(user: User, password = USER_PASSWORD): Promise<FormClient> {
+    const client = new FormClient(ctx.app);
+    await client.login(user.loginId, password);
+    return client;
+  }
+
+  async function draft(client: FormClient, amount = '1000'): Promise<number> {
+    const res = await client.submit('/transfers/new', '/transfers', { ...VALID_TRANSFER_FORM, amount });
+    expect(res.status).toBe(303);
+    return Number(/^\/transfers\/(\d+)\/confirm$/.exec(res.headers.location as string)![1]);
+  }
+
+  async function confirm(client: FormClient, id: number, fields: Record<string, string>) {
+    await client.get(`/transfers/${id}/confirm`);
+    return client.post(`/transfers/${id}/confirm`, fields);
+  }
+
+  /** A contract that has started OTP: in A the administrator and one user each hold a token; in B one token serves both. */
+  async function otpContract(mode: UsageMode) {
+    const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
+    const user = await givenUser(ctx.deps, company.id);
+    const adminToken = givenToken(ctx);
+    const userToken = mode === 'shared' ? adminToken : givenToken(ctx);
+    givenRegistered(
+      ctx.deps,
+      company.id,
+      mode,
+      mode === 'shared' ? [{ userId: null, token: adminToken }] : [{ userId: admin.id, token: adminToken }, { userId: user.id, token: userToken }],
+    );
+    return { company, admin, user, adminToken, userToken };
+  }
+
+  test('when OTP has started, then the confirm screen asks for the ワンタイムパスワード and no longer for the 送信確認パスワード', async () => {
+    const { user } = await otpContract('individual');
+    const client = await signedIn(user);
+    const id = await draft(client);
+
+    const page = await client.get(`/transfers/${id}/confirm`);
+
+    expect(page.text).toContain('ワンタイムパスワード');
+    expect(page.text).toContain('name="otp"');
+    expect(page.text).not.toContain('name="transferPassword"');
+  });
+
+  test('when the code the token shows is entered, then the transfer executes once, is marked as OTP-confirmed, and the step is spent', async () => {
+    const { company, user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const id = await draft(client, '12,345');
+
+    const res = await confirm(client, id, { otp: userToken.code() });
+
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/transfers/${id}`);
+    expect(balanceOf(company.id)).toBe(1_000_000 - 12_345);
+    expect(completed()).toEqual([{ confirmedWith: 'otp' }]);
+    expect(ctx.deps.repos.tokens.find(userToken.credentialId)!.lastStep).toBe(Math.floor(ctx.clock.now() / 30_000));
+  });
+
+  test('when the fixed 送信確認パスワード is posted after OTP started, then nothing executes (R7)', async () => {
+    const { company, user } = await otpContract('individual');
+    const client = await signedIn(user);
+    const id = await draft(client);
+
+    const res = await confirm(client, id, { transferPassword: TRANSFER_PASSWORD });
+
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('ワンタイムパスワードを入力してください。');
+    expect(completed()).toHaveLength(0);
+    expect(balanceOf(company.id)).toBe(1_000_000);
+  });
+
+  test.each([
+    ['T−1', -1],
+    ['T+1', 1],
+  ])('when the code of the neighbouring step %s is entered, then it is accepted (R1 window)', async (_step, offset) => {
+    const { user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const id = await draft(client);
+
+    const res = await confirm(client, id, { otp: userToken.codeAtOffset(offset) });
+
+    expect(res.status).toBe(303);
+    expect(completed()).toHaveLength(1);
+  });
+
+  test.each([
+    ['T−2', -2],
+    ['T+2', 2],
+  ])('when the code of step %s is entered, then it is refused like any wrong code', async (_step, offset) => {
+    const { user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const id = await draft(client);
+    const code = userToken.codeAtOffset(offset);
+    expect([-1, 0, 1].map((o) => userToken.codeAtOffset(o))).not.toContain(code);
+
+    const res = await confirm(client, id, { otp: code });
+
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('ワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(completed()).toHaveLength(0);
+  });
+
+  test('when full-width digits with spaces are typed, then the code is accepted (R4)', async () => {
+    const { user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const id = await draft(client);
+    const wide = userToken.code().replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+
+    const res = await confirm(client, id, { otp: `${wide.slice(0, 3)}　${wide.slice(3)}` });
+
+    expect(res.status).toBe(303);
+  });
+
+  test('when the same code is used for a second transfer, then it is refused with the same words as a wrong code and counted (R2, R9)', async () => {
+    const { company, user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const first = await draft(client);
+    const second = await draft(client);
+    const code = userToken.code();
+    expect((await confirm(client, first, { otp: code })).status).toBe(303);
+
+    ctx.clock.advance(5_000); // still inside the same step
+    const replay = await confirm(client, second, { otp: code });
+
+    expect(replay.status).toBe(400);
+    expect(replay.text).toContain('ワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', subject: user.loginId, detail: 'replayed failures=1' });
+  });
+
+  test('when another user of a shared token uses a code already spent, then it is refused for that user too (R2, mode B)', async () => {
+    const { company, admin, user, adminToken } = await otpContract('shared');
+    const userClient = await signedIn(user);
+    const adminClient = await signedIn(admin, ADMIN_PASSWORD);
+    const userDraft = await draft(userClient);
+    const adminDraft = await draft(adminClient);
+    const code = adminToken.code();
+    expect((await confirm(userClient, userDraft, { otp: code })).status).toBe(303);
+
+    const res = await confirm(adminClient, adminDraft, { otp: code });
+
+    expect(res.status).toBe(400);
+    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+    nextStep(ctx);
+    expect((await confirm(adminClient, adminDraft, { otp: adminToken.code() })).status).toBe(303);
+  });
+
+  test('when N drafts are confirmed at the same moment with one code, then exactly one executes and the account is debited once', async () => {
+    const { company, user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await draft(client));
+    const verifier = confirmationVerifierFor(ctx.deps);
+    const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
+    const code = userToken.code();
+
+    // All eight pass the code check before any of them reaches its transaction.
+    const outcomes = await Promise.all(ids.map((id) => confirmTransfer(ctx.deps, verifier, user, id, code, actor)));
+
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(Array(7).fill('refused'));
+    expect(completed()).toHaveLength(1);
+    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+  });
+
+  test('when N confirmation forms are posted at once with one code, then exactly one transfer is received', async () => {
+    const { company, user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await draft(client));
+    await client.get(`/transfers/${ids[0]}/confirm`);
+    const code = userToken.code();
+
+    const results = await Promise.all(ids.map((id) => client.post(`/transfers/${id}/confirm`, { otp: code })));
+
+    expect(results.filter((r) => r.status === 303)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 400)).toHaveLength(4);
+    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+  });
+
+  describe('lockout (R9)', () => {
+    async function wrongCodes(client: FormClient, id: number, token: TestToken, times: number) {
+      const wrong = token.code() === '000000' ? '111111' : '000000';
+      let last;
+      for (let i = 0; i < times; i++) last = await confirm(client, id, { otp: wrong });
+      return last!;
+    }
+
+    test('when a user enters six wrong codes, then that user\'s OTP is locked and even the right code is refused until unlocked', async () => {
+      const { admin, user, userToken } = await otpContract('individual');
+      const client = await signedIn(user);
+      const id = await draft(client);
+
+      const sixth = await wrongCodes(client, id, userToken, 6);
+      expect(sixth.status).toBe(403);
+      expect(sixth.text).toContain('ワンタイムパスワードがロックされています。管理者にお問い合わせください。');
+      expect((await confirm(client, id, { otp: userToken.code() })).status).toBe(403);
+      expect(auditEvents(ctx.deps, 'lock')[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
+
+      // The administrator unlocks (利用者管理 → ロック解除); the count starts again.
+      const adminClient = await signedIn(admin, ADMIN_PASSWORD);
+      const unlock = await adminClient.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/unlock`, { approvalPassword: 'Approve-Pass-1' });
+      expect(unlock.status).toBe(303);
+      expect((await confirm(client, id, { otp: userToken.code() })).status).toBe(303);
+    });
+
+    test('when one user of a shared token locks their OTP, then another user of the same token still confirms (mode B)', async () => {
+      const { admin, user, adminToken } = await otpContract('shared');
+      const userClient = await signedIn(user);
+      await wrongCodes(userClient, await draft(userClient), adminToken, 6);
+      expect(ctx.deps.repos.locks.isLocked(user.id, 'otp')).toBe(true);
+
+      const adminClient = await signedIn(admin, ADMIN_PASSWORD);
+      const res = await confirm(adminClient, await draft(adminClient), { otp: adminToken.code() });
+
+      expect(res.status).toBe(303);
+      expect(ctx.deps.repos.locks.isLocked(admin.id, 'otp')).toBe(false);
+    });
+
+    test('when the login password is locked by guessing, then the OTP counter is untouched (separate counters)', async () => {
+      const { user } = await otpContract('individual');
+      const guesser = new FormClient(ctx.app);
+      for (let i = 0; i < 6; i++) await guesser.submit('/login', '/login', { loginId: user.loginId, password: 'Wrong-Pass-9' });
+
+      expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
+      expect(ctx.deps.repos.locks.get(user.id, 'otp')).toEqual({ failures: 0, lockedAt: null });
+    });
+
+    test('when a correct code follows wrong ones, then the count starts again (time alone never resets it)', async () => {
+      const { user, userToken } = await otpContract('individual');
+      const client = await signedIn(user);
+      await wrongCodes(client, await draft(client), userToken, 5);
+      ctx.clock.advance(14 * 60_000); // as long as the session allows; only a correct entry or an unlock resets
+      expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(5);
+
+      expect((await confirm(client, await draft(client), { otp: userToken.code() })).status).toBe(303);
+      expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
+    });
+  });
+
+  test('when a transfer user has no token in mode A, then the transfer cannot be confirmed and the user is told to ask the administrator (R7)', async () => {
+    const { company } = await otpContract('individual');
+    const newcomer = await givenUser(ctx.deps, company.id);
+    const client = await signedIn(newcomer);
+    const id = await draft(client);
+
+    const byPassword = await confirm(client, id, { transferPassword: TRANSFER_PASSWORD });
+    const byCode = await confirm(client, id, { otp: '123456' });
+
+    expect(byPassword.status).toBe(400);
+    expect(byCode.status).toBe(403);
+    expect(byCode.text).toContain('管理者にソフトウェアトークンの登録を依頼してください。');
+    expect(completed()).toHaveLength(0);
+  });
+
+  test('when a user is added after the shared token was registered, then that user confirms with the shared token (mode B)', async () => {
+    const { company, adminToken } = await otpContract('shared');
+    const later = await givenUser(ctx.deps, company.id);
+    const client = await signedIn(later);
+
+    const res = await confirm(client, await draft(client), { otp: adminToken.code() });
+
+    expect(res.status).toBe(303);
+  });
+
+  test('when the branch has unregistered the administrator\'s token, then the fixed password is still refused and the administrator is told to register again (R7, Q1)', async () => {
+    const { company, admin } = await otpContract('individual');
+    const staff = { type: 'staff' as const, id: 'staff-x', companyId: null, clientIp: null };
+    expect(unregisterAtBranch(ctx.deps, company.id, 'Q1-0001', staff)).toMatchObject({ ok: true });
+    const client = await signedIn(admin, ADMIN_PASSWORD);
+    const id = await draft(client);
+
+    const page = await client.get(`/transfers/${id}/confirm`);
+    const byPassword = await client.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD });
+    const byCode = await confirm(client, id, { otp: '123456' });
+
+    expect(page.text).toContain('name="otp"');
+    expect(byPassword.status).toBe(400);
+    expect(byCode.status).toBe(403);
+    expect(byCode.text).toContain('ワンタイムパスワード認証情報管理」からトークンを登録してください。');
+    expect(completed()).toHaveLength(0);
+  });
+});
