@@ -126,7 +126,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const id = await draft(client);
     const wide = userToken.code().replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
 
-    const res = await confirm(client, id, { otp: `${wide.slice(0, 3)}　${wide.slice(3)}` });
+    const res = await confirm(client, id, { otp: `${wide.slice(0, 3)}\u3000${wide.slice(3)}` });
 
     expect(res.status).toBe(303);
   });
