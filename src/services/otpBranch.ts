@@ -16,7 +16,7 @@ export type BranchUnregisterResult =
 export function unregisterAtBranch(deps: Deps, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
   const { companies, registrations, users } = deps.repos;
   if (!companies.find(companyId)) return { ok: false, reason: 'notFound' };
-  return deps.db.transaction((): BranchUnregisterResult => {
+  const result = deps.db.transaction((): BranchUnregisterResult => {
     const { usageMode } = registrations.state(companyId);
     const admin = users.listByCompany(companyId).find((u) => u.role === 'admin');
     if (!admin || !usageMode) return { ok: false, reason: 'notRegistered' };
@@ -42,4 +42,9 @@ export function unregisterAtBranch(deps: Deps, companyId: number, requestNumber:
     });
     return { ok: true, credentialId: registration.credentialId, subject };
   }).immediate();
+  if (!result.ok) {
+    // R11: a refused staff action is recorded too, with what was asked.
+    deps.audit.record(actor, { event: 'otp.unregister', outcome: 'failure', companyId, detail: `書面受付番号=${requestNumber} ${result.reason}` });
+  }
+  return result;
 }

@@ -1,16 +1,65 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { notFound } from '../../errors';
 import { normalize } from '../../domain/text';
+import { groupCredentialId, maskCredentialId } from '../../domain/token';
+import type { Registration, UsageMode } from '../../repositories/registrations';
+import { otpOverview } from '../../services/otpRegistration';
 import { companyDetail, unlockCompanyUser } from '../../services/staffConsole';
+import type { FieldErrors } from '../forms';
 import { fetchPage } from '../paging';
 import { staffActor } from '../auth';
 
 /** A route id: digits only, else the page does not exist. */
-function idParam(value: unknown): number {
+export function idParam(value: unknown): number {
   const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : 0;
   if (id < 1) throw notFound();
   return id;
+}
+
+const modeLabels: Record<UsageMode, string> = {
+  individual: '管理者、利用者が異なるトークンを利用する。',
+  shared: '管理者、利用者が同じトークンを利用する。',
+};
+
+/**
+ * The ワンタイムパスワード section of 契約先詳細, shaped for the view. Lists show the
+ * masked ID; the token the unregistration would remove is shown grouped in full
+ * (a Credential ID is not a secret) so staff can compare it with the paper form.
+ */
+function otpSection(deps: Deps, companyId: number) {
+  const { usageMode, otpStartedAt, shared, users } = otpOverview(deps, companyId);
+  const admin = users.find((u) => u.user.role === 'admin');
+  // Q1/R8: the one token only the branch may remove — the administrator's (A) or the shared one (B).
+  const primary = usageMode === 'shared' ? shared : admin?.registration;
+  const tokenOf = (registration: Registration | undefined): string => {
+    if (usageMode === 'shared') return shared ? '共用トークン' : '未登録';
+    return registration ? maskCredentialId(registration.credentialId) : '未登録';
+  };
+  return {
+    usageMode,
+    modeLabel: usageMode ? modeLabels[usageMode] : '未設定',
+    otpStartedAt,
+    sharedToken: shared && maskCredentialId(shared.credentialId),
+    users: users.map(({ user, registration }) => ({ user, token: tokenOf(registration) })),
+    primary: primary && { grouped: groupCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
+    admin: admin?.user,
+    paperRequests: deps.repos.registrations
+      .listPaperRequests(companyId)
+      .map((p) => ({ ...p, masked: maskCredentialId(p.credentialId) })),
+  };
+}
+
+export interface UnregisterFormState {
+  errors: FieldErrors;
+  values: Record<string, string>;
+}
+
+/** 契約先詳細 with its OTP section; the 管理者トークン登録解除 form re-renders through here with 400. */
+export function renderCompany(deps: Deps, res: Response, companyId: number, form: UnregisterFormState = { errors: {}, values: {} }, status = 200): void {
+  const detail = companyDetail(deps, companyId);
+  if (!detail) throw notFound();
+  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: otpSection(deps, companyId), ...form });
 }
 
 /** 契約先検索 and 契約先詳細 with ロック解除. */
@@ -28,9 +77,7 @@ export function companyRoutes(deps: Deps): Router {
   });
 
   router.get('/:id', (req, res) => {
-    const detail = companyDetail(deps, idParam(req.params.id));
-    if (!detail) throw notFound();
-    res.render('staff/company', { title: '契約先詳細', ...detail });
+    renderCompany(deps, res, idParam(req.params.id));
   });
 
   router.post('/:id/users/:userId/unlock', (req, res) => {

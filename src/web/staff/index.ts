@@ -4,6 +4,7 @@ import { requireStaff } from '../auth';
 import { staffAuthRoutes } from './auth';
 import { contractRoutes } from './contracts';
 import { companyRoutes } from './companies';
+import { otpRoutes } from './otp';
 import { auditRoutes } from './audit';
 
 /**
@@ -16,7 +17,7 @@ export function staffRoutes(deps: Deps): Router {
   // Everything past login needs a signed-in staff member.
   router.use('/staff', requireStaff);
   // 契約登録 (/new) before 契約先詳細 (/:id), which would otherwise take "new" as an id.
-  router.use('/staff/companies', contractRoutes(deps), companyRoutes(deps));
+  router.use('/staff/companies', contractRoutes(deps), companyRoutes(deps), otpRoutes(deps));
   router.use('/staff/audit', auditRoutes(deps));
   return router;
 }
