@@ -9,6 +9,12 @@ export interface CommandContext {
   args: string[];
   options: Record<string, string | boolean | undefined>;
   print(line: string): void;
+  /**
+   * The environment the tool was started with, for one-off operator input that
+   * is not service configuration (NEW_SECRET_KEY of `key rotate`, kept out of
+   * the shell history and the process list).
+   */
+  env: Readonly<Record<string, string | undefined>>;
   /** Configuration from the environment (src/config.ts), read on first use. */
   config(): Config;
   /** Opens DATABASE_FILE with pending migrations applied; the runner closes it. */

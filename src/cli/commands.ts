@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { migrateCommand, seedDemoCommand } from './database';
 import { staffAddCommand, staffUnlockCommand } from './staff';
+import { keyRotateCommand, tokenImportCommand, tokenListCommand, tokenProvisionCommand } from './tokens';
 
 const helpCommand: Command = {
   name: 'help',
@@ -12,8 +13,18 @@ const helpCommand: Command = {
   },
 };
 
-/** The command table: later commands (token provision|import|list, key rotate) are added here. */
-export const commands: readonly Command[] = [migrateCommand, seedDemoCommand, staffAddCommand, staffUnlockCommand, helpCommand];
+/** The command table (DESIGN §7): a new command is one more entry here. */
+export const commands: readonly Command[] = [
+  migrateCommand,
+  seedDemoCommand,
+  staffAddCommand,
+  staffUnlockCommand,
+  tokenProvisionCommand,
+  tokenImportCommand,
+  tokenListCommand,
+  keyRotateCommand,
+  helpCommand,
+];
 
 export function usageText(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));

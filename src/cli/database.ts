@@ -29,7 +29,7 @@ export const seedDemoCommand: Command = {
     const loaded = await seedDemoIfEmpty(deps);
     ctx.print(
       loaded
-        ? 'Demo data loaded: one contract with its administrator and users, and a branch staff account (see the README).'
+        ? 'Demo data loaded: one contract with its administrator and users, four demo soft tokens (see /softtoken) and a branch staff account (see the README).'
         : 'Demo data not loaded: the database already holds a contract.',
     );
   },

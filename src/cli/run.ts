@@ -75,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await found.command.run({
       ...parseArguments(found.command, found.rest),
       print,
+      env: io.env,
       config: () => resources.getConfig(),
       open: () => resources.open(),
     });

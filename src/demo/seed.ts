@@ -1,7 +1,9 @@
 import type { Deps } from '../deps';
+import { platformOf } from '../domain/token';
 import { openContract } from '../services/contracts';
 import { hashNewUser, insertUser } from '../services/users';
 import { addStaff } from '../services/staffAccounts';
+import { provisionToken } from '../services/tokenRegister';
 
 /**
  * The demo contract (DEMO=1). Fixed, published credentials: this data exists
@@ -16,6 +18,17 @@ export const DEMO = {
     { loginId: 'demo-user2', name: '照会 次郎', password: 'User2-Pass-1', transferPassword: 'Send2-Pass-1', canTransfer: false },
   ],
   staff: { staffId: 'staff01', name: '窓口 一郎', password: 'Staff-Pass-1' },
+  /**
+   * The demo phones' VIP Access tokens (GET /softtoken): fixed credential IDs,
+   * random secrets, none registered, so the demo walks the manual's §3(2)–(3).
+   */
+  tokens: {
+    admin: 'SYMC10000001',
+    user1: 'SYMC10000002',
+    spare: 'SYMC10000003',
+    /** A PC token, to show the refusal of manual §2. */
+    pc: 'SYDC10000004',
+  },
 } as const;
 
 const system = { type: 'system' as const, id: 'seed-demo', companyId: null, clientIp: null };
@@ -45,6 +58,7 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
   if (!deps.repos.staff.findByStaffId(DEMO.staff.staffId)) {
     await addStaff(deps, DEMO.staff.staffId, DEMO.staff.name, DEMO.staff.password);
   }
+  provisionDemoTokens(deps);
   // Plain "id / password" strings: the published demo credentials are meant to
   // be read here, and the logger's *.password redaction would hide them unevenly.
   const line = (u: { loginId?: string; staffId?: string; password: string }) => `${u.loginId ?? u.staffId} / ${u.password}`;
@@ -53,8 +67,19 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
       customerSite: [DEMO.admin, ...DEMO.users].map(line),
       approvalPassword: `${DEMO.admin.loginId} / ${DEMO.admin.approvalPassword}`,
       branchConsole: line(DEMO.staff),
+      softTokens: `${Object.values(DEMO.tokens).join(', ')}: codes and QR codes at /softtoken`,
     },
     'DEMO data loaded: these published demo credentials must never be used in production',
   );
   return true;
+}
+
+/** A token already in the register (an operator imported it) is kept as it is. */
+function provisionDemoTokens(deps: Deps): void {
+  deps.db.transaction(() => {
+    for (const credentialId of Object.values(DEMO.tokens)) {
+      if (deps.repos.tokens.find(credentialId)) continue;
+      provisionToken(deps, platformOf(credentialId)!, { credentialId });
+    }
+  })();
 }

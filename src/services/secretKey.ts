@@ -10,10 +10,13 @@ import { generateSecretKey } from './encryption';
  * only, and the log says so: keeping it there protects nothing if the disk is
  * stolen, which is fine for a demo and never for a bank.
  */
+/** Where the demo key lives when SECRET_KEY is not set. */
+export const demoKeyFile = (databaseFile: string): string => `${databaseFile}.key`;
+
 export function resolveSecretKey(config: Config, logger: Logger): string {
   if (config.secretKey) return config.secretKey;
   if (config.databaseFile === ':memory:') return generateSecretKey();
-  const keyFile = `${config.databaseFile}.key`;
+  const keyFile = demoKeyFile(config.databaseFile);
   const key = generateSecretKey();
   try {
     fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600, flag: 'wx' });

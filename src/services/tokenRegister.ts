@@ -105,15 +105,22 @@ export interface DemoTokenView extends Provisioned {
 export function demoTokens(deps: Deps): DemoTokenView[] {
   if (!deps.config.demo) throw new TokenRegisterError('the demo token view exists only in demo mode');
   const now = deps.clock.now();
-  return deps.repos.tokens.allSealed().map((row) => {
-    const secret = deps.secretBox.open(row.secretSealed, row.credentialId);
+  return deps.repos.tokens.allSealed().flatMap((row) => {
+    let secret: Uint8Array;
+    try {
+      secret = deps.secretBox.open(row.secretSealed, row.credentialId);
+    } catch {
+      // A record that does not open (altered, or another key) cannot show a code; the others still do.
+      deps.logger.error({ credentialId: row.credentialId }, 'demo token secret failed authentication');
+      return [];
+    }
     const platform = platformOf(row.credentialId) ?? 'desktop';
-    return {
+    return [{
       credentialId: row.credentialId,
       platform,
       uri: otpauthUri(row.credentialId, secret),
       code: codeAt(secret, now),
       secondsLeft: Math.ceil(msLeftInStep(now) / 1000),
-    };
+    }];
   });
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import request from 'supertest';
 import { openDatabase } from '../../src/db/connection';
 import { DEMO, seedDemoIfEmpty } from '../../src/demo/seed';
 import { createTestContext, type TestContext } from '../helpers/app';
@@ -30,6 +31,27 @@ describe('demo data (DEMO=1) and the README walk-through', () => {
     expect(done.status).toBe(303);
     expect((await client.get(done.headers.location as string)).text).toContain('受付番号');
     expect((await client.get('/')).text).toContain('9,990,000円');
+  });
+
+  test('when the demo is loaded, then its four VIP Access tokens are in the register and none is registered', async () => {
+    const { rows } = ctx.deps.repos.tokens.list(10, 0);
+    expect(rows.map((t) => [t.credentialId, t.platform, t.status, t.companyId, t.lastStep])).toEqual([
+      [DEMO.tokens.admin, 'mobile', 'active', null, null],
+      [DEMO.tokens.user1, 'mobile', 'active', null, null],
+      [DEMO.tokens.spare, 'mobile', 'active', null, null],
+      [DEMO.tokens.pc, 'desktop', 'active', null, null],
+    ]);
+    // The demo walks the manual's registration (§3(2)): no 利用形態, nothing registered, OTP not started.
+    const company = ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId)!.companyId;
+    expect(ctx.deps.repos.registrations.state(company)).toEqual({ usageMode: null, otpStartedAt: null });
+    expect(ctx.deps.repos.registrations.listForCompany(company)).toEqual([]);
+  });
+
+  test('when the demo phone is opened, then every demo token shows its Credential ID and Security Code', async () => {
+    const res = await request(ctx.app).get('/softtoken');
+    expect(res.status).toBe(200);
+    for (const grouped of ['SYMC 1000 0001', 'SYMC 1000 0002', 'SYMC 1000 0003', 'SYDC 1000 0004']) expect(res.text).toContain(grouped);
+    expect(res.text.match(/<span class="security-code">\d{6}<\/span>/g)).toHaveLength(4);
   });
 
   test('when demo-user2 (no transfer authority) logs in, then 都度振込 is not offered and is refused', async () => {
