@@ -3,6 +3,12 @@ import { auditEventLabel, lockKindLabel } from './auditLabels';
 // View helpers: what every template may call to show values the way a
 // Japanese bank customer expects (yen with separators, JST, manual labels).
 
+/** 利用形態 in the manual's words (§3(2)③), for the customer screens and the branch console alike. */
+export const USAGE_MODE_LABELS = {
+  individual: '管理者、利用者が異なるトークンを利用する。',
+  shared: '管理者、利用者が同じトークンを利用する。',
+} as const;
+
 const yen = new Intl.NumberFormat('ja-JP');
 const jst = new Intl.DateTimeFormat('ja-JP', {
   timeZone: 'Asia/Tokyo',

@@ -4,7 +4,6 @@ import type { Deps } from '../../deps';
 import { enteredPasswordSchema } from '../../domain/credentials';
 import { otpField } from '../../domain/token';
 import { transferInputSchema } from '../../domain/zengin';
-import { notFound } from '../../errors';
 import type { Transfer } from '../../repositories/transfers';
 import type { User } from '../../repositories/users';
 import { confirmationVerifierFor, type ConfirmationMethod } from '../../services/transferConfirmation';
@@ -22,6 +21,7 @@ import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
 import { otpRateLimit } from '../otpRateLimit';
 import { fetchPage } from '../paging';
+import { idParam } from '../params';
 
 const secretLabels: Record<ConfirmationMethod, string> = {
   transferPassword: '送信確認パスワード',
@@ -29,13 +29,6 @@ const secretLabels: Record<ConfirmationMethod, string> = {
 };
 const RECEIVED = '都度振込を受け付けました。受付番号をお控えください。';
 const ALREADY_RECEIVED = 'この振込はすでに受付済みです。';
-
-/** Transfer ids are positive integers; anything else is a page that does not exist. */
-function transferId(req: Request): number {
-  const raw = req.params.id;
-  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,14}$/.test(raw)) throw notFound();
-  return Number(raw);
-}
 
 /** What the 振込内容確認 screen says when a confirmation is refused, and with which status. */
 function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: ConfirmationMethod, user: User): { status: number; errors: FieldErrors } {
@@ -104,13 +97,13 @@ export function transferRoutes(deps: Deps): Router {
   router.get('/transfers/:id/confirm', (req, res) => {
     const user = currentUser(res);
     assertCanTransfer(user);
-    showConfirm(req, res, findOwnTransfer(deps, user, transferId(req)));
+    showConfirm(req, res, findOwnTransfer(deps, user, idParam(req.params.id)));
   });
 
   router.post('/transfers/:id/confirm', otpRateLimit(deps), async (req, res) => {
     const user = currentUser(res);
     assertCanTransfer(user);
-    const transfer = findOwnTransfer(deps, user, transferId(req));
+    const transfer = findOwnTransfer(deps, user, idParam(req.params.id));
     // The verifier decides which secret this screen asks for (the OTP switch-over, R7).
     const verifier = confirmationVerifierFor(deps);
     const field = verifier.method(user);
@@ -132,7 +125,7 @@ export function transferRoutes(deps: Deps): Router {
 
   router.get('/transfers/:id', (req, res) => {
     const user = currentUser(res);
-    const transfer = findViewableTransfer(deps, user, transferId(req));
+    const transfer = findViewableTransfer(deps, user, idParam(req.params.id));
     if (transfer.status === 'draft') return res.redirect(303, `/transfers/${transfer.id}/confirm`);
     const justReceived = res.locals.flash === RECEIVED;
     res.render('transfers/show', { title: justReceived ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });

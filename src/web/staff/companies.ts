@@ -3,24 +3,15 @@ import type { Deps } from '../../deps';
 import { notFound } from '../../errors';
 import { normalize } from '../../domain/text';
 import { groupCredentialId, maskCredentialId } from '../../domain/token';
-import type { Registration, UsageMode } from '../../repositories/registrations';
+import type { Registration } from '../../repositories/registrations';
 import { otpOverview } from '../../services/otpRegistration';
 import { companyDetail, unlockCompanyUser } from '../../services/staffConsole';
 import type { FieldErrors } from '../forms';
+import { USAGE_MODE_LABELS } from '../format';
 import { fetchPage } from '../paging';
+import { idParam } from '../params';
 import { staffActor } from '../auth';
 
-/** A route id: digits only, else the page does not exist. */
-export function idParam(value: unknown): number {
-  const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : 0;
-  if (id < 1) throw notFound();
-  return id;
-}
-
-const modeLabels: Record<UsageMode, string> = {
-  individual: '管理者、利用者が異なるトークンを利用する。',
-  shared: '管理者、利用者が同じトークンを利用する。',
-};
 
 /**
  * The ワンタイムパスワード section of 契約先詳細, shaped for the view. Lists show the
@@ -38,7 +29,7 @@ function otpSection(deps: Deps, companyId: number) {
   };
   return {
     usageMode,
-    modeLabel: usageMode ? modeLabels[usageMode] : '未設定',
+    modeLabel: usageMode ? USAGE_MODE_LABELS[usageMode] : '未設定',
     otpStartedAt,
     sharedToken: shared && maskCredentialId(shared.credentialId),
     users: users.map(({ user, registration }) => ({ user, token: tokenOf(registration) })),

@@ -6,7 +6,8 @@ import { notFound } from '../../errors';
 import { unregisterAtBranch } from '../../services/otpBranch';
 import { staffActor } from '../auth';
 import { keepValues, parseForm } from '../forms';
-import { idParam, renderCompany } from './companies';
+import { idParam } from '../params';
+import { renderCompany } from './companies';
 
 /** 管理者トークン登録解除 (DESIGN §4 bank side): field names are the UI contract. */
 const unregisterForm = z.object({

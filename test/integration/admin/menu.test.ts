@@ -19,7 +19,7 @@ describe('管理機能 menu and who may use it', () => {
     expect(res.text).toContain('<h1>管理機能</h1>');
     expect(res.text).toContain('<a href="/admin/users">利用者管理</a>');
     expect(res.text).toContain('<a href="/admin/audit">操作履歴</a>');
-    expect(res.text).not.toContain('href="/admin/otp');
+    expect(res.text).toContain('<a href="/admin/otp">ワンタイムパスワード認証情報管理</a>');
   });
 
   test.each(['/admin', '/admin/users', '/admin/audit'])(

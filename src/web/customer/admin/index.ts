@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../../../deps';
 import { requireAdmin, requireLogin } from '../../auth';
 import { auditRoutes } from './audit';
+import { otpRoutes } from './otp';
 import { userDetailRoutes } from './userDetail';
 import { userRoutes } from './users';
 
@@ -12,6 +13,7 @@ export function adminRoutes(deps: Deps): Router {
   // every /admin path, including ones added later.
   router.use(requireLogin, requireAdmin);
   router.get('/', (_req, res) => res.render('admin/index', { title: '管理機能' }));
+  router.use(otpRoutes(deps));
   router.use(userRoutes(deps));
   router.use(userDetailRoutes(deps));
   router.use(auditRoutes(deps));

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../deps';
 import { newPasswordSchema } from '../../../domain/credentials';
@@ -7,6 +7,7 @@ import type { User } from '../../../repositories/users';
 import { managedUser, resetPasswords, unlockUser, type ApprovalRefusal } from '../../../services/userAdmin';
 import { currentUser, customerActor } from '../../auth';
 import { parseForm, type FieldErrors } from '../../forms';
+import { idParam } from '../../params';
 import { approvalMessage, approvalPasswordField } from './approval';
 
 const unlockForm = z.object({ approvalPassword: approvalPasswordField });
@@ -34,12 +35,6 @@ function withApprovalId(form: Form, errors: FieldErrors): FieldErrors {
   return approvalPassword === undefined ? rest : { ...rest, [`${form}ApprovalPassword`]: approvalPassword };
 }
 
-function userIdOf(req: Request): number {
-  const raw = String(req.params.userId);
-  if (!/^[1-9][0-9]{0,14}$/.test(raw)) throw notFound();
-  return Number(raw);
-}
-
 /** A user's page under 利用者管理: its state, ロック解除 and パスワード再設定. */
 export function userDetailRoutes(deps: Deps): Router {
   const router = Router();
@@ -55,7 +50,7 @@ export function userDetailRoutes(deps: Deps): Router {
   }
 
   router.get('/users/:userId', (req, res) => {
-    const user = deps.repos.users.findInCompany(currentUser(res).companyId, userIdOf(req));
+    const user = deps.repos.users.findInCompany(currentUser(res).companyId, idParam(req.params.userId));
     if (!user) throw notFound();
     render(res, 200, user);
   });
@@ -64,7 +59,7 @@ export function userDetailRoutes(deps: Deps): Router {
     const admin = currentUser(res);
     const actor = customerActor(req, res);
     // The target first: another company's id is 404 whatever the form holds.
-    const user = managedUser(deps, admin, userIdOf(req), actor);
+    const user = managedUser(deps, admin, idParam(req.params.userId), actor);
     const form = parseForm(unlockForm, req.body);
     if (!form.ok) return render(res, 400, user, withApprovalId('unlock', form.errors));
     const result = await unlockUser(deps, admin, user.id, form.data.approvalPassword, actor);
@@ -76,7 +71,7 @@ export function userDetailRoutes(deps: Deps): Router {
   router.post('/users/:userId/password', async (req, res) => {
     const admin = currentUser(res);
     const actor = customerActor(req, res);
-    const user = managedUser(deps, admin, userIdOf(req), actor);
+    const user = managedUser(deps, admin, idParam(req.params.userId), actor);
     const form = parseForm(resetForm, req.body);
     if (!form.ok) return render(res, 400, user, withApprovalId('reset', form.errors));
     const { approvalPassword, ...secrets } = form.data;

@@ -1,0 +1,77 @@
+import type { Request } from 'express';
+import type { SessionData } from 'express-session';
+import { z } from 'zod';
+import { credentialIdField, otpField } from '../../../domain/token';
+import type { User } from '../../../repositories/users';
+import type { RegisterResult, UnregisterResult } from '../../../services/otpRegistration';
+import type { FieldErrors } from '../../forms';
+import { approvalMessage, approvalPasswordField } from './approval';
+
+/** The forms of ワンタイムパスワード認証情報管理 and what their refusals say (§3(2), §3(3), Q1). */
+
+export const registerForm = z.object({ credentialId: credentialIdField, otp: otpField, approvalPassword: approvalPasswordField });
+export const unregisterForm = z.object({ approvalPassword: approvalPasswordField });
+/** Not refilled: the code is single-use, the password is a secret, and the page itself sets the operation. */
+export const SECRETS = ['otp', 'approvalPassword', 'operation'] as const;
+
+
+/** Q1: an administrator's (or the shared) token is unregistered only on paper at the branch (R8). */
+export const BRANCH_ONLY_MESSAGE =
+  '管理者のトークンの登録解除は、お取引店の窓口で書面によるお手続きが必要です。お越しの際は代表口座のお届け印をご持参ください。';
+export const STALE_MESSAGE =
+  'この利用者のトークンの登録状態が、画面を表示した後に変わっています。表示し直した内容をご確認のうえ、もう一度操作してください。';
+export const PRIMARY_ELSEWHERE_MESSAGE = 'このトークンは「トークン登録」画面で登録してください。';
+const CODE_WRONG_MESSAGE = 'トークンIDまたはワンタイムパスワードが正しくありません。';
+
+type Refusal = Exclude<RegisterResult | UnregisterResult, { ok: true }>;
+
+type StateReason = Exclude<Refusal['reason'], 'approvalWrong' | 'approvalLocked' | 'codeWrong' | 'codeLocked' | 'taken'>;
+
+const stateMessages: Record<StateReason, string> = {
+  noMode: '先に「利用形態設定」で利用形態を選択してください。',
+  registered: 'すでにトークンが登録されています。',
+  notRegistered: 'この利用者にはトークンが登録されていません。',
+  adminFirst: '先に管理者のトークンを登録してください。',
+  sharedMode: '利用形態が「管理者、利用者が同じトークンを利用する。」のため、利用者ごとのトークン登録はできません。',
+  branchOnly: BRANCH_ONLY_MESSAGE,
+  modeFixed: 'トークンが登録されているため、利用形態は変更できません。',
+};
+export const MODE_FIXED_MESSAGE = stateMessages.modeFixed;
+
+/** The message of a refused registration or unregistration, beside the field it concerns, and its status. */
+export function refusalView(refusal: Refusal): { status: number; errors: FieldErrors } {
+  switch (refusal.reason) {
+    case 'approvalWrong':
+      return { status: 400, errors: { approvalPassword: approvalMessage(refusal) } };
+    case 'approvalLocked':
+      return { status: 403, errors: { approvalPassword: approvalMessage(refusal) } };
+    case 'codeWrong': {
+      // R3, R9: an unknown ID, a wrong or a reused code all read the same; the count warns before the lock.
+      const left = refusal.remaining === null ? '' : `あと ${refusal.remaining} 回誤るとロックされます。`;
+      return { status: 400, errors: { otp: CODE_WRONG_MESSAGE + left } };
+    }
+    case 'codeLocked':
+      return { status: 403, errors: { otp: 'ワンタイムパスワードがロックされています。お取引店にお問い合わせください。' } };
+    case 'taken':
+      return { status: 400, errors: { credentialId: 'このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。' } };
+    default:
+      return { status: 400, errors: { _form: stateMessages[refusal.reason] } };
+  }
+}
+
+/** User ids are positive integers; anything else names no user at all (404, like another company's). */
+type Done = NonNullable<NonNullable<SessionData['otpWizard']>['done']>;
+
+/** How ⑤ names whom a token was registered for. */
+export const subjectOf = (user: User | null): string => (user ? `${user.loginId}（${user.name}）` : '全利用者（共用トークン）');
+
+/**
+ * Records the result ⑤ shows and moves the queue of selected users past the
+ * one just handled, so 次の利用者へ leads on (§3(3)③). Acting on a user
+ * outside the queue ends the queue.
+ */
+export function finishStep(req: Request, handledUserId: number, done: Done): void {
+  const queue = req.session.otpWizard?.queue ?? [];
+  const at = queue.indexOf(handledUserId);
+  req.session.otpWizard = { queue: at === -1 ? [] : queue.slice(at + 1), done };
+}

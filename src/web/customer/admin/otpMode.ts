@@ -1,0 +1,45 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../../../deps';
+import { otpOverview, setUsageMode } from '../../../services/otpRegistration';
+import { otpGuidance } from '../../../services/otpScreens';
+import { currentUser, customerActor } from '../../auth';
+import { parseForm, type FieldErrors } from '../../forms';
+import { USAGE_MODE_LABELS } from '../../format';
+import { MODE_FIXED_MESSAGE } from './otpForms';
+
+const modeForm = z.object({
+  mode: z.enum(['individual', 'shared'], { error: '利用形態を選択してください。' }),
+});
+
+/** 利用形態設定 (§3(2)②③): A or B, then 次へ to ④-1 / ④-2. */
+export function otpModeRoutes(deps: Deps): Router {
+  const router = Router();
+
+  // The current mode is pre-selected, so 次へ alone carries on with it.
+  function render(res: Response, status: number, errors: FieldErrors = {}): void {
+    const overview = otpOverview(deps, currentUser(res).companyId);
+    res.status(status).render('admin/otp/mode', {
+      title: '利用形態設定',
+      selected: overview.usageMode,
+      modeLabels: USAGE_MODE_LABELS,
+      modeFixed: otpGuidance(overview).modeFixed,
+      modeFixedMessage: MODE_FIXED_MESSAGE,
+      errors,
+    });
+  }
+
+  router.get('/otp/mode', (_req, res) => render(res, 200));
+
+  router.post('/otp/mode', (req, res) => {
+    const form = parseForm(modeForm, req.body);
+    if (!form.ok) return render(res, 400, form.errors);
+    const result = setUsageMode(deps, currentUser(res), form.data.mode, customerActor(req, res));
+    if (!result.ok) return render(res, 400, { mode: MODE_FIXED_MESSAGE });
+    // A new pass through §3(2) starts here: an earlier selection or result no longer applies.
+    delete req.session.otpWizard;
+    res.redirect(303, '/admin/otp/register');
+  });
+
+  return router;
+}

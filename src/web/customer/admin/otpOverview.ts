@@ -1,0 +1,49 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../../../deps';
+import { maskCredentialId } from '../../../domain/token';
+import { otpOverview } from '../../../services/otpRegistration';
+import { otpGuidance, selectionPlan } from '../../../services/otpScreens';
+import { currentUser } from '../../auth';
+import { parseForm, type FieldErrors } from '../../forms';
+import { USAGE_MODE_LABELS } from '../../format';
+import { idParam } from '../../params';
+import { MODE_FIXED_MESSAGE } from './otpForms';
+
+// One ticked 選択 posts a string, several post an array.
+const selectionForm = z.object({
+  userIds: z.preprocess(
+    (v) => (v === undefined ? [] : [v].flat()),
+    z.array(z.string()).min(1, '利用者を選択してください。'),
+  ),
+});
+
+/** ワンタイムパスワード認証情報 (§3(2)①, §3(3)①): the mode, every user's token, and 選択 → 登録・登録解除. */
+export function otpOverviewRoutes(deps: Deps): Router {
+  const router = Router();
+
+  function render(res: Response, status: number, errors: FieldErrors = {}): void {
+    const overview = otpOverview(deps, currentUser(res).companyId);
+    res.status(status).render('admin/otp/index', {
+      title: 'ワンタイムパスワード認証情報',
+      overview,
+      guidance: otpGuidance(overview),
+      modeLabels: USAGE_MODE_LABELS,
+      maskCredentialId,
+      modeFixedMessage: MODE_FIXED_MESSAGE,
+      errors,
+    });
+  }
+
+  router.get('/otp', (_req, res) => render(res, 200));
+
+  router.post('/otp/selection', (req, res) => {
+    const form = parseForm(selectionForm, req.body);
+    if (!form.ok) return render(res, 400, form.errors);
+    const plan = selectionPlan(deps, currentUser(res), form.data.userIds.map(idParam));
+    req.session.otpWizard = { queue: plan.queue };
+    res.redirect(303, plan.start === 'primary' ? '/admin/otp/register' : `/admin/otp/users/${plan.start}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,82 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Deps } from '../../../deps';
+import { maskCredentialId } from '../../../domain/token';
+import type { UsageMode } from '../../../repositories/registrations';
+import { otpOverview, registerPrimaryToken } from '../../../services/otpRegistration';
+import { otpGuidance, primarySlot } from '../../../services/otpScreens';
+import { currentUser, customerActor } from '../../auth';
+import { keepValues, parseForm, type FieldErrors } from '../../forms';
+import { USAGE_MODE_LABELS } from '../../format';
+import { finishStep, refusalView, registerForm, SECRETS, subjectOf } from './otpForms';
+
+const TITLES: Record<UsageMode, string> = {
+  individual: 'トークンを管理者に登録',
+  shared: 'トークンを全利用者に対して登録',
+};
+
+/** ④-1 (A) / ④-2 (B) of §3(2), and ⑤ 登録完了 for every registration and unregistration. */
+export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router {
+  const router = Router();
+
+  function render(res: Response, status: number, usageMode: UsageMode, errors: FieldErrors = {}, values: Record<string, string> = {}): void {
+    res.status(status).render('admin/otp/register', { title: TITLES[usageMode], usageMode, modeLabels: USAGE_MODE_LABELS, errors, values });
+  }
+
+  /** ④ applies only with a mode chosen and its token not yet registered; otherwise where the customer belongs. */
+  function usableMode(req: Request, res: Response): UsageMode | null {
+    const { usageMode, registration } = primarySlot(deps, currentUser(res));
+    if (!usageMode) {
+      res.redirect(303, '/admin/otp/mode');
+      return null;
+    }
+    if (registration) {
+      req.session.flash = usageMode === 'shared' ? '共用トークンはすでに登録されています。' : '管理者のトークンはすでに登録されています。';
+      res.redirect(303, '/admin/otp');
+      return null;
+    }
+    return usageMode;
+  }
+
+  router.get('/otp/register', (req, res) => {
+    const usageMode = usableMode(req, res);
+    if (usageMode) render(res, 200, usageMode);
+  });
+
+  router.post('/otp/register', otpLimit, async (req, res) => {
+    const usageMode = usableMode(req, res);
+    if (!usageMode) return;
+    const values = keepValues(req.body, SECRETS);
+    const form = parseForm(registerForm, req.body);
+    if (!form.ok) return render(res, 400, usageMode, form.errors, values);
+    const admin = currentUser(res);
+    const result = await registerPrimaryToken(deps, admin, form.data, customerActor(req, res));
+    if (!result.ok) {
+      const { status, errors } = refusalView(result);
+      return render(res, status, usageMode, errors, values);
+    }
+    finishStep(req, admin.id, {
+      subject: subjectOf(usageMode === 'shared' ? null : admin),
+      credentialId: result.credentialId,
+      operation: 'register',
+      startedOtp: true,
+    });
+    res.redirect(303, '/admin/otp/complete');
+  });
+
+  router.get('/otp/complete', (req, res) => {
+    const wizard = req.session.otpWizard;
+    if (!wizard?.done) return res.redirect(303, '/admin/otp');
+    const overview = otpOverview(deps, currentUser(res).companyId);
+    const { done } = wizard;
+    res.render('admin/otp/complete', {
+      title: done.operation === 'register' ? '登録完了' : '登録解除完了',
+      done,
+      maskedCredentialId: maskCredentialId(done.credentialId),
+      usageMode: overview.usageMode,
+      missing: otpGuidance(overview).missing,
+      next: overview.users.find((u) => u.user.id === wizard.queue[0])?.user,
+    });
+  });
+
+  return router;
+}

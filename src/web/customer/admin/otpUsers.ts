@@ -1,0 +1,78 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Deps } from '../../../deps';
+import { maskCredentialId } from '../../../domain/token';
+import type { Actor } from '../../../services/auditLog';
+import { registerUserToken, unregisterUserToken } from '../../../services/otpRegistration';
+import { userSlot, type UserSlot } from '../../../services/otpScreens';
+import type { User } from '../../../repositories/users';
+import { currentUser, customerActor } from '../../auth';
+import { keepValues, parseForm, type FieldErrors } from '../../forms';
+import { USAGE_MODE_LABELS } from '../../format';
+import { idParam } from '../../params';
+import { BRANCH_ONLY_MESSAGE, finishStep, PRIMARY_ELSEWHERE_MESSAGE, refusalView, registerForm, SECRETS, STALE_MESSAGE, subjectOf, unregisterForm } from './otpForms';
+
+type Outcome = { ok: true; credentialId: string } | { status: number; errors: FieldErrors };
+
+/** 利用者のトークン登録・登録解除 (§3(3)②, Q1): one selected user's token. */
+export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
+  const router = Router();
+
+  function render(req: Request, res: Response, slot: UserSlot, status = 200, errors: FieldErrors = {}, values: Record<string, string> = {}): void {
+    const queue = req.session.otpWizard?.queue ?? [];
+    const at = queue.indexOf(slot.user.id);
+    res.status(status).render('admin/otp/user', {
+      title: '利用者のトークン登録・登録解除',
+      slot,
+      modeLabels: USAGE_MODE_LABELS,
+      maskCredentialId,
+      branchOnlyMessage: BRANCH_ONLY_MESSAGE,
+      // Where nothing can be done here, the queue of selected users still leads on.
+      nextUserId: at === -1 ? undefined : queue[at + 1],
+      errors,
+      values,
+    });
+  }
+
+  async function register(admin: User, slot: UserSlot, body: unknown, actor: Actor): Promise<Outcome> {
+    // ④ registers the administrator's and the shared token; this screen only a 利用者's own (A).
+    if (slot.blocked === 'primaryMissing') return { status: 400, errors: { _form: PRIMARY_ELSEWHERE_MESSAGE } };
+    const form = parseForm(registerForm, body);
+    if (!form.ok) return { status: 400, errors: form.errors };
+    const result = await registerUserToken(deps, admin, slot.user, form.data, actor);
+    return result.ok ? result : refusalView(result);
+  }
+
+  async function unregister(admin: User, slot: UserSlot, body: unknown, actor: Actor): Promise<Outcome> {
+    const form = parseForm(unregisterForm, body);
+    if (!form.ok) return { status: 400, errors: form.errors };
+    // The service itself refuses the administrator's and the shared token (R8), and audits the attempt.
+    const result = await unregisterUserToken(deps, admin, slot.user, form.data.approvalPassword, actor);
+    return result.ok ? result : refusalView(result);
+  }
+
+  router.get('/otp/users/:userId', (req, res) => {
+    render(req, res, userSlot(deps, currentUser(res), idParam(req.params.userId)));
+  });
+
+  router.post('/otp/users/:userId', otpLimit, async (req, res) => {
+    const admin = currentUser(res);
+    // The user first: another company's id is 404 whatever the form holds.
+    const slot = userSlot(deps, admin, idParam(req.params.userId));
+    const values = keepValues(req.body, SECRETS);
+    // A page shown before the token changed must not do the opposite of what it said.
+    const posted = (req.body as Record<string, unknown> | undefined)?.operation;
+    if (posted !== slot.operation) return render(req, res, slot, 400, { _form: STALE_MESSAGE });
+    const act = slot.operation === 'register' ? register : unregister;
+    const outcome = await act(admin, slot, req.body, customerActor(req, res));
+    if (!('ok' in outcome)) return render(req, res, slot, outcome.status, outcome.errors, values);
+    finishStep(req, slot.user.id, {
+      subject: subjectOf(slot.user),
+      credentialId: outcome.credentialId,
+      operation: slot.operation,
+      startedOtp: false,
+    });
+    res.redirect(303, '/admin/otp/complete');
+  });
+
+  return router;
+}

@@ -1,0 +1,275 @@
+import { createTestContext, type TestContext } from '../../helpers/app';
+import type { FormClient } from '../../helpers/client';
+import { APPROVAL_PASSWORD, auditEvents, givenContract, givenSignedInAdmin, givenUser } from '../../helpers/fixtures';
+import { givenRegistered, givenToken, nextStep, type TestToken } from '../../helpers/otp';
+import type { User } from '../../../src/repositories/users';
+
+const BRANCH_ONLY = '管理者のトークンの登録解除は、お取引店の窓口で書面によるお手続きが必要です。お越しの際は代表口座のお届け印をご持参ください。';
+const masked = (id: string): string => `${id.slice(0, 4)} **** ${id.slice(8)}`;
+const errorOf = (html: string, field: string): string | undefined =>
+  new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
+const formMessage = (html: string): string | undefined =>
+  /<div class="error-summary"[\s\S]*?<li>([^<]*)<\/li>/.exec(html)?.[1];
+
+describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, R8)', () => {
+  let ctx: TestContext;
+  beforeEach(() => {
+    ctx = createTestContext();
+  });
+
+  /** A company in A whose administrator's token is registered, with two transfer users. */
+  async function contractInA(opts: { adminRegistered?: boolean } = {}) {
+    const signedIn = await givenSignedInAdmin(ctx);
+    const { company, admin } = signedIn;
+    const user1 = await givenUser(ctx.deps, company.id);
+    const user2 = await givenUser(ctx.deps, company.id);
+    const adminToken = givenToken(ctx);
+    if (opts.adminRegistered ?? true) givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
+    else ctx.deps.repos.registrations.setUsageMode(company.id, 'individual');
+    return { ...signedIn, user1, user2, adminToken };
+  }
+
+  const select = (client: FormClient, users: User[]) =>
+    client.submit('/admin/otp', '/admin/otp/selection', { userIds: users.map((u) => String(u.id)) });
+  const registerFor = (client: FormClient, user: User, token: TestToken, approvalPassword = APPROVAL_PASSWORD) =>
+    client.submit(`/admin/otp/users/${user.id}`, `/admin/otp/users/${user.id}`, {
+      operation: 'register', credentialId: token.credentialId, otp: token.code(), approvalPassword,
+    });
+  const unregisterFor = (client: FormClient, user: User, approvalPassword = APPROVAL_PASSWORD) =>
+    client.submit(`/admin/otp/users/${user.id}`, `/admin/otp/users/${user.id}`, { operation: 'unregister', approvalPassword });
+  const registrationOf = (user: User) => ctx.deps.repos.registrations.forUser(user.companyId, user.id, 'individual');
+
+  test('when nobody is ticked, then the overview says 利用者を選択してください。 with 400', async () => {
+    const { client } = await contractInA();
+
+    const res = await client.submit('/admin/otp', '/admin/otp/selection', {});
+
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<h1>ワンタイムパスワード認証情報</h1>');
+    expect(res.text).toContain('<a href="#userIds">利用者を選択してください。</a>');
+    expect(errorOf(res.text, 'userIds')).toBe('利用者を選択してください。');
+  });
+
+  test('when two users are selected and registered one after the other, then ⑤ leads to the next user and ends after the last', async () => {
+    const { client, user1, user2 } = await contractInA();
+    const token1 = givenToken(ctx);
+    const token2 = givenToken(ctx);
+
+    const selected = await select(client, [user2, user1]);
+    expect(selected.status).toBe(303);
+    expect(selected.headers.location).toBe(`/admin/otp/users/${user1.id}`);
+    const page = await client.get(`/admin/otp/users/${user1.id}`);
+    expect(page.text).toContain('<h1>利用者のトークン登録・登録解除</h1>');
+    expect(page.text).toContain(`<dt>利用者ID</dt><dd>${user1.loginId}</dd>`);
+    expect(page.text).toContain('<input type="hidden" name="operation" value="register">');
+
+    const first = await registerFor(client, user1, token1);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/admin/otp/complete');
+    const done1 = (await client.get('/admin/otp/complete')).text;
+    expect(done1).toContain(`<dt>対象</dt><dd>${user1.loginId}（${user1.name}）</dd>`);
+    expect(done1).toContain(`<dt>トークンID</dt><dd>${masked(token1.credentialId)}</dd>`);
+    expect(done1).toContain(`<a href="/admin/otp/users/${user2.id}" class="button-link primary">次の利用者へ</a>`);
+
+    const second = await registerFor(client, user2, token2);
+    expect(second.status).toBe(303);
+    const done2 = (await client.get('/admin/otp/complete')).text;
+    expect(done2).toContain(`<dd>${user2.loginId}（${user2.name}）</dd>`);
+    expect(done2).not.toContain('次の利用者へ');
+    expect(registrationOf(user1)?.credentialId).toBe(token1.credentialId);
+    expect(registrationOf(user2)?.credentialId).toBe(token2.credentialId);
+    expect(auditEvents(ctx.deps, 'otp.register').map((e) => [e.outcome, e.subject])).toEqual([['success', user2.loginId], ['success', user1.loginId]]);
+  });
+
+  test('when the administrator without a token is selected in A, then ④-1 comes first and ⑤ leads on to the selected user', async () => {
+    const { client, admin, user1, adminToken } = await contractInA({ adminRegistered: false });
+
+    const selected = await select(client, [user1, admin]);
+    const primary = await client.submit('/admin/otp/register', '/admin/otp/register', {
+      credentialId: adminToken.credentialId, otp: adminToken.code(), approvalPassword: APPROVAL_PASSWORD,
+    });
+
+    expect(selected.headers.location).toBe('/admin/otp/register');
+    expect(primary.status).toBe(303);
+    expect((await client.get('/admin/otp/complete')).text).toContain(`<a href="/admin/otp/users/${user1.id}" class="button-link primary">次の利用者へ</a>`);
+  });
+
+  test('when the selection starts with the administrator whose token is registered, then that page explains the branch and leads to the next user', async () => {
+    const { client, admin, user1 } = await contractInA();
+
+    const res = await select(client, [user1, admin]);
+    const page = await client.get(res.headers.location as string);
+
+    expect(res.headers.location).toBe(`/admin/otp/users/${admin.id}`);
+    expect(page.text).toContain(BRANCH_ONLY);
+    expect(page.text).toContain(`<a href="/admin/otp/users/${user1.id}" class="button-link">次の利用者へ</a>`);
+  });
+
+  test("when a user's token is registered before the administrator's, then it is refused with 先に管理者のトークンを登録してください。", async () => {
+    const { client, admin, user1 } = await contractInA({ adminRegistered: false });
+    const token = givenToken(ctx);
+    const page = await client.get(`/admin/otp/users/${user1.id}`);
+
+    const res = await registerFor(client, user1, token);
+
+    expect(page.text).toContain('先に管理者のトークンを登録してください。<a href="/admin/otp/register">トークン登録へ進む</a>');
+    expect(page.text).not.toContain('name="credentialId"');
+    expect(res.status).toBe(400);
+    expect(formMessage(res.text)).toBe('先に管理者のトークンを登録してください。');
+    expect(registrationOf(user1)).toBeUndefined();
+    expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
+    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
+  });
+
+  test("when a token registered to one user is entered for another user of the company, then it is refused as not registrable (R5)", async () => {
+    const { client, company, user1, user2 } = await contractInA();
+    const token = givenToken(ctx);
+    await registerFor(client, user1, token);
+    nextStep(ctx);
+
+    const res = await registerFor(client, user2, token);
+
+    expect(res.status).toBe(400);
+    expect(errorOf(res.text, 'credentialId')).toBe('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
+    expect(res.text).toContain(`value="${token.credentialId}"`);
+    expect(registrationOf(user2)).toBeUndefined();
+    expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({ outcome: 'failure', companyId: company.id, subject: user2.loginId, detail: 'taken' });
+  });
+
+  test("when the administrator's own token is entered for a user, then it is refused as not registrable", async () => {
+    const { client, user1, adminToken } = await contractInA();
+    nextStep(ctx);
+
+    const res = await registerFor(client, user1, adminToken);
+
+    expect(res.status).toBe(400);
+    expect(errorOf(res.text, 'credentialId')).toBe('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
+    expect(registrationOf(user1)).toBeUndefined();
+  });
+
+  test('when a wrong code is typed for a user, then the administrator\'s OTP counter counts it (R9) and nothing is registered', async () => {
+    const { client, admin, user1 } = await contractInA();
+    const token = givenToken(ctx);
+
+    const res = await client.submit(`/admin/otp/users/${user1.id}`, `/admin/otp/users/${user1.id}`, {
+      operation: 'register', credentialId: token.credentialId, otp: token.codeAtOffset(5), approvalPassword: APPROVAL_PASSWORD,
+    });
+
+    expect(res.status).toBe(400);
+    expect(errorOf(res.text, 'otp')).toBe('トークンIDまたはワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(1);
+    expect(ctx.deps.repos.locks.get(user1.id, 'otp').failures).toBe(0);
+    expect(registrationOf(user1)).toBeUndefined();
+  });
+
+  test("when the administrator unregisters a user's token with the 承認用パスワード, then it is removed, ⑤ says 登録解除完了 and it is audited", async () => {
+    const { client, admin, user1 } = await contractInA();
+    const token = givenToken(ctx);
+    await registerFor(client, user1, token);
+    const page = await client.get(`/admin/otp/users/${user1.id}`);
+    expect(page.text).toContain('<input type="hidden" name="operation" value="unregister">');
+    expect(page.text).not.toContain('name="credentialId"');
+
+    const res = await unregisterFor(client, user1);
+
+    expect(res.status).toBe(303);
+    expect(registrationOf(user1)).toBeUndefined();
+    const done = (await client.get('/admin/otp/complete')).text;
+    expect(done).toContain('<h1>登録解除完了</h1>');
+    expect(done).toContain(`<dt>トークンID</dt><dd>${masked(token.credentialId)}</dd>`);
+    expect(auditEvents(ctx.deps, 'otp.unregister')[0]).toMatchObject({
+      outcome: 'success', actor: admin.loginId, subject: user1.loginId, detail: masked(token.credentialId),
+    });
+    expect((await client.get('/admin/otp')).text).toContain(`<li>${user1.loginId}（${user1.name}）</li>`);
+  });
+
+  test('when the 承認用パスワード of an unregistration is wrong, then 400 says so and the token stays', async () => {
+    const { client, admin, user1 } = await contractInA();
+    await registerFor(client, user1, givenToken(ctx));
+
+    const res = await unregisterFor(client, user1, 'Wrong-Pass-9');
+
+    expect(res.status).toBe(400);
+    expect(errorOf(res.text, 'approvalPassword')).toBe('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(res.text).not.toContain('Wrong-Pass-9');
+    expect(registrationOf(user1)).toBeDefined();
+    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
+    expect(auditEvents(ctx.deps, 'otp.unregister')).toHaveLength(0);
+  });
+
+  test("when the administrator's own token is to be unregistered on the customer side in A, then the page and a post both send to the branch (R8, Q1)", async () => {
+    const { client, admin } = await contractInA();
+
+    const page = await client.get(`/admin/otp/users/${admin.id}`);
+    const res = await unregisterFor(client, admin);
+
+    expect(page.text).toContain(`<p>${BRANCH_ONLY}</p>`);
+    expect(page.text).not.toContain('name="approvalPassword"');
+    expect(res.status).toBe(400);
+    expect(formMessage(res.text)).toBe(BRANCH_ONLY);
+    expect(registrationOf(admin)).toBeDefined();
+    expect(auditEvents(ctx.deps, 'otp.unregister')[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId, detail: 'branchOnly' });
+  });
+
+  test('when the shared token is to be unregistered in B, for the administrator or a user, then it is refused with the branch message (R8)', async () => {
+    const { company, admin, client } = await givenSignedInAdmin(ctx);
+    const user = await givenUser(ctx.deps, company.id);
+    givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token: givenToken(ctx) }]);
+
+    const page = await client.get(`/admin/otp/users/${user.id}`);
+    const byUser = await unregisterFor(client, user);
+    const byAdmin = await unregisterFor(client, admin);
+
+    expect(page.text).toContain('この利用者は管理者と同じ共用トークンを利用します。');
+    expect(page.text).toContain(BRANCH_ONLY);
+    for (const res of [byUser, byAdmin]) {
+      expect(res.status).toBe(400);
+      expect(formMessage(res.text)).toBe(BRANCH_ONLY);
+    }
+    expect(ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(1);
+    expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => e.detail)).toEqual(['branchOnly', 'branchOnly']);
+  });
+
+  test("when another company's user id is used, then GET, POST and 選択 answer 404 and nothing changes", async () => {
+    const { client } = await contractInA();
+    const other = await givenContract(ctx.deps);
+    const stranger = await givenUser(ctx.deps, other.company.id);
+
+    const get = await client.get(`/admin/otp/users/${stranger.id}`);
+    const post = await registerFor(client, stranger, givenToken(ctx));
+    const selection = await select(client, [stranger]);
+    const garbage = await client.get('/admin/otp/users/abc');
+
+    expect([get.status, post.status, selection.status, garbage.status]).toEqual([404, 404, 404, 404]);
+    expect(ctx.deps.repos.registrations.listForCompany(other.company.id)).toEqual([]);
+  });
+
+  test('when a page shown before the token changed is posted, then the other operation is refused with 400 and nothing changes', async () => {
+    const { client, admin, user1 } = await contractInA();
+    const token = givenToken(ctx);
+    await client.get(`/admin/otp/users/${user1.id}`); // shows the register form
+    await registerFor(client, user1, token); // meanwhile, another tab registers
+
+    nextStep(ctx);
+    const stale = await client.post(`/admin/otp/users/${user1.id}`, {
+      operation: 'register', credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD,
+    });
+
+    expect(stale.status).toBe(400);
+    expect(formMessage(stale.text)).toContain('画面を表示した後に変わっています。');
+    expect(registrationOf(user1)?.credentialId).toBe(token.credentialId);
+    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
+    expect(auditEvents(ctx.deps, 'otp.register')).toHaveLength(1);
+  });
+
+  test('when the CSRF token is missing, then an unregistration is refused with 403 and the token stays', async () => {
+    const { client, user1 } = await contractInA();
+    await registerFor(client, user1, givenToken(ctx));
+
+    const res = await client.agent.post(`/admin/otp/users/${user1.id}`).type('form').send({ operation: 'unregister', approvalPassword: APPROVAL_PASSWORD });
+
+    expect(res.status).toBe(403);
+    expect(registrationOf(user1)).toBeDefined();
+    expect(auditEvents(ctx.deps, 'otp.unregister')).toHaveLength(0);
+  });
+});
