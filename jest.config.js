@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The browser suite has its own config (jest.browser.config.js): one worker, a real Chromium.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   maxWorkers: 2,
   testTimeout: 20000,
