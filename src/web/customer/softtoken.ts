@@ -14,7 +14,7 @@ import { demoTokens } from '../../services/tokenRegister';
  */
 export function softtokenRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/softtoken', async (_req, res) => {
+  router.get('/softtoken', async (req, res) => {
     if (!deps.config.demo) throw notFound();
     const tokens = await Promise.all(
       demoTokens(deps).map(async (t) => ({
@@ -26,9 +26,12 @@ export function softtokenRoutes(deps: Deps): Router {
         qr: await QRCode.toDataURL(t.uri, { errorCorrectionLevel: 'M', margin: 2, scale: 4 }),
       })),
     );
-    // No script may run (CSP), so the page reloads itself when the code changes.
+    // No script may run (CSP), so the page reloads itself when the code changes — unless the person
+    // stopped that (?auto=off): each reload sends a screen reader back to the top (WCAG 2.2.1, 2.2.2).
+    const autoRefresh = req.query.auto !== 'off';
     const secondsLeft = tokens[0]?.secondsLeft ?? 30;
-    res.render('softtoken', { title: 'VIP Access（デモ）', tokens, secondsLeft, refreshSeconds: Math.max(1, secondsLeft) });
+    const refreshSeconds = autoRefresh ? Math.max(1, secondsLeft) : undefined;
+    res.render('softtoken', { title: 'VIP Access（デモ）', tokens, secondsLeft, autoRefresh, refreshSeconds });
   });
   return router;
 }

@@ -11,6 +11,9 @@ import { createTestContext, type TestContext } from '../../helpers/app';
  * can provision tokens and compute the codes the phone would show. Pages have
  * JavaScript switched off, as many of the bank's customers do.
  */
+/** The page's document inside page.evaluate callbacks: they run in the browser, and the project has no DOM lib. */
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', '..', 'screenshots');
 export const WIDTHS = { phone: 360, desk: 1280 } as const;
@@ -81,20 +84,31 @@ const AXE_PATH = require.resolve('axe-core/axe.min.js');
  */
 export async function seriousA11yViolations(world: BrowserWorld, page: Page): Promise<AxeViolation[]> {
   const html = await page.content();
-  const twin = await world.browser.newContext({ javaScriptEnabled: true, bypassCSP: true, viewport: page.viewportSize() ?? undefined });
-  try {
-    const p = await twin.newPage();
-    await p.goto(`${new URL(page.url()).origin}/healthz`);
-    await p.setContent(html, { waitUntil: 'load' });
-    await p.addScriptTag({ path: AXE_PATH });
-    const violations = (await p.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
-      return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-    })) as AxeViolation[];
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  } finally {
-    await twin.close();
-  }
+  const origin = new URL(page.url()).origin;
+  // One scripted twin per world and origin: a new browser context per check costs seconds.
+  const twin = await twinPage(world, origin);
+  await twin.setViewportSize(page.viewportSize() ?? { width: WIDTHS.desk, height: 900 });
+  await twin.setContent(html, { waitUntil: 'load' });
+  if (!(await twin.evaluate(() => 'axe' in globalThis))) await twin.addScriptTag({ path: AXE_PATH });
+  const violations = (await twin.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  })) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const twins = new WeakMap<BrowserWorld, Map<string, Page>>();
+
+async function twinPage(world: BrowserWorld, origin: string): Promise<Page> {
+  const byOrigin = twins.get(world) ?? new Map<string, Page>();
+  twins.set(world, byOrigin);
+  const existing = byOrigin.get(origin);
+  if (existing) return existing;
+  const context = await world.browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${origin}/healthz`);
+  byOrigin.set(origin, page);
+  return page;
 }
 
 /** Saves the screen at smartphone and desktop widths under screenshots/ (ignored by git). */
