@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { recordWrongEntry } from './secretCheck';
+import { recordWrongEntry, refuseLocked } from './secretCheck';
 import type { CodeCheck } from './tokenAuthority';
 import type { ConfirmationVerifier, Verification } from './transferConfirmation';
 
@@ -24,7 +24,7 @@ export type OtpCheck =
  */
 export function checkOtp(deps: Deps, user: User, credentialId: string, code: string, actor: Actor): OtpCheck {
   if (deps.repos.locks.isLocked(user.id, 'otp')) {
-    deps.audit.record(actor, { event: 'otp.verify', outcome: 'failure', companyId: user.companyId, subject: user.loginId, detail: 'locked' });
+    refuseLocked(deps, user, 'otp', actor);
     return { ok: false, reason: 'locked' };
   }
   const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());

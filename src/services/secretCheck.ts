@@ -32,14 +32,19 @@ export async function checkSecret(
   if (locks.isLocked(user.id, kind)) {
     // Still spend a compare so a locked ID answers no faster than another.
     await deps.hasher.verify(plain, null);
-    deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject: user.loginId, detail: 'locked' });
-    return { result: 'locked' };
+    return refuseLocked(deps, user, kind, actor);
   }
   if (await deps.hasher.verify(plain, hash)) {
     locks.recordSuccess(user.id, kind);
     return { result: 'ok' };
   }
   return recordWrongEntry(deps, user, kind, actor);
+}
+
+/** A locked secret is refused without being checked; the attempt is audited (R9, R11). */
+export function refuseLocked(deps: Deps, user: User, kind: LockKind, actor: Actor): { result: 'locked' } {
+  deps.audit.record(actor, { event: events[kind], outcome: 'failure', companyId: user.companyId, subject: user.loginId, detail: 'locked' });
+  return { result: 'locked' };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { matchStep, stepAt } from '../domain/totp';
-import type { Token, TokensRepository } from '../repositories/tokens';
+import type { TokensRepository } from '../repositories/tokens';
 import { SealError, type SecretBox } from './encryption';
 
 export type CodeCheck =
@@ -23,8 +23,6 @@ export type CodeCheck =
  * true from consume).
  */
 export interface TokenAuthority {
-  /** Public facts of a token, never its secret. */
-  lookup(credentialId: string): Token | undefined;
   /** Checks a code at `now` within ±window steps without spending it. */
   validate(credentialId: string, code: string, now: number): CodeCheck;
   /**
@@ -42,10 +40,6 @@ export class EmbeddedTokenAuthority implements TokenAuthority {
     private readonly window: number,
     private readonly logger: Logger,
   ) {}
-
-  lookup(credentialId: string): Token | undefined {
-    return this.tokens.find(credentialId);
-  }
 
   validate(credentialId: string, code: string, now: number): CodeCheck {
     const token = this.tokens.findSealed(credentialId);

@@ -14,7 +14,6 @@ export const unregisterForm = z.object({ approvalPassword: approvalPasswordField
 /** Not refilled: the code is single-use, the password is a secret, and the page itself sets the operation. */
 export const SECRETS = ['otp', 'approvalPassword', 'operation'] as const;
 
-
 /** Q1: an administrator's (or the shared) token is unregistered only on paper at the branch (R8). */
 export const BRANCH_ONLY_MESSAGE =
   '管理者のトークンの登録解除は、お取引店の窓口で書面によるお手続きが必要です。お越しの際は代表口座のお届け印をご持参ください。';
@@ -59,7 +58,6 @@ export function refusalView(refusal: Refusal): { status: number; errors: FieldEr
   }
 }
 
-/** User ids are positive integers; anything else names no user at all (404, like another company's). */
 type Done = NonNullable<NonNullable<SessionData['otpWizard']>['done']>;
 
 /** How ⑤ names whom a token was registered for. */
