@@ -85,3 +85,11 @@ export async function givenSignedInAdmin(ctx: TestContext, opts: { balance?: num
   await client.login(contract.admin.loginId, ADMIN_PASSWORD);
   return { ...contract, client };
 }
+
+/** A branch staff account signed in on the console. */
+export async function givenSignedInStaff(ctx: TestContext): Promise<{ staffId: string; staff: FormClient }> {
+  const staffId = await givenStaff(ctx.deps);
+  const staff = new FormClient(ctx.staffApp);
+  await staff.staffLogin(staffId, STAFF_PASSWORD);
+  return { staffId, staff };
+}

@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, auditEvents, givenContract, givenStaff, givenUser, STAFF_PASSWORD } from '../../helpers/fixtures';
+import { ADMIN_PASSWORD, auditEvents, givenContract, givenSignedInStaff, givenUser } from '../../helpers/fixtures';
 
 describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
   let ctx: TestContext;
@@ -9,9 +9,7 @@ describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
 
   beforeEach(async () => {
     ctx = createTestContext();
-    staffId = await givenStaff(ctx.deps);
-    staff = new FormClient(ctx.staffApp);
-    await staff.staffLogin(staffId, STAFF_PASSWORD);
+    ({ staffId, staff } = await givenSignedInStaff(ctx));
   });
 
   /** Six wrong passwords on the customer site lock the login (R9). */

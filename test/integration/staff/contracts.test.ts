@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { auditEvents, givenContract, givenStaff, STAFF_PASSWORD } from '../../helpers/fixtures';
+import { auditEvents, givenContract, givenSignedInStaff } from '../../helpers/fixtures';
 
 const GOOD = {
   companyName: '新規商事株式会社',
@@ -21,9 +21,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
 
   beforeEach(async () => {
     ctx = createTestContext();
-    staffId = await givenStaff(ctx.deps);
-    staff = new FormClient(ctx.staffApp);
-    await staff.staffLogin(staffId, STAFF_PASSWORD);
+    ({ staffId, staff } = await givenSignedInStaff(ctx));
   });
 
   test('when the form shows, then it has the manual fields and the 確定 button', async () => {

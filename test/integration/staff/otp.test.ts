@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
-import { ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenStaff, givenUser, STAFF_PASSWORD, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
+import { ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenSignedInStaff, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken, nextStep } from '../../helpers/otp';
 import { formatDateTime } from '../../../src/web/format';
 import { maskCredentialId } from '../../../src/domain/token';
@@ -16,9 +16,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
 
   beforeEach(async () => {
     ctx = createTestContext();
-    staffId = await givenStaff(ctx.deps);
-    staff = new FormClient(ctx.staffApp);
-    await staff.staffLogin(staffId, STAFF_PASSWORD);
+    ({ staffId, staff } = await givenSignedInStaff(ctx));
   });
 
   const companyPath = (companyId: number): string => `/staff/companies/${companyId}`;
