@@ -1,3 +1,4 @@
+import { maskCredentialId } from '../domain/token';
 import { auditEventLabel, lockKindLabel } from './auditLabels';
 
 // View helpers: what every template may call to show values the way a
@@ -31,4 +32,12 @@ export { jstDatePart } from '../domain/jst';
 
 export const accountTypeLabel = (t: string): string => (t === 'current' ? '当座' : '普通');
 
-export const viewHelpers = { formatYen, formatDateTime, accountTypeLabel, auditEventLabel, lockKindLabel };
+export const viewHelpers = {
+  formatYen,
+  formatDateTime,
+  accountTypeLabel,
+  auditEventLabel,
+  lockKindLabel,
+  maskCredentialId,
+  usageModeLabels: USAGE_MODE_LABELS,
+};

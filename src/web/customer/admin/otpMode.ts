@@ -5,7 +5,6 @@ import { otpOverview, setUsageMode } from '../../../services/otpRegistration';
 import { otpGuidance } from '../../../services/otpScreens';
 import { currentUser, customerActor } from '../../auth';
 import { parseForm, type FieldErrors } from '../../forms';
-import { USAGE_MODE_LABELS } from '../../format';
 import { MODE_FIXED_MESSAGE } from './otpForms';
 
 const modeForm = z.object({
@@ -22,7 +21,6 @@ export function otpModeRoutes(deps: Deps): Router {
     res.status(status).render('admin/otp/mode', {
       title: '利用形態設定',
       selected: overview.usageMode,
-      modeLabels: USAGE_MODE_LABELS,
       modeFixed: otpGuidance(overview).modeFixed,
       modeFixedMessage: MODE_FIXED_MESSAGE,
       errors,

@@ -1,12 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../deps';
-import { maskCredentialId } from '../../../domain/token';
 import { otpOverview } from '../../../services/otpRegistration';
 import { otpGuidance, selectionPlan } from '../../../services/otpScreens';
 import { currentUser } from '../../auth';
 import { parseForm, type FieldErrors } from '../../forms';
-import { USAGE_MODE_LABELS } from '../../format';
 import { idParam } from '../../params';
 import { MODE_FIXED_MESSAGE } from './otpForms';
 
@@ -28,8 +26,6 @@ export function otpOverviewRoutes(deps: Deps): Router {
       title: 'ワンタイムパスワード認証情報',
       overview,
       guidance: otpGuidance(overview),
-      modeLabels: USAGE_MODE_LABELS,
-      maskCredentialId,
       modeFixedMessage: MODE_FIXED_MESSAGE,
       errors,
     });

@@ -6,7 +6,6 @@ import { otpOverview, registerPrimaryToken } from '../../../services/otpRegistra
 import { otpGuidance, primarySlot } from '../../../services/otpScreens';
 import { currentUser, customerActor } from '../../auth';
 import { keepValues, parseForm, type FieldErrors } from '../../forms';
-import { USAGE_MODE_LABELS } from '../../format';
 import { finishStep, refusalView, registerForm, SECRETS, subjectOf } from './otpForms';
 
 const TITLES: Record<UsageMode, string> = {
@@ -19,7 +18,7 @@ export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router 
   const router = Router();
 
   function render(res: Response, status: number, usageMode: UsageMode, errors: FieldErrors = {}, values: Record<string, string> = {}): void {
-    res.status(status).render('admin/otp/register', { title: TITLES[usageMode], usageMode, modeLabels: USAGE_MODE_LABELS, errors, values });
+    res.status(status).render('admin/otp/register', { title: TITLES[usageMode], usageMode, errors, values });
   }
 
   /** ④ applies only with a mode chosen and its token not yet registered; otherwise where the customer belongs. */

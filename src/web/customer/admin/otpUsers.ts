@@ -1,13 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../../deps';
-import { maskCredentialId } from '../../../domain/token';
 import type { Actor } from '../../../services/auditLog';
 import { registerUserToken, unregisterUserToken } from '../../../services/otpRegistration';
 import { userSlot, type UserSlot } from '../../../services/otpScreens';
 import type { User } from '../../../repositories/users';
 import { currentUser, customerActor } from '../../auth';
 import { keepValues, parseForm, type FieldErrors } from '../../forms';
-import { USAGE_MODE_LABELS } from '../../format';
 import { idParam } from '../../params';
 import { BRANCH_ONLY_MESSAGE, finishStep, PRIMARY_ELSEWHERE_MESSAGE, refusalView, registerForm, SECRETS, STALE_MESSAGE, subjectOf, unregisterForm } from './otpForms';
 
@@ -23,8 +21,6 @@ export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     res.status(status).render('admin/otp/user', {
       title: '利用者のトークン登録・登録解除',
       slot,
-      modeLabels: USAGE_MODE_LABELS,
-      maskCredentialId,
       branchOnlyMessage: BRANCH_ONLY_MESSAGE,
       // Where nothing can be done here, the queue of selected users still leads on.
       nextUserId: at === -1 ? undefined : queue[at + 1],
