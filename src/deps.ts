@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Db } from './db/connection';
+import { GroupCommit } from './db/groupCommit';
 import { AuditRepository } from './repositories/audit';
 import { CompaniesRepository } from './repositories/companies';
 import { CredentialLocksRepository } from './repositories/credentialLocks';
@@ -21,6 +22,8 @@ import { EmbeddedTokenAuthority, type TokenAuthority } from './services/tokenAut
 export interface Deps {
   config: Config;
   db: Db;
+  /** Durable writes that arrive together share one fsync (src/db/groupCommit.ts). */
+  commits: GroupCommit;
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
@@ -49,6 +52,7 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
   return {
     config,
     db,
+    commits: new GroupCommit(db),
     clock,
     logger,
     hasher: new PasswordHasher(config.bcryptCost),
