@@ -6,7 +6,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', 'test-results/', 'data/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'bench/results/', 'test-results/', 'data/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { ProbeReport } from './probe';
+
+const PROBE = path.join(__dirname, 'probe.js');
+
+export interface ServerHandle {
+  name: string;
+  port: number;
+  base: string;
+  log: string;
+  /** Clears the event-loop delay histogram. */
+  reset(): Promise<void>;
+  report(): Promise<ProbeReport>;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; log:\n${tail(log)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`server did not listen on ${port}; log:\n${tail(log)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const tail = (file: string): string => {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+};
+
+function ask<T>(child: ChildProcess, message: string, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`probe did not answer ${message}`)), 10_000);
+    const onMessage = (m: { type: string; report?: T }): void => {
+      if (m.type !== type) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m.report as T);
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
+}
+
+/**
+ * Starts a server (the built app or a bench/ server) under the probe, pinned
+ * to `cpus` with taskset when given, its output in a log file.
+ */
+export async function startServer(opts: {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  cpus: string | null;
+  logDir: string;
+}): Promise<ServerHandle> {
+  const port = Number(opts.env.PORT);
+  const log = path.join(opts.logDir, `${opts.name}.log`);
+  const out = fs.openSync(log, 'a');
+  const node = [process.execPath, PROBE, opts.entry];
+  const [command, ...args] = opts.cpus ? ['taskset', '-c', opts.cpus, ...node] : node;
+  const child = spawn(command!, args, {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', out, out, 'ipc'],
+  });
+  fs.closeSync(out);
+  await waitForPort(port, child, log);
+  return {
+    name: opts.name,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    log,
+    reset: () => ask<void>(child, 'reset', 'reset'),
+    report: () => ask<ProbeReport>(child, 'report', 'report'),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
