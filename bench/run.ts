@@ -42,6 +42,10 @@ const PLAN: Plan = quick
       small: { companies: 5, usersPerCompany: 10, completedPerCompany: 75, auditPerCompany: 75, draftsPerUser: 1, preLoginSessions: 0 },
     };
 
+// `--rounds N` shortens or lengthens a full run (the before/after figures of one optimisation).
+const roundsArg = process.argv.indexOf('--rounds');
+if (roundsArg > 0) PLAN.rounds = Math.max(1, Number(process.argv[roundsArg + 1]) || PLAN.rounds);
+
 /** Server on core 0, load generator (this process) on the last core, when the machine and taskset allow. */
 function pinCores(): { serverCpus: string | null; serverCores: number; cores: number; note: string } {
   const cpus = os.availableParallelism();
