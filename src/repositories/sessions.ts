@@ -1,28 +1,62 @@
 import session from 'express-session';
 import type { Db } from '../db/connection';
+import type { GroupCommit } from '../db/groupCommit';
 import type { Clock } from '../clock';
 
 type Realm = 'customer' | 'staff';
 
 /**
+ * Every session write costs an fsync (WAL, synchronous=FULL; issue 5), so the
+ * idle clock (lastSeenAt, src/web/auth.ts) and the row's expiry move only once
+ * they are at least this far behind. The idle timeout is then exact to within
+ * this step and errs on the safe side: lastSeenAt lags the last request by less
+ * than a step, so a session may end up to a minute early, never late.
+ */
+export const SESSION_REFRESH_STEP_MS = 60_000;
+
+/** Calls an express-session callback once the group commit has answered. */
+function answer(done: Promise<unknown>, cb?: (err?: unknown) => void): void {
+  done.then(
+    () => cb?.(),
+    (err: unknown) => cb?.(err),
+  );
+}
+
+/**
  * express-session store on our own SQLite database (DESIGN §8: the npm store is
  * GPL-3.0-only and keeps a timer alive). Sessions of the two listeners live in
  * separate realms, so a customer cookie never opens a staff session.
+ *
+ * Writes go through the group commit, so sessions saved by concurrent requests
+ * share one fsync with each other and with transfer confirmations; each
+ * callback runs after that commit, and express-session waits for it before it
+ * ends the response, so no response precedes its session write.
  */
 export class SqliteSessionStore extends session.Store {
   private readonly getRow;
   private readonly upsertRow;
   private readonly deleteRow;
+  private readonly staleRow;
   private readonly touchRow;
 
-  constructor(db: Db, private readonly realm: Realm, private readonly clock: Clock, private readonly ttlMs: number) {
+  constructor(
+    db: Db,
+    private readonly commits: GroupCommit,
+    private readonly realm: Realm,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {
     super();
     this.getRow = db.prepare('SELECT data FROM sessions WHERE sid = ? AND realm = ? AND expires_at > ?').pluck();
     this.upsertRow = db.prepare(`INSERT INTO sessions (sid, realm, data, expires_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
       WHERE sessions.realm = excluded.realm`);
     this.deleteRow = db.prepare('DELETE FROM sessions WHERE sid = ? AND realm = ?');
-    this.touchRow = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ? AND realm = ?');
+    // The same condition twice: the pre-check lets a touch that would change
+    // nothing answer at once, without waiting for the next group commit; on the
+    // UPDATE it keeps the write a no-op if the row was saved or deleted meanwhile.
+    this.staleRow = db.prepare('SELECT 1 FROM sessions WHERE sid = ? AND realm = ? AND expires_at <= ?').pluck();
+    this.touchRow = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ? AND realm = ? AND expires_at <= ?');
   }
 
   private expiry(): number {
@@ -39,26 +73,26 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
-    try {
-      this.upsertRow.run(sid, this.realm, JSON.stringify(data), this.expiry());
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    // Serialized now: the row holds the session as it was when saved.
+    const json = JSON.stringify(data);
+    const expiresAt = this.expiry();
+    answer(this.commits.run(() => this.upsertRow.run(sid, this.realm, json, expiresAt)), cb);
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    try {
-      this.deleteRow.run(sid, this.realm);
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    answer(this.commits.run(() => this.deleteRow.run(sid, this.realm)), cb);
   }
 
-  override touch(sid: string, _data: session.SessionData, cb?: () => void): void {
-    this.touchRow.run(this.expiry(), sid, this.realm);
-    cb?.();
+  /** rolling: true touches every unchanged session; the row's expiry moves only by whole steps. */
+  override touch(sid: string, _data: session.SessionData, cb?: (err?: unknown) => void): void {
+    const expiresAt = this.expiry();
+    const staleBefore = expiresAt - SESSION_REFRESH_STEP_MS;
+    try {
+      if (this.staleRow.get(sid, this.realm, staleBefore) === undefined) return cb?.();
+    } catch (err) {
+      return cb?.(err);
+    }
+    answer(this.commits.run(() => this.touchRow.run(expiresAt, sid, this.realm, staleBefore)), cb);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
 import { forbidden } from '../errors';
 import type { User } from '../repositories/users';
+import { SESSION_REFRESH_STEP_MS } from '../repositories/sessions';
 import type { Staff } from '../repositories/staff';
 import type { Actor } from '../services/auditLog';
 import { destroySession } from './session';
@@ -16,6 +17,15 @@ function sessionExpired(deps: Deps, req: Request): boolean {
   return now - lastSeenAt > deps.config.sessionIdleMs || now - loginAt > deps.config.sessionAbsoluteMs;
 }
 
+/**
+ * Moves the idle clock to now once it is a whole step behind; in between the
+ * session stays unchanged, so express-session writes nothing (issue 5).
+ */
+function markSeen(deps: Deps, req: Request): void {
+  const now = deps.clock.now();
+  if (now - (req.session.lastSeenAt ?? 0) >= SESSION_REFRESH_STEP_MS) req.session.lastSeenAt = now;
+}
+
 export function loadCustomer(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
@@ -25,7 +35,7 @@ export function loadCustomer(deps: Deps): RequestHandler {
       await destroySession(req);
       return res.redirect(303, '/login?timeout=1');
     }
-    req.session.lastSeenAt = deps.clock.now();
+    markSeen(deps, req);
     res.locals.currentUser = user;
     next();
   };
@@ -39,7 +49,7 @@ export function loadStaff(deps: Deps): RequestHandler {
       await destroySession(req);
       return res.redirect(303, '/staff/login?timeout=1');
     }
-    req.session.lastSeenAt = deps.clock.now();
+    markSeen(deps, req);
     const staff = deps.repos.staff.find(staffDbId);
     // A staff account locked meanwhile (six wrong passwords elsewhere) ends its sessions too.
     if (!staff || staff.lockedAt !== null) {

@@ -30,18 +30,20 @@ export interface SessionMiddleware {
 }
 
 export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddleware {
-  const { config, db, clock } = deps;
+  const { config, db, commits, clock } = deps;
   // loadCustomer/loadStaff judge the idle timeout on the injected clock; the row
   // and the cookie live twice as long only so that the next request can still be
   // told "you were logged out for inactivity" instead of silently starting over.
   const keepMs = config.sessionIdleMs * 2;
-  const store = new SqliteSessionStore(db, realm, clock, keepMs);
+  const store = new SqliteSessionStore(db, commits, realm, clock, keepMs);
   const middleware = session({
     name: cookieNames[realm],
     // Without SESSION_SECRET (development, tests) a random per-process secret is
     // fine: sessions simply do not survive a restart. Production requires one.
     secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
     store,
+    // An unchanged session is not saved, only touched: the cookie is reissued on
+    // every response, the row's expiry follows in whole steps (store.touch).
     resave: false,
     saveUninitialized: false,
     rolling: true,

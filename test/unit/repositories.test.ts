@@ -4,7 +4,9 @@ import { migrate } from '../../src/db/migrate';
 import { CredentialLocksRepository } from '../../src/repositories/credentialLocks';
 import { CompaniesRepository } from '../../src/repositories/companies';
 import { AuditRepository } from '../../src/repositories/audit';
-import { SessionsRepository, SqliteSessionStore } from '../../src/repositories/sessions';
+import { SESSION_REFRESH_STEP_MS, SessionsRepository, SqliteSessionStore } from '../../src/repositories/sessions';
+import { GroupCommit } from '../../src/db/groupCommit';
+import type { Db } from '../../src/db/connection';
 import type { SessionData } from 'express-session';
 
 function freshDb() {
@@ -77,39 +79,96 @@ describe('audit log (R11)', () => {
 });
 
 describe('session store', () => {
-  test('when the sessions of one user are deleted, then the sessions of others stay', async () => {
+  const data = { cookie: { originalMaxAge: 1000 }, userId: 1 } as unknown as SessionData;
+  const read = (store: SqliteSessionStore, sid: string) =>
+    new Promise<SessionData | null | undefined>((resolve) => store.get(sid, (_e, s) => resolve(s)));
+  const save = (store: SqliteSessionStore, sid: string, s: SessionData = data) =>
+    new Promise<void>((resolve, reject) => store.set(sid, s, (err) => (err ? reject(err) : resolve())));
+  const destroy = (store: SqliteSessionStore, sid: string) =>
+    new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())));
+  const touch = (store: SqliteSessionStore, sid: string) =>
+    new Promise<void>((resolve, reject) => store.touch(sid, data, (err?: unknown) => (err ? reject(err) : resolve())));
+  const expiresAt = (db: Db, sid: string) => db.prepare('SELECT expires_at FROM sessions WHERE sid = ?').pluck().get(sid);
+
+  function freshStore(realm: 'customer' | 'staff' = 'customer') {
     const { db } = freshDb();
     const clock = new FakeClock();
-    const store = new SqliteSessionStore(db, 'customer', clock, 60_000);
-    store.set('mine', { cookie: {}, userId: 1 } as unknown as SessionData);
-    store.set('other', { cookie: {}, userId: 2 } as unknown as SessionData);
+    const commits = new GroupCommit(db);
+    return { db, clock, commits, store: new SqliteSessionStore(db, commits, realm, clock, 60 * 60_000) };
+  }
+
+  test('when the sessions of one user are deleted, then the sessions of others stay', async () => {
+    const { db, store } = freshStore();
+    await save(store, 'mine', { cookie: {}, userId: 1 } as unknown as SessionData);
+    await save(store, 'other', { cookie: {}, userId: 2 } as unknown as SessionData);
     expect(new SessionsRepository(db).deleteForUser(1)).toBe(1);
     expect(await read(store, 'other')).not.toBeNull();
   });
 
-  const data = { cookie: { originalMaxAge: 1000 }, userId: 1 } as unknown as SessionData;
-  const read = (store: SqliteSessionStore, sid: string) =>
-    new Promise<SessionData | null | undefined>((resolve) => store.get(sid, (_e, s) => resolve(s)));
-
   test('when a session is read from the other realm, then it does not exist there', async () => {
-    const { db } = freshDb();
-    const clock = new FakeClock();
-    const customer = new SqliteSessionStore(db, 'customer', clock, 60_000);
-    const staff = new SqliteSessionStore(db, 'staff', clock, 60_000);
-    customer.set('abc', data);
+    const { db, clock, commits, store: customer } = freshStore();
+    const staff = new SqliteSessionStore(db, commits, 'staff', clock, 60_000);
+    await save(customer, 'abc');
     expect(await read(customer, 'abc')).toMatchObject({ userId: 1 });
     expect(await read(staff, 'abc')).toBeNull();
-    staff.set('abc', data); // must not take over the customer's row
+    await save(staff, 'abc'); // must not take over the customer's row
     expect(await read(staff, 'abc')).toBeNull();
   });
 
   test('when the idle time passes, then the session is gone and prune deletes it', async () => {
-    const { db } = freshDb();
-    const clock = new FakeClock();
-    const store = new SqliteSessionStore(db, 'customer', clock, 60_000);
-    store.set('abc', data);
-    clock.advance(60_001);
+    const { db, clock, store } = freshStore();
+    await save(store, 'abc');
+    clock.advance(60 * 60_000 + 1);
     expect(await read(store, 'abc')).toBeNull();
     expect(new SessionsRepository(db).prune(clock.now())).toBe(1);
+  });
+
+  test('when sessions are saved and destroyed together, then they share one commit and each is answered after it', async () => {
+    const { db, commits, store } = freshStore();
+    await save(store, 'old');
+    const answered: string[] = [];
+    const done = Promise.all([
+      save(store, 'a').then(() => answered.push('a')),
+      save(store, 'b').then(() => answered.push('b')),
+      destroy(store, 'old').then(() => answered.push('old')),
+    ]);
+    // Nothing is written, nor anybody answered, before the group commit.
+    expect(answered).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    await done;
+    expect(commits.stats).toMatchObject({ batches: 2, jobs: 4 });
+    expect(db.prepare('SELECT sid FROM sessions ORDER BY sid').pluck().all()).toEqual(['a', 'b']);
+  });
+
+  // The error is matched by its message: SqliteError comes from the native module's first realm, which
+  // in a shared jest worker may not be this file's, so toThrow would not recognise it as an Error.
+  test('when the write fails, then set and destroy call back with the error and nothing is stored', async () => {
+    const { db, store } = freshStore();
+    db.exec("CREATE TRIGGER full BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    db.exec("CREATE TRIGGER stuck BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    await expect(save(store, 'abc')).rejects.toHaveProperty('message', 'disk full');
+    expect(await read(store, 'abc')).toBeNull();
+    db.exec('DROP TRIGGER full');
+    await save(store, 'abc');
+    await expect(destroy(store, 'abc')).rejects.toHaveProperty('message', 'disk full');
+    expect(await read(store, 'abc')).not.toBeNull();
+  });
+
+  test('when a session is touched within a minute of its last write, then its expiry is not rewritten', async () => {
+    const { db, clock, commits, store } = freshStore();
+    await save(store, 'abc');
+    const saved = expiresAt(db, 'abc');
+    clock.advance(SESSION_REFRESH_STEP_MS - 1);
+    await touch(store, 'abc');
+    expect(expiresAt(db, 'abc')).toBe(saved);
+    expect(commits.stats.jobs).toBe(1); // the touch did not even wait for a commit
+  });
+
+  test('when a session is touched a minute or more after its last write, then its expiry moves', async () => {
+    const { db, clock, store } = freshStore();
+    await save(store, 'abc');
+    clock.advance(SESSION_REFRESH_STEP_MS);
+    await touch(store, 'abc');
+    expect(expiresAt(db, 'abc')).toBe(clock.now() + 60 * 60_000);
   });
 });
