@@ -6,6 +6,8 @@ interface Job {
   reject: (err: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /** The batch's transaction was ended by SQLite itself (e.g. disk full): nothing in it was committed. */
 export class BatchAbortedError extends Error {
   constructor(override readonly cause: unknown) {
@@ -17,11 +19,11 @@ export class BatchAbortedError extends Error {
  * Group commit (issue 5): with synchronous=FULL every commit waits for an
  * fsync, which bounds durable writes far below what the server can otherwise
  * do. Writes that arrive together therefore share one transaction: each runs
- * in its own savepoint (better-sqlite3 nests a transaction function as a
- * savepoint), so a write that throws is rolled back alone and its caller gets
- * its error, while the others commit. Every caller is answered only after the
- * one COMMIT — after the fsync — and if that COMMIT fails, every caller of
- * the batch gets the error and nothing of the batch is on disk.
+ * in its own savepoint, so a write that throws is rolled back alone and its
+ * caller gets its error, while the others commit. Every caller is answered
+ * only after the one COMMIT — after the fsync — and if that COMMIT fails, or
+ * SQLite ends the transaction on its own, every caller of the batch gets the
+ * error and nothing of the batch is on disk.
  *
  * A batch is flushed on setImmediate: everything that reached run() while the
  * event loop was handling the sockets that became readable together joins it,
@@ -31,10 +33,17 @@ export class BatchAbortedError extends Error {
 export class GroupCommit {
   private queue: Job[] = [];
   private scheduled = false;
+  private readonly savepoint;
+  private readonly release;
+  private readonly rollbackTo;
   /** Batches committed and jobs run, for the benchmark and the logs. */
   readonly stats = { batches: 0, jobs: 0, largestBatch: 0 };
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.savepoint = db.prepare('SAVEPOINT group_commit_job');
+    this.release = db.prepare('RELEASE group_commit_job');
+    this.rollbackTo = db.prepare('ROLLBACK TO group_commit_job');
+  }
 
   /**
    * Runs `work` (synchronous, no await inside) in the next group transaction;
@@ -54,22 +63,11 @@ export class GroupCommit {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let outcomes: Outcome[];
     try {
-      this.db
-        .transaction(() => {
-          for (const job of batch) {
-            try {
-              outcomes.push({ ok: true, value: this.db.transaction(job.work)() });
-            } catch (error) {
-              // SQLite may have ended the whole transaction (SQLITE_FULL, IOERR…):
-              // then the earlier savepoints are gone too, and nobody may be told "done".
-              if (!this.db.inTransaction) throw new BatchAbortedError(error);
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })
-        .immediate();
+      // Inside a transaction someone left open, ours would nest as a savepoint and "commit" nothing durable.
+      if (this.db.inTransaction) throw new Error('group commit cannot run inside an open transaction');
+      outcomes = this.db.transaction(() => batch.map((job) => this.runJob(job))).immediate();
     } catch (error) {
       for (const job of batch) job.reject(error);
       return;
@@ -82,5 +80,29 @@ export class GroupCommit {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+  }
+
+  /**
+   * One job in its own savepoint. Only the job's own error is its outcome: if
+   * SQLite ended the whole transaction (SQLITE_FULL, IOERR…) the earlier
+   * savepoints are gone too, and if undoing the savepoint fails its writes
+   * might be committed with the others — either way nobody may be told "done",
+   * so the error leaves the batch and rolls it all back.
+   */
+  private runJob(job: Job): Outcome {
+    this.savepoint.run();
+    let outcome: Outcome;
+    try {
+      const value = job.work();
+      // An async job would write after its savepoint, outside the batch.
+      if (value instanceof Promise) throw new TypeError('a group-commit job cannot return a promise');
+      outcome = { ok: true, value };
+    } catch (error) {
+      if (!this.db.inTransaction) throw new BatchAbortedError(error);
+      this.rollbackTo.run();
+      outcome = { ok: false, error };
+    }
+    this.release.run();
+    return outcome;
   }
 }

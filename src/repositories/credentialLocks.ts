@@ -28,8 +28,9 @@ export class CredentialLocksRepository {
         failures = failures + 1,
         locked_at = COALESCE(locked_at, CASE WHEN failures + 1 >= @threshold THEN @now END)
       RETURNING failures, locked_at AS lockedAt`);
+    // Matches no row when there is nothing to reset: the usual correct entry changes nothing at all (issue 5).
     this.resetRow = db.prepare(
-      'UPDATE credential_locks SET failures = 0 WHERE user_id = ? AND kind = ? AND locked_at IS NULL',
+      'UPDATE credential_locks SET failures = 0 WHERE user_id = ? AND kind = ? AND failures > 0 AND locked_at IS NULL',
     );
     this.unlockRow = db.prepare(
       'UPDATE credential_locks SET failures = 0, locked_at = NULL WHERE user_id = ? AND locked_at IS NOT NULL',

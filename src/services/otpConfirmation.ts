@@ -1,13 +1,10 @@
 import type { Deps } from '../deps';
+import type { UsageMode } from '../repositories/registrations';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
 import { recordWrongEntry, refuseLocked } from './secretCheck';
 import type { CodeCheck } from './tokenAuthority';
 import type { ConfirmationVerifier, Verification } from './transferConfirmation';
-
-/** R7: from the first registration of the administrator's or the shared token on, every transfer needs an OTP. */
-export const otpStarted = (deps: Deps, companyId: number): boolean =>
-  deps.repos.registrations.state(companyId).otpStartedAt !== null;
 
 export type OtpCheck =
   | { ok: true; check: Extract<CodeCheck, { result: 'ok' }> }
@@ -36,12 +33,15 @@ export function checkOtp(deps: Deps, user: User, credentialId: string, code: str
   return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
 }
 
-/** 振込内容確認 after OTP started (manual §3(4)): the code of the token registered for the user (A) or the company (B). */
-export function otpVerifier(deps: Deps): ConfirmationVerifier {
+/**
+ * 振込内容確認 after OTP started (manual §3(4)): the code of the token
+ * registered for the user (A) or the company (B). The caller has read the
+ * company's 利用形態 with its OTP state already.
+ */
+export function otpVerifier(deps: Deps, usageMode: UsageMode | null): ConfirmationVerifier {
   return {
-    method: () => 'otp',
+    method: 'otp',
     verify(user, code, actor): Promise<Verification> {
-      const { usageMode } = deps.repos.registrations.state(user.companyId);
       const registration = deps.repos.registrations.forUser(user.companyId, user.id, usageMode);
       if (!registration) {
         // R7: in A a transfer user without a token cannot confirm; the page says whom to ask.

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { otpStarted, otpVerifier } from './otpConfirmation';
+import { otpVerifier } from './otpConfirmation';
 import { checkSecret } from './secretCheck';
 
 export type ConfirmationMethod = 'transferPassword' | 'otp';
@@ -19,7 +19,7 @@ export type Verification =
  */
 export interface ConfirmationVerifier {
   /** Which secret the 振込内容確認 screen asks for: 'transferPassword' now, 'otp' once OTP has started. */
-  method(user: User): ConfirmationMethod;
+  readonly method: ConfirmationMethod;
   /**
    * Checks the secret (async: bcrypt) and returns, on success, a consume() that runs INSIDE the debit
    * transaction and returns false if the secret can no longer be spent (for OTP: the atomic single-use
@@ -28,13 +28,15 @@ export interface ConfirmationVerifier {
   verify(user: User, secret: string, actor: Actor): Promise<Verification>;
 }
 
-/** The fixed 送信確認パスワード under its own lockout counter (R9); it can be spent any number of times. */
+/** The fixed 送信確認パスワード under its own lockout counter (R9); it can be spent any number of times until OTP starts. */
 export function fixedPasswordVerifier(deps: Deps): ConfirmationVerifier {
   return {
-    method: () => 'transferPassword',
+    method: 'transferPassword',
     async verify(user, secret, actor) {
       const check = await checkSecret(deps, user, 'transferPassword', secret, user.transferPasswordHash, actor);
-      if (check.result === 'ok') return { ok: true, consume: () => true };
+      // R7: the company may have started OTP while bcrypt ran; asked again inside the debit job, the
+      // switch-over can never let one more transfer through on the fixed password.
+      if (check.result === 'ok') return { ok: true, consume: () => deps.repos.registrations.state(user.companyId).otpStartedAt === null };
       if (check.result === 'wrong') return { ok: false, reason: 'wrong', remaining: check.remaining };
       return { ok: false, reason: 'locked' };
     },
@@ -42,16 +44,13 @@ export function fixedPasswordVerifier(deps: Deps): ConfirmationVerifier {
 }
 
 /**
- * The verifier every transfer confirmation uses: the single place the OTP
+ * The verifier of one user's confirmation: the single place the OTP
  * switch-over happens. Once the company has started OTP the fixed password is
- * refused for every user, for good (R7, manual §2).
+ * refused for every user, for good (R7, manual §2). Picked once per request,
+ * so the company's OTP state is read once however often the request asks
+ * which secret applies (issue 5).
  */
-export function confirmationVerifierFor(deps: Deps): ConfirmationVerifier {
-  const fixed = fixedPasswordVerifier(deps);
-  const otp = otpVerifier(deps);
-  const pick = (user: User) => (otpStarted(deps, user.companyId) ? otp : fixed);
-  return {
-    method: (user) => pick(user).method(user),
-    verify: (user, secret, actor) => pick(user).verify(user, secret, actor),
-  };
+export function confirmationVerifierFor(deps: Deps, user: User): ConfirmationVerifier {
+  const { usageMode, otpStartedAt } = deps.repos.registrations.state(user.companyId);
+  return otpStartedAt === null ? fixedPasswordVerifier(deps) : otpVerifier(deps, usageMode);
 }

@@ -13,7 +13,7 @@ export type ConfirmOutcome =
 
 type Refused = 'completed' | 'expired' | 'insufficient' | 'refused';
 
-/** Thrown inside the debit transaction so that better-sqlite3 rolls all of it back. */
+/** Thrown inside the debit job so that its savepoint, and nothing else of the batch, is rolled back. */
 class Refusal extends Error {
   constructor(readonly reason: Refused) {
     super(reason);
@@ -67,9 +67,11 @@ export function transferHistory(deps: Deps, user: User, limit: number, offset: n
 /**
  * 振込内容確認 → 確定 (R10). The secret is checked first (bcrypt is async and
  * must stay outside the transaction); then spending the secret, the
- * compare-and-set from draft, the debit and the audit entry are one immediate
- * transaction, so a double click, a replay or a concurrent draft can neither
- * execute twice nor overdraw: any refusal inside rolls all of it back.
+ * compare-and-set from draft, the debit and the audit entry are one job of
+ * the group commit (src/db/groupCommit.ts): its own savepoint inside the
+ * shared transaction, so a double click, a replay or a concurrent draft can
+ * neither execute twice nor overdraw, any refusal inside rolls back this
+ * confirmation alone, and the receipt is answered only once it is durable.
  */
 export async function confirmTransfer(
   deps: Deps,
@@ -93,7 +95,6 @@ export async function confirmTransfer(
   if (draft.status === 'completed') return refuse({ ok: false, reason: 'completed' });
   if (isExpired(deps, draft)) return refuse({ ok: false, reason: 'expired' });
 
-  const method = verifier.method(user);
   const verification = await verifier.verify(user, secret, actor);
   if (!verification.ok) {
     return verification.reason === 'wrong'
@@ -101,9 +102,9 @@ export async function confirmTransfer(
       : refuse({ ok: false, reason: verification.reason });
   }
   try {
-    const receiptNumber = deps.db
-      .transaction(() => completeAndDebit(deps, draft, method, verification.consume, actor))
-      .immediate();
+    const receiptNumber = await deps.commits.run(() =>
+      completeAndDebit(deps, draft, verifier.method, verification.consume, actor),
+    );
     return { ok: true, receiptNumber };
   } catch (err) {
     if (err instanceof Refusal) return refuse({ ok: false, reason: err.reason });

@@ -67,14 +67,16 @@ export function transferRoutes(deps: Deps): Router {
   const renderInput = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200) =>
     res.status(status).render('transfers/new', { title: '都度振込', values, errors, limitYen: deps.config.transferLimitYen });
 
-  /** The confirm screen of a live draft; a completed or expired one goes where it now belongs. */
-  function showConfirm(req: Request, res: Response, transfer: Transfer, errors: FieldErrors = {}, status = 200) {
+  /**
+   * The confirm screen of a live draft, asking for `field`; a completed or
+   * expired one goes where it now belongs.
+   */
+  function showConfirm(req: Request, res: Response, transfer: Transfer, field: ConfirmationMethod, errors: FieldErrors = {}, status = 200) {
     if (transfer.status === 'completed') {
       req.session.flash = ALREADY_RECEIVED;
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
     if (isExpired(deps, transfer)) return res.status(410).render('transfers/expired', { title: '振込内容確認', ttlMinutes });
-    const field = confirmationVerifierFor(deps).method(currentUser(res));
     res.status(status).render('transfers/confirm', { title: '振込内容確認', transfer, field, label: secretLabels[field], errors, ttlMinutes });
   }
 
@@ -97,19 +99,20 @@ export function transferRoutes(deps: Deps): Router {
   router.get('/transfers/:id/confirm', (req, res) => {
     const user = currentUser(res);
     assertCanTransfer(user);
-    showConfirm(req, res, findOwnTransfer(deps, user, idParam(req.params.id)));
+    const transfer = findOwnTransfer(deps, user, idParam(req.params.id));
+    showConfirm(req, res, transfer, confirmationVerifierFor(deps, user).method);
   });
 
   router.post('/transfers/:id/confirm', otpRateLimit(deps), async (req, res) => {
     const user = currentUser(res);
     assertCanTransfer(user);
     const transfer = findOwnTransfer(deps, user, idParam(req.params.id));
-    // The verifier decides which secret this screen asks for (the OTP switch-over, R7).
-    const verifier = confirmationVerifierFor(deps);
-    const field = verifier.method(user);
+    // The verifier decides which secret this screen asks for (the OTP switch-over, R7); picked once per request.
+    const verifier = confirmationVerifierFor(deps, user);
+    const field = verifier.method;
     const secretField = field === 'otp' ? otpField : enteredPasswordSchema(secretLabels[field]);
     const form = parseForm(z.object({ [field]: secretField }), req.body);
-    if (!form.ok) return showConfirm(req, res, transfer, form.errors, 400);
+    if (!form.ok) return showConfirm(req, res, transfer, field, form.errors, 400);
     const secret = String(form.data[field]);
     const outcome = await confirmTransfer(deps, verifier, user, transfer.id, secret, customerActor(req, res));
     if (outcome.ok) {
@@ -117,10 +120,10 @@ export function transferRoutes(deps: Deps): Router {
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
     if (outcome.reason === 'completed' || outcome.reason === 'expired') {
-      return showConfirm(req, res, deps.repos.transfers.find(transfer.id)!);
+      return showConfirm(req, res, deps.repos.transfers.find(transfer.id)!, field);
     }
     const { status, errors } = refusal(outcome, field, user);
-    showConfirm(req, res, transfer, errors, status);
+    showConfirm(req, res, transfer, field, errors, status);
   });
 
   router.get('/transfers/:id', (req, res) => {

@@ -165,12 +165,31 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect((await confirm(adminClient, adminDraft, { otp: adminToken.code() })).status).toBe(303);
   });
 
+  test('when OTP starts while the fixed 送信確認パスワード is being checked, then that transfer does not execute (R7)', async () => {
+    const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
+    const user = await givenUser(ctx.deps, company.id);
+    const client = await signedIn(user);
+    const id = await draft(client);
+    const verifier = confirmationVerifierFor(ctx.deps, user);
+    expect(verifier.method).toBe('transferPassword');
+    const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
+
+    // The administrator's first registration lands between the page and the debit.
+    const pending = confirmTransfer(ctx.deps, verifier, user, id, TRANSFER_PASSWORD, actor);
+    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+    const outcome = await pending;
+
+    expect(outcome).toEqual({ ok: false, reason: 'refused' });
+    expect(completed()).toHaveLength(0);
+    expect(balanceOf(company.id)).toBe(1_000_000);
+  });
+
   test('when N drafts are confirmed at the same moment with one code, then exactly one executes and the account is debited once', async () => {
     const { company, user, userToken } = await otpContract('individual');
     const client = await signedIn(user);
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) ids.push(await draft(client));
-    const verifier = confirmationVerifierFor(ctx.deps);
+    const verifier = confirmationVerifierFor(ctx.deps, user);
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
     const code = userToken.code();
 
