@@ -1,9 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import pinoHttp from 'pino-http';
 import type { Deps } from './deps';
 import { ping } from './db/connection';
+import { requestLog } from './web/requestLog';
 import { securityHeaders, noStore, exposeCsrfToken, csrfProtection } from './web/security';
 import { createSessionMiddleware, flash, type Realm } from './web/session';
 import { loadCustomer, loadStaff } from './web/auth';
@@ -27,21 +26,7 @@ function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   app.set('view engine', 'ejs');
   Object.assign(app.locals, viewHelpers, { realm });
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: () => crypto.randomUUID(),
-      // Only what is needed to follow a request; never bodies, cookies or query strings.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.get('/healthz', (_req, res) => {

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { buffered: true });
+  // Buffered lines reach the log within a second even when traffic is low.
+  setInterval(() => logger.flush(), 1000).unref();
   const db = openDatabase(config.databaseFile);
   const applied = migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
