@@ -84,7 +84,11 @@ export class SqliteSessionStore extends session.Store {
   }
 
   /** rolling: true touches every unchanged session; the row's expiry moves only by whole steps. */
-  override touch(sid: string, _data: session.SessionData, cb?: (err?: unknown) => void): void {
+  override touch(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
+    // A signed-in session is saved whenever its lastSeenAt moves (at most a
+    // minute apart while it is used), and every save sets the expiry: nothing
+    // to read or write here on the hot path (issue 5).
+    if (data.lastSeenAt !== undefined) return cb?.();
     const expiresAt = this.expiry();
     const staleBefore = expiresAt - SESSION_REFRESH_STEP_MS;
     try {

@@ -42,11 +42,14 @@ export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddle
     // fine: sessions simply do not survive a restart. Production requires one.
     secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
     store,
-    // An unchanged session is not saved, only touched: the cookie is reissued on
-    // every response, the row's expiry follows in whole steps (store.touch).
+    // An unchanged session is neither saved nor reissued (issue 5: signing and
+    // sending the cookie on every response cost the menu a few percent). While a
+    // user is active, lastSeenAt moves at least once a minute, which saves the
+    // row and reissues the cookie with its full lifetime, so neither runs out
+    // under an active user; the timeouts themselves are judged on the server.
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

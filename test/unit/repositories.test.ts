@@ -164,6 +164,18 @@ describe('session store', () => {
     expect(commits.stats.jobs).toBe(1); // the touch did not even wait for a commit
   });
 
+  test('when a signed-in session is touched, then the store neither reads nor writes: its saves move the expiry', async () => {
+    const { db, clock, commits, store } = freshStore();
+    const signedIn = { ...data, lastSeenAt: clock.now() } as SessionData;
+    await save(store, 'abc', signedIn);
+    const saved = expiresAt(db, 'abc');
+    clock.advance(5 * SESSION_REFRESH_STEP_MS);
+    db.exec('DROP TABLE sessions'); // any read or write would now fail
+    await new Promise<void>((resolve, reject) => store.touch('abc', signedIn, (err?: unknown) => (err ? reject(err) : resolve())));
+    expect(commits.stats.jobs).toBe(1);
+    expect(saved).toBeGreaterThan(0);
+  });
+
   test('when a session is touched a minute or more after its last write, then its expiry moves', async () => {
     const { db, clock, store } = freshStore();
     await save(store, 'abc');
