@@ -1,5 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
 
 /**
  * Runs inside a measured server process, before the server itself: watches
@@ -16,7 +18,27 @@ export interface ProbeReport {
 const histogram = monitorEventLoopDelay({ resolution: 5 });
 histogram.enable();
 
+// CPU profile of one window of the run (`--profile`): started and stopped over IPC, written as .cpuprofile.
+let inspector: Session | undefined;
+function profile(command: 'start' | 'stop', file?: string): void {
+  if (command === 'start') {
+    inspector = new Session();
+    inspector.connect();
+    inspector.post('Profiler.enable', () => inspector!.post('Profiler.start', () => process.send?.({ type: 'profiling' })));
+    return;
+  }
+  inspector?.post('Profiler.stop', (err, result) => {
+    if (!err && file) fs.writeFileSync(file, JSON.stringify(result.profile));
+    inspector?.disconnect();
+    process.send?.({ type: 'profiled', report: file });
+  });
+}
+
 process.on('message', (message: unknown) => {
+  if (typeof message === 'object' && message !== null && 'profile' in message) {
+    const { profile: command, file } = message as { profile: 'start' | 'stop'; file?: string };
+    return profile(command, file);
+  }
   if (message === 'reset') {
     histogram.reset();
     process.send?.({ type: 'reset' });

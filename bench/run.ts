@@ -7,6 +7,7 @@ import { freePort, startServer, type ServerHandle } from './servers';
 import { makeSecrets, seedDatabase, type Fixture, type SeedSize } from './seed';
 import { confirmShots, loginShots, menuShots, percentile, sequentialLatencies } from './scenarios';
 import { checkLedger } from './verify';
+import { topSelfTime } from './profile';
 import { summarize, printTable, type RoundFigures } from './report';
 
 /**
@@ -45,6 +46,12 @@ const PLAN: Plan = quick
 // `--rounds N` shortens or lengthens a full run (the before/after figures of one optimisation).
 const roundsArg = process.argv.indexOf('--rounds');
 if (roundsArg > 0) PLAN.rounds = Math.max(1, Number(process.argv[roundsArg + 1]) || PLAN.rounds);
+
+// `--profile menu|confirm|login` runs that flow alone for 10 s with the app under --cpu-prof and prints
+// where its time goes; bench/results/<flow>.cpuprofile opens in a flame-graph viewer (speedscope, DevTools).
+const profileArg = process.argv.indexOf('--profile');
+const profileFlow = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
+if (profileFlow !== undefined && !['menu', 'confirm', 'login'].includes(profileFlow)) throw new Error('--profile menu|confirm|login');
 
 /** Server on core 0, load generator (this process) on the last core, when the machine and taskset allow. */
 function pinCores(): { serverCpus: string | null; serverCores: number; cores: number; note: string } {
@@ -119,14 +126,28 @@ async function main(): Promise<void> {
     const fsyncShot = () => ({ method: 'POST' as const, path: '/', body: 'amount=1000', expect: { status: 200 } });
 
     // Warm-up, not measured: templates compiled, statements prepared, JIT settled.
-    for (const server of [app, small]) {
+    // Both app servers get the same warm-up of the growth pages, so the growth ratio compares data, not JIT.
+    for (const [server, fixture] of [[app, fixtures.large], [small, fixtures.small]] as const) {
       for (const page of ['/', '/transfers', '/admin/audit']) {
-        const fixture = server === app ? fixtures.large : fixtures.small;
-        await sequentialLatencies(server.base, page, fixture.measured.cookie, PLAN.growthSliceMs);
+        const shot = () => ({ method: 'GET' as const, path: page, cookie: fixture.measured.cookie, expect: { status: 200 } });
+        await load({ base: server.base, connections: 4, durationS: quick ? 1 : 2, next: shot });
       }
     }
     await throughput(baseline.base, baselineShot);
     await throughput(app.base, nextMenu);
+
+    if (profileFlow) {
+      const next = { menu: nextMenu, confirm: nextConfirm, login: nextLogin }[profileFlow as 'menu' | 'confirm' | 'login'];
+      const file = path.join(ROOT, 'bench', 'results', `${profileFlow}.cpuprofile`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      await app.profileStart();
+      const result = await load({ base: app.base, connections: profileFlow === 'login' ? 8 : PLAN.connections, durationS: 10, next });
+      await app.profileStop(file);
+      for (const s of servers.splice(0)) await s.stop();
+      console.log(`${profileFlow}: ${result.rps.toFixed(0)} rps under the profiler, ${result.unexpected} unexpected; profile ${file}`);
+      console.log(topSelfTime(file).join('\n'));
+      return;
+    }
 
     const rounds: RoundFigures[] = [];
     for (let r = 1; r <= PLAN.rounds; r += 1) {

@@ -14,6 +14,9 @@ export interface ServerHandle {
   /** Clears the event-loop delay histogram. */
   reset(): Promise<void>;
   report(): Promise<ProbeReport>;
+  /** Starts a CPU profile in the server; stop() writes it to `file`. */
+  profileStart(): Promise<void>;
+  profileStop(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +57,7 @@ export const tail = (file: string): string => {
   }
 };
 
-function ask<T>(child: ChildProcess, message: string, type: string): Promise<T> {
+function ask<T>(child: ChildProcess, message: string | object, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`probe did not answer ${message}`)), 10_000);
     const onMessage = (m: { type: string; report?: T }): void => {
@@ -97,6 +100,8 @@ export async function startServer(opts: {
     log,
     reset: () => ask<void>(child, 'reset', 'reset'),
     report: () => ask<ProbeReport>(child, 'report', 'report'),
+    profileStart: () => ask<void>(child, { profile: 'start' }, 'profiling'),
+    profileStop: (file) => ask<void>(child, { profile: 'stop', file }, 'profiled'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
