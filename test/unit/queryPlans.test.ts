@@ -1,0 +1,149 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../src/db/connection';
+import type { Deps } from '../../src/deps';
+import { SqliteSessionStore } from '../../src/repositories/sessions';
+import { createTestContext } from '../helpers/app';
+
+/**
+ * Issue 5: a statement that reads a whole table costs nothing in a test
+ * database and grows with the bank in production (token_registrations without
+ * its company index was 10% of a confirmation with 40,000 tokens). This guard
+ * asks SQLite for the plan of every statement the repositories hold and fails
+ * on any full scan that is not listed below with its reason. The SQL is read
+ * from the instances, so a new statement is checked without touching this file.
+ */
+
+interface Deliberate {
+  /** The plan line that is accepted, and only that one. */
+  plan: RegExp;
+  /** The scan stops after its page: LIMIT in the SQL and rows read in index order (no temporary sort). */
+  stopsEarly?: true;
+  why: string;
+}
+
+/** Keys are `<owner>.<property>` as collected below. Keep this list short; every entry says why. */
+const deliberateScans: Record<string, Deliberate> = {
+  // Demo seeding only (src/demo/seed.ts): LIMIT 1 ends at the first row.
+  'companies.anyRow': { plan: /^SCAN companies\b/, stopsEarly: true, why: 'is the register empty? one row' },
+  // SQLite labels a MAX() it could not answer from the index end as SEARCH, but
+  // through CAST it reads every account number. Contract opening (a branch
+  // action, not a customer request): O(companies), accepted.
+  'companies.nextAccount': { plan: /^SEARCH companies USING COVERING INDEX \w+$/, why: 'next account number at contract opening' },
+  // Staff company search (顧客検索): a substring LIKE cannot use an index; staff
+  // console only, O(companies + users) per search.
+  'companies.search#1': { plan: /^SCAN (companies|users)$/, why: 'substring search of the staff console' },
+  'companies.search#2': { plan: /^SCAN (companies|users)$/, why: 'its total for the pager' },
+  // Ends a user's sessions after an administrator resets the password: a rare
+  // administrative action, and the user id lives only inside the session JSON.
+  'sessions.deleteForUserRows': { plan: /^SCAN sessions$/, why: 'password reset by the administrator' },
+  // Staff audit page: newest first in rowid order, so the scan stops after the page (deep OFFSETs read what they skip).
+  'audit.pageAll': { plan: /^SCAN a$/, stopsEarly: true, why: 'staff audit page, ORDER BY id DESC LIMIT' },
+  // Its total for the pager: O(audit_log) on every staff audit page — a known cost.
+  'audit.countAll': { plan: /^SCAN audit_log\b/, why: 'total of the staff audit page' },
+  // CLI `token list` pages through the whole register in id order, and its total.
+  'tokens.page': { plan: /^SCAN tokens$/, stopsEarly: true, why: 'CLI token list, ORDER BY id LIMIT' },
+  'tokens.count': { plan: /^SCAN tokens\b/, why: 'CLI token list total' },
+  // Key rotation (CLI) and the demo soft-token view read every token by design.
+  'tokens.allSealedRows': { plan: /^SCAN tokens$/, why: 'rotateKey and the demo token view' },
+};
+
+/** Repository methods that build their SQL per call; each is called once while db.prepare is watched. */
+const preparedPerCall: Record<string, (deps: Deps) => unknown> = {
+  'companies.search': (deps) => deps.repos.companies.search('x', 10, 0),
+};
+
+type AnyStatement = Statement<unknown[], unknown>;
+
+/**
+ * A plan line that reads a whole table or index: `SCAN t …`, or a SEARCH
+ * without a key constraint — SQLite prints that for a MIN/MAX it meant to read
+ * from the index end even when it falls back to reading every row.
+ */
+const isScan = (detail: string): boolean =>
+  /^SCAN (?!CONSTANT ROW)\w+/.test(detail) || /^SEARCH \w+( USING (COVERING )?INDEX \w+| USING INTEGER PRIMARY KEY)?$/.test(detail);
+
+/** Every better-sqlite3 statement held as a property of the given objects, keyed `<owner>.<property>`. */
+function heldStatements(db: Db, owners: Record<string, object>): Map<string, AnyStatement> {
+  const statementPrototype: unknown = Object.getPrototypeOf(db.prepare('SELECT 1'));
+  const found = new Map<string, AnyStatement>();
+  for (const [owner, instance] of Object.entries(owners)) {
+    for (const [property, value] of Object.entries(instance)) {
+      if (value && Object.getPrototypeOf(value) === statementPrototype) found.set(`${owner}.${property}`, value as AnyStatement);
+    }
+  }
+  return found;
+}
+
+function preparedDuring(deps: Deps): Map<string, AnyStatement> {
+  const found = new Map<string, AnyStatement>();
+  for (const [name, call] of Object.entries(preparedPerCall)) {
+    const spy = jest.spyOn(deps.db, 'prepare');
+    call(deps);
+    spy.mock.results.forEach((r, i) => found.set(`${name}#${i + 1}`, r.value as AnyStatement));
+    spy.mockRestore();
+  }
+  return found;
+}
+
+/** The plan lines of a statement, with a dummy value for each `?` and each named parameter. */
+function planOf(db: Db, source: string): string[] {
+  const bare = source.replace(/'(?:[^']|'')*'/g, "''").replace(/--[^\n]*/g, '');
+  const args: unknown[] = Array<number>((bare.match(/\?/g) ?? []).length).fill(0);
+  const names = new Set([...bare.matchAll(/[@:$](\w+)/g)].map((m) => m[1]!));
+  if (names.size > 0) args.push(Object.fromEntries([...names].map((n) => [n, 0])));
+  return (db.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...args) as { detail: string }[]).map((row) => row.detail);
+}
+
+function guard(deps: Deps) {
+  const store = new SqliteSessionStore(deps.db, deps.commits, 'customer', deps.clock, 60_000);
+  const owners: Record<string, object> = { ...deps.repos, commits: deps.commits, sessionStore: store };
+  const statements = new Map([...heldStatements(deps.db, owners), ...preparedDuring(deps)]);
+  const plans = new Map([...statements].map(([key, stmt]) => [key, planOf(deps.db, stmt.source)]));
+  const scans = [...plans].flatMap(([key, lines]) => lines.filter(isScan).map((line) => ({ key, line })));
+  const unexpected = scans
+    .filter(({ key, line }) => !deliberateScans[key]?.plan.test(line))
+    .map(({ key, line }) => `${key}: ${line}\n  ${statements.get(key)!.source.replace(/\s+/g, ' ').trim()}`);
+  return { owners, statements, plans, scans, unexpected };
+}
+
+describe('query plans (issue 5): repository statements search indexes', () => {
+  test('when a repository statement reads a table, then it searches an index (apart from the listed deliberate scans)', () => {
+    const { deps } = createTestContext();
+
+    const { owners, statements, unexpected } = guard(deps);
+
+    // The guard sees every repository, the session store and the group commit, not an empty set.
+    for (const owner of Object.keys(owners)) expect([...statements.keys()].some((k) => k.startsWith(`${owner}.`))).toBe(true);
+    expect(unexpected).toEqual([]);
+  });
+
+  test('when a scan is listed as deliberate, then it still scans and, where it pages, stops after the page', () => {
+    const { deps } = createTestContext();
+
+    const { statements, plans, scans } = guard(deps);
+
+    for (const [key, { plan, stopsEarly }] of Object.entries(deliberateScans)) {
+      // A listed statement that went away or now uses an index leaves the list.
+      expect({ key, listedScanSeen: scans.some((s) => s.key === key && plan.test(s.line)) }).toEqual({ key, listedScanSeen: true });
+      if (stopsEarly) {
+        expect({ key, limit: /\bLIMIT\b/i.test(statements.get(key)!.source) }).toEqual({ key, limit: true });
+        expect({ key, sorts: plans.get(key)!.filter((l) => l.includes('TEMP B-TREE')) }).toEqual({ key, sorts: [] });
+      }
+    }
+  });
+
+  test('when the token-registration index is missing, then the guard names the statements that need it', () => {
+    const { deps } = createTestContext();
+    deps.db.exec('DROP INDEX token_registrations_company');
+
+    const { unexpected } = guard(deps);
+
+    // The confirmation's lookup of the user's token, the administrator's OTP screen and the 利用形態 change.
+    const named = unexpected.map((u) => u.split('\n')[0]);
+    expect(named).toEqual(expect.arrayContaining([
+      'registrations.byUser: SCAN r',
+      'registrations.byCompany: SCAN r',
+      'registrations.setModeRow: SCAN token_registrations',
+    ]));
+  });
+});
