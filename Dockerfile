@@ -46,4 +46,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const p=[process.env.PORT||3000,process.env.STAFF_PORT||3001];Promise.all(p.map(n=>fetch('http://127.0.0.1:'+n+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>{if(!r.ok)throw new Error(String(r.status))}))).then(()=>process.exit(0),()=>process.exit(1))"]
 # Run node directly (not through npm) so that SIGTERM from `docker stop` reaches
 # the graceful shutdown in src/server.ts, which handles the signal itself.
-CMD ["node", "dist/server.js"]
+# --max-semi-space-size: see README "Performance" (memory); npm start uses the same flag.
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

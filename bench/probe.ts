@@ -2,6 +2,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 /**
  * Runs inside a measured server process, before the server itself: watches
@@ -12,6 +14,10 @@ export interface ProbeReport {
   maxDelayMs: number;
   p99DelayMs: number;
   rssBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** V8 heap in use right after a full collection: what the process really retains. */
+  retainedHeapBytes: number;
   commits?: { batches: number; jobs: number; largestBatch: number };
 }
 
@@ -34,6 +40,16 @@ function profile(command: 'start' | 'stop', file?: string): void {
   });
 }
 
+// A full collection on demand, only to tell retained memory from heap headroom (the RSS is read first).
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+
+function memory(): Pick<ProbeReport, 'rssBytes' | 'heapTotalBytes' | 'externalBytes' | 'retainedHeapBytes'> {
+  const m = process.memoryUsage();
+  collect();
+  return { rssBytes: m.rss, heapTotalBytes: m.heapTotal, externalBytes: m.external, retainedHeapBytes: process.memoryUsage().heapUsed };
+}
+
 process.on('message', (message: unknown) => {
   if (typeof message === 'object' && message !== null && 'profile' in message) {
     const { profile: command, file } = message as { profile: 'start' | 'stop'; file?: string };
@@ -46,7 +62,7 @@ process.on('message', (message: unknown) => {
     const report: ProbeReport = {
       maxDelayMs: histogram.max / 1e6,
       p99DelayMs: histogram.percentile(99) / 1e6,
-      rssBytes: process.memoryUsage().rss,
+      ...memory(),
     };
     process.send?.({ type: 'report', report });
   }

@@ -114,7 +114,8 @@ async function main(): Promise<void> {
     const small = await start('app-small', path.join(ROOT, 'dist', 'server.js'), appEnv(files.small, await freePort(), await freePort()));
     const baseline = await start('baseline', path.join(__dirname, 'baselineServer.js'), { NODE_ENV: 'production', PORT: String(await freePort()) });
     const fsyncBound = await start('fsync', path.join(__dirname, 'fsyncServer.js'), { NODE_ENV: 'production', PORT: String(await freePort()), DATABASE_FILE: files.fsync });
-    const rssBefore = (await app.report()).rssBytes;
+    const memoryBefore = await app.report();
+    const rssBefore = memoryBefore.rssBytes;
     const runStartedAt = Date.now();
 
     const nextMenu = menuShots(fixtures.large);
@@ -195,7 +196,9 @@ async function main(): Promise<void> {
         `confirm ${confirm.rps.toFixed(0)}, fsync bound ${fsync.rps.toFixed(0)}, login ${login.rps.toFixed(1)} ` +
         `(bound ${((pin.serverCores * 1000) / compareMs).toFixed(1)}), max loop delay ${delay.maxDelayMs.toFixed(1)} ms`);
     }
-    const rssAfter = (await app.report()).rssBytes;
+    const memoryAfter = await app.report();
+    const rssAfter = memoryAfter.rssBytes;
+    console.log(`app memory before → after: rss ${mb(rssBefore)} → ${mb(rssAfter)} MiB, V8 heap ${mb(memoryBefore.heapTotalBytes)} → ${mb(memoryAfter.heapTotalBytes)} MiB, external ${mb(memoryBefore.externalBytes)} → ${mb(memoryAfter.externalBytes)} MiB, retained after a full GC ${mb(memoryBefore.retainedHeapBytes)} → ${mb(memoryAfter.retainedHeapBytes)} MiB`);
     for (const s of servers.splice(0)) await s.stop();
 
     const keys = (results: LoadResult[], pick: 'okShots' | 'cutOff'): string[] => results.flatMap((l) => l[pick].map((shot) => shot.key!));
@@ -224,6 +227,8 @@ async function main(): Promise<void> {
     throw err;
   }
 }
+
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 function machineLine(cores: number, pinNote: string): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

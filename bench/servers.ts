@@ -6,6 +6,15 @@ import type { ProbeReport } from './probe';
 
 const PROBE = path.join(__dirname, 'probe.js');
 
+/**
+ * The runtime flags `npm start` and the Dockerfile give node (a unit test keeps
+ * the three alike). V8's young generation otherwise grows to 3 × 16 MiB under
+ * an allocation-heavy load and stays there: 4 MiB semi-spaces keep the RSS
+ * growth of a whole run near 40 MiB instead of 85 at no measurable cost in
+ * throughput. The baseline server runs with them too, so ratios compare alike.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=4'];
+
 export interface ServerHandle {
   name: string;
   port: number;
@@ -85,7 +94,7 @@ export async function startServer(opts: {
   const port = Number(opts.env.PORT);
   const log = path.join(opts.logDir, `${opts.name}.log`);
   const out = fs.openSync(log, 'a');
-  const node = [process.execPath, PROBE, opts.entry];
+  const node = [process.execPath, ...NODE_FLAGS, PROBE, opts.entry];
   const [command, ...args] = opts.cpus ? ['taskset', '-c', opts.cpus, ...node] : node;
   const child = spawn(command!, args, {
     env: { ...process.env, ...opts.env },
