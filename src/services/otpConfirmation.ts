@@ -20,13 +20,15 @@ export type OtpCheck =
  * caller consumes the step inside its own transaction.
  */
 export function checkOtp(deps: Deps, user: User, credentialId: string, code: string, actor: Actor): OtpCheck {
-  if (deps.repos.locks.isLocked(user.id, 'otp')) {
+  const lock = deps.repos.locks.get(user.id, 'otp');
+  if (lock.lockedAt !== null) {
     refuseLocked(deps, user, 'otp', actor);
     return { ok: false, reason: 'locked' };
   }
   const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
   if (check.result === 'ok') {
-    deps.repos.locks.recordSuccess(user.id, 'otp');
+    // Nothing to reset in the usual case: no statement at all (not even a write that matches no row).
+    if (lock.failures > 0) deps.repos.locks.recordSuccess(user.id, 'otp');
     return { ok: true, check };
   }
   const counted = recordWrongEntry(deps, user, 'otp', actor, check.result);

@@ -27,6 +27,15 @@ const secretLabels: Record<ConfirmationMethod, string> = {
   transferPassword: '送信確認パスワード',
   otp: 'ワンタイムパスワード',
 };
+/**
+ * The confirm form of each method, built once: zod compiles an object schema
+ * on its first parse, and building it per request cost every confirmation a
+ * compile (issue 5).
+ */
+const secretForms: Record<ConfirmationMethod, z.ZodType<Record<string, unknown>>> = {
+  otp: z.object({ otp: otpField }),
+  transferPassword: z.object({ transferPassword: enteredPasswordSchema(secretLabels.transferPassword) }),
+};
 const RECEIVED = '都度振込を受け付けました。受付番号をお控えください。';
 const ALREADY_RECEIVED = 'この振込はすでに受付済みです。';
 
@@ -110,8 +119,7 @@ export function transferRoutes(deps: Deps): Router {
     // The verifier decides which secret this screen asks for (the OTP switch-over, R7); picked once per request.
     const verifier = confirmationVerifierFor(deps, user);
     const field = verifier.method;
-    const secretField = field === 'otp' ? otpField : enteredPasswordSchema(secretLabels[field]);
-    const form = parseForm(z.object({ [field]: secretField }), req.body);
+    const form = parseForm(secretForms[field], req.body);
     if (!form.ok) return showConfirm(req, res, transfer, field, form.errors, 400);
     const secret = String(form.data[field]);
     const outcome = await confirmTransfer(deps, verifier, user, transfer.id, secret, customerActor(req, res));
