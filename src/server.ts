@@ -3,6 +3,7 @@ import { loadConfig, ConfigError } from './config';
 import { systemClock } from './clock';
 import { openDatabase } from './db/connection';
 import { migrate } from './db/migrate';
+import { Checkpointer } from './db/checkpointer';
 import { createLogger } from './logger';
 import { createDeps } from './deps';
 import { createCustomerApp, createStaffApp } from './app';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const deps = createDeps(config, db, systemClock, logger);
   if (config.demo) await seedDemoIfEmpty(deps);
+  const checkpointer = await Checkpointer.start(db, config.databaseFile, logger);
 
   const listen = (app: ReturnType<typeof createCustomerApp>, port: number, host: string, name: string): Promise<Server> =>
     new Promise((resolve, reject) => {
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))))
+      .then(() => checkpointer.stop())
       .then(() => {
         db.close();
         logger.info('stopped');
