@@ -110,10 +110,17 @@ async function main(): Promise<void> {
     return handle;
   };
   try {
-    const app = await start('app', path.join(ROOT, 'dist', 'server.js'), appEnv(files.large, await freePort(), await freePort()));
-    const small = await start('app-small', path.join(ROOT, 'dist', 'server.js'), appEnv(files.small, await freePort(), await freePort()));
-    const baseline = await start('baseline', path.join(__dirname, 'baselineServer.js'), { NODE_ENV: 'production', PORT: String(await freePort()) });
-    const fsyncBound = await start('fsync', path.join(__dirname, 'fsyncServer.js'), { NODE_ENV: 'production', PORT: String(await freePort()), DATABASE_FILE: files.fsync });
+    const ports: number[] = [];
+    while (ports.length < 6) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
+    const [app, small, baseline, fsyncBound] = await Promise.all([
+      start('app', path.join(ROOT, 'dist', 'server.js'), appEnv(files.large, ports[0]!, ports[1]!)),
+      start('app-small', path.join(ROOT, 'dist', 'server.js'), appEnv(files.small, ports[2]!, ports[3]!)),
+      start('baseline', path.join(__dirname, 'baselineServer.js'), { NODE_ENV: 'production', PORT: String(ports[4]) }),
+      start('fsync', path.join(__dirname, 'fsyncServer.js'), { NODE_ENV: 'production', PORT: String(ports[5]), DATABASE_FILE: files.fsync }),
+    ]);
     const memoryBefore = await app.report();
     const rssBefore = memoryBefore.rssBytes;
     const runStartedAt = Date.now();
@@ -126,16 +133,19 @@ async function main(): Promise<void> {
     const baselineShot = () => ({ method: 'GET' as const, path: '/', expect: { status: 200 } });
     const fsyncShot = () => ({ method: 'POST' as const, path: '/', body: 'amount=1000', expect: { status: 200 } });
 
-    // Warm-up, not measured: templates compiled, statements prepared, JIT settled.
-    // Both app servers get the same warm-up of the growth pages, so the growth ratio compares data, not JIT.
-    for (const [server, fixture] of [[app, fixtures.large], [small, fixtures.small]] as const) {
+    // Warm-up, not measured: templates compiled, statements prepared, JIT settled. Both app servers
+    // get the same warm-up of the growth pages, so the growth ratio compares data, not JIT. The quick
+    // mode judges no figure and skips it.
+    for (const [server, fixture] of quick ? [] : ([[app, fixtures.large], [small, fixtures.small]] as const)) {
       for (const page of ['/', '/transfers', '/admin/audit']) {
         const shot = () => ({ method: 'GET' as const, path: page, cookie: fixture.measured.cookie, expect: { status: 200 } });
-        await load({ base: server.base, connections: 4, durationS: quick ? 1 : 2, next: shot });
+        await load({ base: server.base, connections: 4, durationS: 2, next: shot });
       }
     }
-    await throughput(baseline.base, baselineShot);
-    await throughput(app.base, nextMenu);
+    if (!quick) {
+      await throughput(baseline.base, baselineShot);
+      await throughput(app.base, nextMenu);
+    }
 
     if (profileFlow) {
       const next = { menu: nextMenu, confirm: nextConfirm, login: nextLogin }[profileFlow as 'menu' | 'confirm' | 'login'];
