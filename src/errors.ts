@@ -15,3 +15,6 @@ export class AppError extends Error {
 export const notFound = (): AppError => new AppError(404, 'お探しのページは見つかりませんでした。');
 export const forbidden = (): AppError =>
   new AppError(403, 'この操作を行う権限がありません。');
+/** Too much waiting already (e.g. bcrypt under a login flood): refused at once rather than queued for minutes. */
+export const busy = (): AppError =>
+  new AppError(503, 'ただいま混み合っています。しばらくしてから再度お試しください。');

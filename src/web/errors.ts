@@ -41,6 +41,7 @@ const titles: Record<number, string> = {
   404: 'ページが見つかりません',
   413: '送信内容が大きすぎます',
   429: 'しばらくお待ちください',
+  503: 'ただいま混み合っています',
   500: 'システムエラー',
 };
 
@@ -53,6 +54,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else logger.error({ err, supportId, path: req.path }, 'unexpected error');
     if (res.headersSent) return res.end();
     res.status(status).set('Cache-Control', 'no-store');
+    if (status === 503) res.set('Retry-After', '30');
     res.render('errors/error', { title: titles[status] ?? 'エラー', message, status, supportId });
   };
 }

@@ -57,3 +57,20 @@ describe('bcrypt slots (issue 5: a login flood must not crowd out the event loop
     expect(await hasher.verify('anything', null)).toBe(false);
   });
 });
+
+describe('bcrypt queue bound (a flood is refused at once, not queued for minutes)', () => {
+  test('when the queue is full, then the next task is refused with the 503 busy error and nothing runs for it', async () => {
+    const slots = new Slots(1, 1);
+    const gate = deferred();
+    const running = slots.run(() => gate.promise);
+    const queued = slots.run(() => Promise.resolve('queued ran'));
+    let ran = false;
+
+    await expect(slots.run(async () => { ran = true; })).rejects.toMatchObject({ status: 503 });
+
+    expect(ran).toBe(false);
+    gate.resolve();
+    await running;
+    await expect(queued).resolves.toBe('queued ran');
+  });
+});
