@@ -21,6 +21,10 @@ const ROOT = path.resolve(__dirname, '..');
 function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Every dynamic page is Cache-Control: no-store, so no browser ever revalidates
+  // it: hashing each body for an ETag was pure cost (issue 5). express.static
+  // keeps its own ETags for the stylesheet and images.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');

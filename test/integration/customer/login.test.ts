@@ -22,6 +22,7 @@ describe('customer login (ログイン)', () => {
     expect(menu.text).toContain('残高 <strong>1,000,000円</strong>');
     expect(menu.text).toContain('管理機能');
     expect(menu.headers['cache-control']).toBe('no-store');
+    expect(menu.headers.etag).toBeUndefined(); // a no-store page is never revalidated: no body hash per response
     expect(auditEvents(ctx.deps, 'login')[0]).toMatchObject({ outcome: 'success', actor: admin.loginId });
   });
 
