@@ -49,16 +49,20 @@ export function refuseLocked(deps: Deps, user: User, kind: LockKind, actor: Acto
 
 /**
  * Counts one wrong entry of a secret (R9) and audits it; the threshold-th
- * consecutive one locks that secret and writes a 'lock' entry once.
+ * consecutive one locks that secret and writes a 'lock' entry once. The count
+ * and its audit entries are one transaction: never a count without its entry,
+ * and one fsync instead of up to three on a path an attacker can drive.
  */
 export function recordWrongEntry(deps: Deps, user: User, kind: LockKind, actor: Actor, reason?: string): SecretCheck {
   const threshold = deps.config.lockoutThreshold;
   const now = deps.clock.now();
-  const state = deps.repos.locks.recordFailure(user.id, kind, threshold, now);
-  const detail = [reason, `failures=${state.failures}`].filter(Boolean).join(' ');
-  const base = { companyId: user.companyId, subject: user.loginId };
-  deps.audit.record(actor, { event: events[kind], outcome: 'failure', ...base, detail });
-  if (state.lockedAt === null) return { result: 'wrong', remaining: threshold - state.failures };
-  if (state.lockedAt === now) deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: kind });
-  return { result: 'locked' };
+  return deps.db.transaction((): SecretCheck => {
+    const state = deps.repos.locks.recordFailure(user.id, kind, threshold, now);
+    const detail = [reason, `failures=${state.failures}`].filter(Boolean).join(' ');
+    const base = { companyId: user.companyId, subject: user.loginId };
+    deps.audit.record(actor, { event: events[kind], outcome: 'failure', ...base, detail });
+    if (state.lockedAt === null) return { result: 'wrong', remaining: threshold - state.failures };
+    if (state.lockedAt === now) deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: kind });
+    return { result: 'locked' };
+  })();
 }

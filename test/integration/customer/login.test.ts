@@ -88,6 +88,19 @@ describe('customer login (ログイン)', () => {
     expect(auditEvents(ctx.deps, 'login')).toHaveLength(0);
   });
 
+  test('when the audit entry of a wrong password cannot be written, then the failure is not counted either', async () => {
+    const { admin } = await givenContract(ctx.deps);
+    ctx.deps.db.exec(`CREATE TRIGGER no_failure_audit BEFORE INSERT ON audit_log WHEN NEW.outcome = 'failure'
+      BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END`);
+    const client = new FormClient(ctx.app);
+
+    const res = await client.login(admin.loginId, 'Wrong-Pass-9');
+
+    expect(res.status).toBe(500);
+    expect(res.text).toContain('お問い合わせ番号');
+    expect(ctx.deps.repos.locks.get(admin.id, 'login').failures).toBe(0);
+  });
+
   test('when the session is idle for longer than 15 minutes, then the user is logged out', async () => {
     const { admin } = await givenContract(ctx.deps);
     const client = new FormClient(ctx.app);
