@@ -3,55 +3,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load, type LoadResult } from './load';
-import { freePort, startServer, type ServerHandle } from './servers';
-import { makeSecrets, seedDatabase, type Fixture, type SeedSize } from './seed';
-import { confirmShots, loginShots, menuShots, percentile, sequentialLatencies } from './scenarios';
-import { checkLedger } from './verify';
+import { planFrom, type Flow } from './plan';
 import { topSelfTime } from './profile';
 import { summarize, printTable, type RoundFigures } from './report';
+import { runRound, warmUp, type Stage } from './rounds';
+import { confirmShots, loginShots, menuShots } from './scenarios';
+import { makeSecrets, seedDatabase, type Fixture } from './seed';
+import { freePort, startServer, type ServerHandle } from './servers';
+import { checkLedger } from './verify';
 
 /**
- * npm run bench [-- --quick]: the service against the stack's own limit, in
- * one run on one machine (issue 5). Every figure that matters is a ratio of
- * two measurements taken side by side, the scenarios interleaved round by
- * round, because one core's speed here moves by up to 1.5× from minute to minute.
+ * npm run bench [-- --quick | --rounds N | --profile menu|confirm|login]: the
+ * service against the stack's own limit, in one run on one machine (issue 5).
+ * Every figure that matters is a ratio of two measurements taken side by side,
+ * the scenarios interleaved round by round, because one core's speed here
+ * moves by up to 1.5× from minute to minute.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const quick = process.argv.includes('--quick');
-
-interface Plan {
-  rounds: number;
-  seconds: number;
-  floodSeconds: number;
-  growthSliceMs: number;
-  growthSlices: number;
-  bcryptSamples: number;
-  connections: number;
-  large: SeedSize;
-  small: SeedSize;
-}
-
-const PLAN: Plan = quick
-  ? {
-      rounds: 1, seconds: 1, floodSeconds: 2, growthSliceMs: 250, growthSlices: 1, bcryptSamples: 2, connections: 16,
-      large: { companies: 60, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 4, preLoginSessions: 200 },
-      small: { companies: 3, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 1, preLoginSessions: 0 },
-    }
-  : {
-      rounds: 5, seconds: 4, floodSeconds: 8, growthSliceMs: 500, growthSlices: 4, bcryptSamples: 6, connections: 64,
-      large: { companies: 4000, usersPerCompany: 10, completedPerCompany: 75, auditPerCompany: 75, draftsPerUser: 2, preLoginSessions: 2000 },
-      small: { companies: 5, usersPerCompany: 10, completedPerCompany: 75, auditPerCompany: 75, draftsPerUser: 1, preLoginSessions: 0 },
-    };
-
-// `--rounds N` shortens or lengthens a full run (the before/after figures of one optimisation).
-const roundsArg = process.argv.indexOf('--rounds');
-if (roundsArg > 0) PLAN.rounds = Math.max(1, Number(process.argv[roundsArg + 1]) || PLAN.rounds);
-
-// `--profile menu|confirm|login` runs that flow alone for 10 s with the app under --cpu-prof and prints
-// where its time goes; bench/results/<flow>.cpuprofile opens in a flame-graph viewer (speedscope, DevTools).
-const profileArg = process.argv.indexOf('--profile');
-const profileFlow = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
-if (profileFlow !== undefined && !['menu', 'confirm', 'login'].includes(profileFlow)) throw new Error('--profile menu|confirm|login');
+const plan = planFrom(process.argv);
 
 /** Server on core 0, load generator (this process) on the last core, when the machine and taskset allow. */
 function pinCores(): { serverCpus: string | null; serverCores: number; cores: number; note: string } {
@@ -65,17 +34,25 @@ function pinCores(): { serverCpus: string | null; serverCores: number; cores: nu
   }
 }
 
-function bcryptCompareMs(cost: number, samples: number, cpus: string | null): number {
-  const script = [path.join(__dirname, 'bcryptTime.js'), String(cost), String(samples)];
-  const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, process.execPath, ...script] : [process.execPath, ...script];
-  return (JSON.parse(execFileSync(cmd!, args, { encoding: 'utf8' })) as { medianMs: number }).medianMs;
-}
-
 function migrate(file: string, env: Record<string, string>): void {
   execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'index.js'), 'migrate'], {
     env: { ...process.env, ...env, DATABASE_FILE: file },
     stdio: 'ignore',
   });
+}
+
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+
+/** One flow alone for 10 s under the CPU profiler; bench/results/<flow>.cpuprofile opens in speedscope or DevTools. */
+async function profile(stage: Stage, flow: Flow): Promise<void> {
+  const file = path.join(ROOT, 'bench', 'results', `${flow}.cpuprofile`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await stage.app.profileStart();
+  const connections = flow === 'login' ? 8 : plan.connections;
+  const result = await load({ base: stage.app.base, connections, durationS: 10, next: stage.shots[flow] });
+  await stage.app.profileStop(file);
+  console.log(`${flow}: ${result.rps.toFixed(0)} rps under the profiler, ${result.unexpected} unexpected; profile ${file}`);
+  console.log(topSelfTime(file).join('\n'));
 }
 
 async function main(): Promise<void> {
@@ -93,10 +70,10 @@ async function main(): Promise<void> {
 
   const files = { large: path.join(work, 'large.db'), small: path.join(work, 'small.db'), fsync: path.join(work, 'fsync.db') };
   const seedStart = Date.now();
-  const fixtures: Record<'large' | 'small', Fixture> = {} as Record<'large' | 'small', Fixture>;
+  const fixtures = {} as Record<'large' | 'small', Fixture>;
   for (const size of ['large', 'small'] as const) {
     migrate(files[size], appEnv(files[size], 0, 0));
-    fixtures[size] = seedDatabase(files[size], PLAN[size], secrets, Date.now());
+    fixtures[size] = seedDatabase(files[size], plan[size], secrets, Date.now());
   }
   const seedMs = Date.now() - seedStart;
   const { counts } = fixtures.large;
@@ -109,107 +86,50 @@ async function main(): Promise<void> {
     servers.push(handle);
     return handle;
   };
+  const stopAll = async (): Promise<void> => {
+    for (const s of servers.splice(0)) await s.stop();
+  };
   try {
     const ports: number[] = [];
     while (ports.length < 6) {
       const port = await freePort();
       if (!ports.includes(port)) ports.push(port);
     }
-    const [app, small, baseline, fsyncBound] = await Promise.all([
-      start('app', path.join(ROOT, 'dist', 'server.js'), appEnv(files.large, ports[0]!, ports[1]!)),
-      start('app-small', path.join(ROOT, 'dist', 'server.js'), appEnv(files.small, ports[2]!, ports[3]!)),
+    const app = path.join(ROOT, 'dist', 'server.js');
+    const [large, small, baseline, fsyncBound] = await Promise.all([
+      start('app', app, appEnv(files.large, ports[0]!, ports[1]!)),
+      start('app-small', app, appEnv(files.small, ports[2]!, ports[3]!)),
       start('baseline', path.join(__dirname, 'baselineServer.js'), { NODE_ENV: 'production', PORT: String(ports[4]) }),
       start('fsync', path.join(__dirname, 'fsyncServer.js'), { NODE_ENV: 'production', PORT: String(ports[5]), DATABASE_FILE: files.fsync }),
     ]);
-    const memoryBefore = await app.report();
-    const rssBefore = memoryBefore.rssBytes;
+    const memoryBefore = await large.report();
     const runStartedAt = Date.now();
-
-    const nextMenu = menuShots(fixtures.large);
-    const nextConfirm = confirmShots(fixtures.large);
-    const nextLogin = loginShots(fixtures.large, secrets.password);
-    const throughput = (base: string, next: Parameters<typeof load>[0]['next']): Promise<LoadResult> =>
-      load({ base, connections: PLAN.connections, durationS: PLAN.seconds, next });
-    const baselineShot = () => ({ method: 'GET' as const, path: '/', expect: { status: 200 } });
-    const fsyncShot = () => ({ method: 'POST' as const, path: '/', body: 'amount=1000', expect: { status: 200 } });
-
-    // Warm-up, not measured: templates compiled, statements prepared, JIT settled. Both app servers
-    // get the same warm-up of the growth pages, so the growth ratio compares data, not JIT. The quick
-    // mode judges no figure and skips it.
-    for (const [server, fixture] of quick ? [] : ([[app, fixtures.large], [small, fixtures.small]] as const)) {
-      for (const page of ['/', '/transfers', '/admin/audit']) {
-        const shot = () => ({ method: 'GET' as const, path: page, cookie: fixture.measured.cookie, expect: { status: 200 } });
-        await load({ base: server.base, connections: 4, durationS: 2, next: shot });
-      }
-    }
-    if (!quick) {
-      await throughput(baseline.base, baselineShot);
-      await throughput(app.base, nextMenu);
-    }
-
-    if (profileFlow) {
-      const next = { menu: nextMenu, confirm: nextConfirm, login: nextLogin }[profileFlow as 'menu' | 'confirm' | 'login'];
-      const file = path.join(ROOT, 'bench', 'results', `${profileFlow}.cpuprofile`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      await app.profileStart();
-      const result = await load({ base: app.base, connections: profileFlow === 'login' ? 8 : PLAN.connections, durationS: 10, next });
-      await app.profileStop(file);
-      for (const s of servers.splice(0)) await s.stop();
-      console.log(`${profileFlow}: ${result.rps.toFixed(0)} rps under the profiler, ${result.unexpected} unexpected; profile ${file}`);
-      console.log(topSelfTime(file).join('\n'));
+    const stage: Stage = {
+      plan, app: large, small, baseline, fsyncBound, fixtures, serverCpus: pin.serverCpus, serverCores: pin.serverCores, bcryptCost,
+      shots: { menu: menuShots(fixtures.large), confirm: confirmShots(fixtures.large), login: loginShots(fixtures.large, secrets.password) },
+    };
+    // The quick mode judges no figure and skips the warm-up.
+    if (!plan.quick) await warmUp(stage);
+    if (plan.profile) {
+      await profile(stage, plan.profile);
+      await stopAll();
       return;
     }
 
     const rounds: RoundFigures[] = [];
-    for (let r = 1; r <= PLAN.rounds; r += 1) {
-      const baseMenu = await throughput(baseline.base, baselineShot);
-      const menu = await throughput(app.base, nextMenu);
-      const baseConfirm = await throughput(baseline.base, baselineShot);
-      const confirm = await throughput(app.base, nextConfirm);
-      const baseFsync = await throughput(baseline.base, baselineShot);
-      const fsync = await throughput(fsyncBound.base, fsyncShot);
-
-      const compareMs = bcryptCompareMs(bcryptCost, PLAN.bcryptSamples, pin.serverCpus);
-      await app.reset();
-      const [login, floodMenu] = await Promise.all([
-        load({ base: app.base, connections: 8, durationS: PLAN.floodSeconds, next: nextLogin }),
-        load({ base: app.base, connections: 2, durationS: PLAN.floodSeconds, next: nextMenu, overallRate: 40 }),
-      ]);
-      const delay = await app.report();
-
-      const growth: Record<string, { small: number[]; large: number[]; unexpected: number }> = {};
-      for (const page of ['/transfers', '/admin/audit']) {
-        const g = (growth[page] = { small: [] as number[], large: [] as number[], unexpected: 0 });
-        for (let s = 0; s < PLAN.growthSlices; s += 1) {
-          for (const [size, server] of [['small', small], ['large', app]] as const) {
-            const fixture = fixtures[size];
-            const slice = await sequentialLatencies(server.base, page, fixture.measured.cookie, PLAN.growthSliceMs);
-            g[size].push(...slice.samples);
-            g.unexpected += slice.unexpected;
-          }
-        }
-      }
-      const p50 = (page: string, size: 'small' | 'large'): number => percentile(growth[page]![size], 50);
-      rounds.push({
-        baseline: { menu: baseMenu, confirm: baseConfirm, fsync: baseFsync },
-        menu, confirm, fsync, login, floodMenu,
-        loginBoundRps: (pin.serverCores * 1000) / compareMs,
-        bcryptCompareMs: compareMs,
-        maxEventLoopDelayMs: delay.maxDelayMs,
-        growth: {
-          transfers: { smallMs: p50('/transfers', 'small'), largeMs: p50('/transfers', 'large') },
-          audit: { smallMs: p50('/admin/audit', 'small'), largeMs: p50('/admin/audit', 'large') },
-          unexpected: growth['/transfers']!.unexpected + growth['/admin/audit']!.unexpected,
-        },
-      });
-      console.log(`round ${r}/${PLAN.rounds}: baseline ${baseMenu.rps.toFixed(0)} rps, menu ${menu.rps.toFixed(0)}, ` +
-        `confirm ${confirm.rps.toFixed(0)}, fsync bound ${fsync.rps.toFixed(0)}, login ${login.rps.toFixed(1)} ` +
-        `(bound ${((pin.serverCores * 1000) / compareMs).toFixed(1)}), max loop delay ${delay.maxDelayMs.toFixed(1)} ms`);
+    for (let r = 1; r <= plan.rounds; r += 1) {
+      const round = await runRound(stage);
+      rounds.push(round);
+      console.log(`round ${r}/${plan.rounds}: baseline ${round.baseline.menu.rps.toFixed(0)} rps, menu ${round.menu.rps.toFixed(0)}, ` +
+        `confirm ${round.confirm.rps.toFixed(0)}, fsync bound ${round.fsync.rps.toFixed(0)}, login ${round.login.rps.toFixed(1)} ` +
+        `(bound ${round.loginBoundRps.toFixed(1)}), max loop delay ${round.maxEventLoopDelayMs.toFixed(1)} ms`);
     }
-    const memoryAfter = await app.report();
-    const rssAfter = memoryAfter.rssBytes;
-    console.log(`app memory before → after: rss ${mb(rssBefore)} → ${mb(rssAfter)} MiB, V8 heap ${mb(memoryBefore.heapTotalBytes)} → ${mb(memoryAfter.heapTotalBytes)} MiB, external ${mb(memoryBefore.externalBytes)} → ${mb(memoryAfter.externalBytes)} MiB, retained after a full GC ${mb(memoryBefore.retainedHeapBytes)} → ${mb(memoryAfter.retainedHeapBytes)} MiB`);
-    for (const s of servers.splice(0)) await s.stop();
+    const memoryAfter = await large.report();
+    console.log(`app memory before → after: rss ${mb(memoryBefore.rssBytes)} → ${mb(memoryAfter.rssBytes)} MiB, ` +
+      `V8 heap ${mb(memoryBefore.heapTotalBytes)} → ${mb(memoryAfter.heapTotalBytes)} MiB, ` +
+      `retained after a full GC ${mb(memoryBefore.retainedHeapBytes)} → ${mb(memoryAfter.retainedHeapBytes)} MiB`);
+    // A graceful stop lets every request in flight finish before the ledger is read.
+    await stopAll();
 
     const keys = (results: LoadResult[], pick: 'okShots' | 'cutOff'): string[] => results.flatMap((l) => l[pick].map((shot) => shot.key!));
     const ledger = checkLedger(files.large, runStartedAt, {
@@ -218,8 +138,8 @@ async function main(): Promise<void> {
       loggedIn: keys(rounds.map((r) => r.login), 'okShots'),
       loginCutOff: keys(rounds.map((r) => r.login), 'cutOff'),
     });
-    const summary = summarize(rounds, { rssBefore, rssAfter, ledger, quick, machine: machineLine(pin.cores, pin.note), seedMs, counts, bcryptCost,
-      seconds: (Date.now() - t0) / 1000 });
+    const summary = summarize(rounds, { rssBefore: memoryBefore.rssBytes, rssAfter: memoryAfter.rssBytes, ledger, quick: plan.quick,
+      machine: machineLine(pin.cores, pin.note), seedMs, counts, bcryptCost, seconds: (Date.now() - t0) / 1000 });
     printTable(summary);
     const out = path.join(ROOT, 'bench', 'results');
     fs.mkdirSync(out, { recursive: true });
@@ -232,13 +152,11 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } catch (err) {
-    for (const s of servers) await s.stop();
+    await stopAll();
     console.error(`logs kept in ${work}`);
     throw err;
   }
 }
-
-const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 function machineLine(cores: number, pinNote: string): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -1,0 +1,46 @@
+import type { SeedSize } from './seed';
+
+/** How long and how big a run is: the full benchmark, or `--quick` (CI: a few seconds, no targets judged). */
+export interface Plan {
+  quick: boolean;
+  rounds: number;
+  seconds: number;
+  floodSeconds: number;
+  growthSliceMs: number;
+  growthSlices: number;
+  bcryptSamples: number;
+  connections: number;
+  large: SeedSize;
+  small: SeedSize;
+  /** `--profile menu|confirm|login`: that flow alone for 10 s under the CPU profiler instead of the rounds. */
+  profile?: Flow;
+}
+
+export type Flow = 'menu' | 'confirm' | 'login';
+
+const QUICK: Omit<Plan, 'quick'> = {
+  rounds: 1, seconds: 1, floodSeconds: 2, growthSliceMs: 250, growthSlices: 1, bcryptSamples: 2, connections: 16,
+  large: { companies: 60, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 4, preLoginSessions: 200 },
+  small: { companies: 3, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 1, preLoginSessions: 0 },
+};
+
+const FULL: Omit<Plan, 'quick'> = {
+  rounds: 5, seconds: 4, floodSeconds: 8, growthSliceMs: 500, growthSlices: 4, bcryptSamples: 6, connections: 64,
+  large: { companies: 4000, usersPerCompany: 10, completedPerCompany: 75, auditPerCompany: 75, draftsPerUser: 2, preLoginSessions: 2000 },
+  small: { companies: 5, usersPerCompany: 10, completedPerCompany: 75, auditPerCompany: 75, draftsPerUser: 1, preLoginSessions: 0 },
+};
+
+/** Reads `--quick`, `--rounds N` (a shorter or longer full run) and `--profile <flow>`. */
+export function planFrom(argv: string[]): Plan {
+  const quick = argv.includes('--quick');
+  const plan: Plan = { quick, ...(quick ? QUICK : FULL) };
+  const rounds = argv.indexOf('--rounds');
+  if (rounds >= 0) plan.rounds = Math.max(1, Number(argv[rounds + 1]) || plan.rounds);
+  const profile = argv.indexOf('--profile');
+  if (profile >= 0) {
+    const flow = argv[profile + 1];
+    if (flow !== 'menu' && flow !== 'confirm' && flow !== 'login') throw new Error('--profile menu|confirm|login');
+    plan.profile = flow;
+  }
+  return plan;
+}
