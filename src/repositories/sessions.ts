@@ -83,7 +83,7 @@ export class SqliteSessionStore extends session.Store {
     answer(this.commits.run(() => this.deleteRow.run(sid, this.realm)), cb);
   }
 
-  /** rolling: true touches every unchanged session; the row's expiry moves only by whole steps. */
+  /** express-session touches every unchanged session it loaded; the row's expiry moves only by whole steps. */
   override touch(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
     // A signed-in session is saved whenever its lastSeenAt moves (at most a
     // minute apart while it is used), and every save sets the expiry: nothing

@@ -29,13 +29,15 @@ export async function checkSecret(
   actor: Actor,
 ): Promise<SecretCheck> {
   const { locks } = deps.repos;
-  if (locks.isLocked(user.id, kind)) {
+  const lock = locks.get(user.id, kind);
+  if (lock.lockedAt !== null) {
     // Still spend a compare so a locked ID answers no faster than another.
     await deps.hasher.verify(plain, null);
     return refuseLocked(deps, user, kind, actor);
   }
   if (await deps.hasher.verify(plain, hash)) {
-    locks.recordSuccess(user.id, kind);
+    // As for one-time passwords (checkOtp): no statement when there is nothing to reset.
+    if (lock.failures > 0) locks.recordSuccess(user.id, kind);
     return { result: 'ok' };
   }
   return recordWrongEntry(deps, user, kind, actor);
