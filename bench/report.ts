@@ -74,19 +74,22 @@ export function summarize(
 
   const sum = (f: (r: RoundFigures) => number): number => rounds.reduce((n, r) => n + f(r), 0);
   const problems: string[] = [];
-  const unexpected: Record<string, number> = {
-    baseline: sum((r) => r.baseline.menu.unexpected + r.baseline.confirm.unexpected + r.baseline.fsync.unexpected),
-    menu: sum((r) => r.menu.unexpected + r.floodMenu.unexpected),
-    confirm: sum((r) => r.confirm.unexpected),
-    login: sum((r) => r.login.unexpected),
-    fsync: sum((r) => r.fsync.unexpected),
-    growth: sum((r) => r.growth.unexpected),
+  // Each flow's loads, so that its count and its examples come from the same answers.
+  const loads: Record<string, (r: RoundFigures) => LoadResult[]> = {
+    baseline: (r) => [r.baseline.menu, r.baseline.confirm, r.baseline.fsync],
+    menu: (r) => [r.menu, r.floodMenu],
+    confirm: (r) => [r.confirm],
+    login: (r) => [r.login],
+    fsync: (r) => [r.fsync],
   };
+  const unexpected: Record<string, number> = Object.fromEntries(
+    Object.entries(loads).map(([flow, of]) => [flow, sum((r) => of(r).reduce((n, l) => n + l.unexpected, 0))]),
+  );
+  unexpected.growth = sum((r) => r.growth.unexpected);
   for (const [flow, n] of Object.entries(unexpected)) {
-    if (n > 0) {
-      const examples = rounds.flatMap((r) => [r.menu, r.confirm, r.login, r.floodMenu].flatMap((l) => l.examples)).slice(0, 5);
-      problems.push(`${flow}: ${n} unexpected answers, errors or timeouts (${examples.join('; ')})`);
-    }
+    if (n === 0) continue;
+    const examples = loads[flow] ? rounds.flatMap((r) => loads[flow]!(r).flatMap((l) => l.examples)).slice(0, 5) : [];
+    problems.push(`${flow}: ${n} unexpected answers, errors or timeouts${examples.length ? ` (${examples.join('; ')})` : ''}`);
   }
   problems.push(...run.ledger.problems);
 
