@@ -5,7 +5,7 @@ import type { Db } from './db/connection';
 import { GroupCommit } from './db/groupCommit';
 import { AuditRepository } from './repositories/audit';
 import { CompaniesRepository } from './repositories/companies';
-import { CredentialLocksRepository } from './repositories/credentialLocks';
+import { CredentialLocksRepository, StaffLocksRepository } from './repositories/credentialLocks';
 import { RegistrationsRepository } from './repositories/registrations';
 import { SessionsRepository } from './repositories/sessions';
 import { StaffRepository } from './repositories/staff';
@@ -38,6 +38,7 @@ export interface Deps {
     locks: CredentialLocksRepository;
     transfers: TransfersRepository;
     staff: StaffRepository;
+    staffLocks: StaffLocksRepository;
     sessions: SessionsRepository;
     audit: AuditRepository;
     tokens: TokensRepository;
@@ -65,6 +66,7 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
       locks: new CredentialLocksRepository(db),
       transfers: new TransfersRepository(db),
       staff: new StaffRepository(db),
+      staffLocks: new StaffLocksRepository(db),
       sessions: new SessionsRepository(db),
       audit,
       tokens,

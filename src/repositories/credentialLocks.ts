@@ -1,60 +1,24 @@
 import type { Db } from '../db/connection';
+import { LockCounter } from './lockCounter';
+
+export type { LockState } from './lockCounter';
 
 /** The secrets that lock independently of each other (R9). */
 export type LockKind = 'login' | 'transferPassword' | 'approvalPassword' | 'otp';
 
-export interface LockState {
-  failures: number;
-  lockedAt: number | null;
-}
-
-export class CredentialLocksRepository {
-  private readonly getRow;
-  private readonly failRow;
-  private readonly resetRow;
+/** The customers' lock counters: one per user and secret (R9). */
+export class CredentialLocksRepository extends LockCounter<LockKind> {
   private readonly unlockRow;
   private readonly lockedInCompany;
 
   constructor(db: Db) {
-    this.getRow = db.prepare(
-      'SELECT failures, locked_at AS lockedAt FROM credential_locks WHERE user_id = ? AND kind = ?',
-    );
-    // One statement counts the failure and locks at the threshold, so concurrent
-    // wrong entries can neither lose a count nor skip the lock.
-    this.failRow = db.prepare(`
-      INSERT INTO credential_locks (user_id, kind, failures, locked_at)
-      VALUES (@userId, @kind, 1, CASE WHEN 1 >= @threshold THEN @now END)
-      ON CONFLICT (user_id, kind) DO UPDATE SET
-        failures = failures + 1,
-        locked_at = COALESCE(locked_at, CASE WHEN failures + 1 >= @threshold THEN @now END)
-      RETURNING failures, locked_at AS lockedAt`);
-    // Matches no row when there is nothing to reset: the usual correct entry changes nothing at all (issue 5).
-    this.resetRow = db.prepare(
-      'UPDATE credential_locks SET failures = 0 WHERE user_id = ? AND kind = ? AND failures > 0 AND locked_at IS NULL',
-    );
+    super(db, { name: 'credential_locks', holder: 'user_id' });
     this.unlockRow = db.prepare(
       'UPDATE credential_locks SET failures = 0, locked_at = NULL WHERE user_id = ? AND locked_at IS NOT NULL',
     );
     this.lockedInCompany = db.prepare(`
       SELECT l.user_id AS userId, l.kind FROM credential_locks l JOIN users u ON u.id = l.user_id
       WHERE u.company_id = ? AND l.locked_at IS NOT NULL`);
-  }
-
-  get(userId: number, kind: LockKind): LockState {
-    return (this.getRow.get(userId, kind) as LockState | undefined) ?? { failures: 0, lockedAt: null };
-  }
-
-  isLocked(userId: number, kind: LockKind): boolean {
-    return this.get(userId, kind).lockedAt !== null;
-  }
-
-  recordFailure(userId: number, kind: LockKind, threshold: number, now: number): LockState {
-    return this.failRow.get({ userId, kind, threshold, now }) as LockState;
-  }
-
-  /** A correct entry resets the count (R9); it never lifts a lock. */
-  recordSuccess(userId: number, kind: LockKind): void {
-    this.resetRow.run(userId, kind);
   }
 
   /** Lifts every lock of the user; returns how many kinds were locked. */
@@ -69,5 +33,20 @@ export class CredentialLocksRepository {
       map.set(row.userId, [...(map.get(row.userId) ?? []), row.kind]);
     }
     return map;
+  }
+}
+
+/** The staff password's lock counter (R9 applied to the bank side). */
+export class StaffLocksRepository extends LockCounter<'login'> {
+  private readonly unlockRow;
+
+  constructor(db: Db) {
+    super(db, { name: 'staff_locks', holder: 'staff_id' });
+    this.unlockRow = db.prepare("UPDATE staff_locks SET failures = 0, locked_at = NULL WHERE staff_id = ? AND kind = 'login'");
+  }
+
+  /** Lifts the lock and clears the count (CLI `staff unlock`). */
+  unlock(staffDbId: number): void {
+    this.unlockRow.run(staffDbId);
   }
 }

@@ -5,6 +5,7 @@ export interface Staff {
   staffId: string;
   name: string;
   passwordHash: string;
+  /** From the staff account's lock counter (staff_locks). */
   failures: number;
   lockedAt: number | null;
 }
@@ -13,23 +14,16 @@ export class StaffRepository {
   private readonly byId;
   private readonly byStaffId;
   private readonly insertRow;
-  private readonly failRow;
-  private readonly resetRow;
-  private readonly unlockRow;
 
   constructor(db: Db) {
-    const select = `SELECT id, staff_id AS staffId, name, password_hash AS passwordHash, failures,
-        locked_at AS lockedAt FROM staff`;
-    this.byId = db.prepare(`${select} WHERE id = ?`);
-    this.byStaffId = db.prepare(`${select} WHERE staff_id = ?`);
+    const select = `SELECT s.id, s.staff_id AS staffId, s.name, s.password_hash AS passwordHash,
+        COALESCE(l.failures, 0) AS failures, l.locked_at AS lockedAt
+      FROM staff s LEFT JOIN staff_locks l ON l.staff_id = s.id AND l.kind = 'login'`;
+    this.byId = db.prepare(`${select} WHERE s.id = ?`);
+    this.byStaffId = db.prepare(`${select} WHERE s.staff_id = ?`);
     this.insertRow = db.prepare(
       'INSERT INTO staff (staff_id, name, password_hash, created_at) VALUES (?, ?, ?, ?)',
     );
-    this.failRow = db.prepare(`UPDATE staff SET failures = failures + 1,
-      locked_at = COALESCE(locked_at, CASE WHEN failures + 1 >= @threshold THEN @now END)
-      WHERE id = @id RETURNING failures, locked_at AS lockedAt`);
-    this.resetRow = db.prepare('UPDATE staff SET failures = 0 WHERE id = ?');
-    this.unlockRow = db.prepare('UPDATE staff SET failures = 0, locked_at = NULL WHERE id = ?');
   }
 
   find(id: number): Staff | undefined {
@@ -42,18 +36,5 @@ export class StaffRepository {
 
   insert(staffId: string, name: string, passwordHash: string, now: number): void {
     this.insertRow.run(staffId, name, passwordHash, now);
-  }
-
-  recordFailure(id: number, threshold: number, now: number): { failures: number; lockedAt: number | null } {
-    return this.failRow.get({ id, threshold, now }) as { failures: number; lockedAt: number | null };
-  }
-
-  recordSuccess(id: number): void {
-    this.resetRow.run(id);
-  }
-
-  /** Lifts the lock and clears the count (CLI `staff unlock`). */
-  unlock(id: number): void {
-    this.unlockRow.run(id);
   }
 }

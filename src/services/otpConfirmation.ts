@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import type { UsageMode } from '../repositories/registrations';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { recordWrongEntry, refuseLocked } from './secretCheck';
+import { recordWrongEntry, refuseLocked, userGuard } from './secretCheck';
 import type { CodeCheck } from './tokenAuthority';
 import type { ConfirmationVerifier, Verification } from './transferConfirmation';
 
@@ -18,21 +18,30 @@ export type OtpCheck =
  * to the user, so a refusal never tells that a reused code was otherwise
  * valid; the audit entry keeps the real reason. Nothing is spent here: the
  * caller consumes the step inside its own transaction.
+ *
+ * The code is checked in microseconds, without awaiting anything, so the lock
+ * is read, the code compared and the count written inside one write
+ * transaction (BEGIN IMMEDIATE): on any number of processes, no attempt is
+ * compared once the threshold is reached (R15). A transaction that writes
+ * nothing costs no fsync.
  */
 export function checkOtp(deps: Deps, user: User, credentialId: string, code: string, actor: Actor): OtpCheck {
-  const lock = deps.repos.locks.get(user.id, 'otp');
-  if (lock.lockedAt !== null) {
-    refuseLocked(deps, user, 'otp', actor);
-    return { ok: false, reason: 'locked' };
-  }
-  const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
-  if (check.result === 'ok') {
-    // Nothing to reset in the usual case: no statement at all (not even a write that matches no row).
-    if (lock.failures > 0) deps.repos.locks.recordSuccess(user.id, 'otp');
-    return { ok: true, check };
-  }
-  const counted = recordWrongEntry(deps, user, 'otp', actor, check.result);
-  return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
+  const guard = userGuard(deps, user, 'otp');
+  return deps.db.transaction((): OtpCheck => {
+    const lock = deps.repos.locks.get(user.id, 'otp');
+    if (lock.lockedAt !== null) {
+      refuseLocked(deps, guard, actor, 'locked');
+      return { ok: false, reason: 'locked' };
+    }
+    const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
+    if (check.result === 'ok') {
+      // Nothing to reset in the usual case: no statement at all (not even a write that matches no row).
+      if (lock.failures > 0) deps.repos.locks.recordSuccess(user.id, 'otp');
+      return { ok: true, check };
+    }
+    const counted = recordWrongEntry(deps, guard, actor, check.result);
+    return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
+  }).immediate();
 }
 
 /**

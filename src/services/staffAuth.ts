@@ -1,14 +1,16 @@
 import type { Deps } from '../deps';
 import type { Staff } from '../repositories/staff';
 import type { Actor } from './auditLog';
+import { checkPassword, staffGuard } from './secretCheck';
 
 export type StaffLoginResult = { ok: true; staff: Staff } | { ok: false };
 
 /**
  * 行員ログイン. Unknown IDs, wrong passwords and locked accounts answer alike
- * (the route shows one message); a locked account is not compared at all, and
- * the threshold-th consecutive wrong password locks it until it is unlocked
- * with `npm run cli -- staff unlock` (R9 applied to the bank side).
+ * (the route shows one message). The password is checked under the same lock
+ * counter as the customers' secrets (R9, R15): a locked account is not
+ * compared at all, and the threshold-th consecutive wrong password locks it
+ * until it is unlocked with `npm run cli -- staff unlock`.
  */
 export async function staffLogin(deps: Deps, staffId: string, password: string, clientIp: string | null): Promise<StaffLoginResult> {
   const staff = deps.repos.staff.findByStaffId(staffId);
@@ -22,26 +24,10 @@ export async function staffLogin(deps: Deps, staffId: string, password: string, 
     return { ok: false };
   }
   const actor: Actor = { type: 'staff', id: staff.staffId, companyId: null, clientIp };
-  const subject = staff.staffId;
-  if (staff.lockedAt !== null) {
-    await deps.hasher.verify(password, null);
-    deps.audit.record(actor, { event: 'staff.login', outcome: 'failure', subject, detail: 'locked' });
-    return { ok: false };
-  }
-  if (await deps.hasher.verify(password, staff.passwordHash)) {
-    deps.repos.staff.recordSuccess(staff.id);
-    deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject });
-    return { ok: true, staff };
-  }
-  const threshold = deps.config.lockoutThreshold;
-  const state = deps.repos.staff.recordFailure(staff.id, threshold, deps.clock.now());
-  deps.audit.record(actor, { event: 'staff.login', outcome: 'failure', subject, detail: `failures=${state.failures}` });
-  // Each failure increments the counter in one statement, so exactly one request
-  // sees the threshold reached: the lock is audited once even under concurrency.
-  if (state.lockedAt !== null && state.failures === threshold) {
-    deps.audit.record(actor, { event: 'lock', outcome: 'success', subject, detail: 'staff' });
-  }
-  return { ok: false };
+  const check = await checkPassword(deps, staffGuard(deps, staff), password, staff.passwordHash, actor);
+  if (check.result !== 'ok') return { ok: false };
+  deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject: staff.staffId });
+  return { ok: true, staff };
 }
 
 /**
@@ -52,7 +38,7 @@ export function unlockStaff(deps: Deps, staffId: string, actor: Actor): { wasLoc
   return deps.db.transaction(() => {
     const staff = deps.repos.staff.findByStaffId(staffId);
     if (!staff) return undefined;
-    deps.repos.staff.unlock(staff.id);
+    deps.repos.staffLocks.unlock(staff.id);
     const wasLocked = staff.lockedAt !== null;
     if (wasLocked) deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: staffId, detail: 'staff' });
     return { wasLocked };

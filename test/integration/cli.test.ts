@@ -51,7 +51,8 @@ describe('command-line tool (npm run cli)', () => {
   }
 
   const staffRow = (staffId: string) =>
-    inDb((db) => db.prepare('SELECT staff_id AS staffId, name, password_hash AS hash, failures, locked_at AS lockedAt FROM staff WHERE staff_id = ?').get(staffId)) as
+    inDb((db) => db.prepare(`SELECT s.staff_id AS staffId, s.name, s.password_hash AS hash, COALESCE(l.failures, 0) AS failures, l.locked_at AS lockedAt
+      FROM staff s LEFT JOIN staff_locks l ON l.staff_id = s.id WHERE s.staff_id = ?`).get(staffId)) as
       | { staffId: string; name: string; hash: string; failures: number; lockedAt: number | null }
       | undefined;
 
@@ -105,7 +106,7 @@ describe('command-line tool (npm run cli)', () => {
 
   test('when staff unlock names a locked account, then the lock is lifted and the unlock is audited', async () => {
     await cli('staff', 'add', 'madoguchi01', '--password', 'Good-Pass-123');
-    inDb((db) => db.prepare("UPDATE staff SET failures = 6, locked_at = 1 WHERE staff_id = 'madoguchi01'").run());
+    inDb((db) => db.prepare("INSERT INTO staff_locks (staff_id, kind, failures, locked_at) SELECT id, 'login', 6, 1 FROM staff WHERE staff_id = 'madoguchi01'").run());
     const res = await cli('staff', 'unlock', 'madoguchi01');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('unlocked');

@@ -51,6 +51,63 @@ describe('credential locks (R9)', () => {
   });
 });
 
+describe('lock counter reservations (R15, issue 10)', () => {
+  const pending = (db: Db): number => db.prepare("SELECT pending FROM credential_locks WHERE user_id = 1 AND kind = 'login'").pluck().get() as number;
+
+  test('when failures and attempts in flight reach the threshold, then no further attempt is admitted until one settles', () => {
+    const { db } = freshDb();
+    const locks = new CredentialLocksRepository(db);
+    for (let i = 0; i < 4; i += 1) locks.recordFailure(1, 'login', 6, 10);
+    expect(locks.reserve(1, 'login', 6, 20, 0)).toBe(true);
+    expect(locks.reserve(1, 'login', 6, 20, 0)).toBe(true);
+    expect(locks.reserve(1, 'login', 6, 20, 0)).toBe(false);
+    expect(locks.recordSuccess(1, 'login', true)).toBe(true);
+    expect(locks.get(1, 'login')).toEqual({ failures: 0, lockedAt: null });
+    expect(pending(db)).toBe(1);
+    expect(locks.recordFailure(1, 'login', 6, 30, true)).toEqual({ failures: 1, lockedAt: null });
+    expect(pending(db)).toBe(0);
+  });
+
+  test('when the threshold-th reserved attempt is wrong, then the secret locks and nothing more is admitted', () => {
+    const { db } = freshDb();
+    const locks = new CredentialLocksRepository(db);
+    for (let i = 0; i < 6; i += 1) expect(locks.reserve(1, 'login', 6, 5, 0)).toBe(true);
+    expect(locks.reserve(1, 'login', 6, 5, 0)).toBe(false);
+    for (let i = 0; i < 6; i += 1) locks.recordFailure(1, 'login', 6, 7, true);
+    expect(locks.get(1, 'login')).toEqual({ failures: 6, lockedAt: 7 });
+    expect(pending(db)).toBe(0);
+    expect(locks.reserve(1, 'login', 6, 8, 0)).toBe(false);
+  });
+
+  test('when a right entry settles after the secret was locked all the same, then it is not accepted', () => {
+    const { db } = freshDb();
+    const locks = new CredentialLocksRepository(db);
+    expect(locks.reserve(1, 'login', 6, 1, 0)).toBe(true);
+    db.prepare("UPDATE credential_locks SET locked_at = 2 WHERE user_id = 1").run();
+    expect(locks.recordSuccess(1, 'login', true)).toBe(false);
+    expect(pending(db)).toBe(0);
+  });
+
+  test('when reservations are older than the lease (their process died mid-compare), then they count as none', () => {
+    const { db } = freshDb();
+    const locks = new CredentialLocksRepository(db);
+    for (let i = 0; i < 6; i += 1) locks.reserve(1, 'login', 6, 1_000, 0);
+    expect(locks.reserve(1, 'login', 6, 1_500, 500)).toBe(false);
+    expect(locks.reserve(1, 'login', 6, 2_000, 1_001)).toBe(true);
+    expect(pending(db)).toBe(1);
+  });
+
+  test('when a reservation is given back without an outcome, then the count is unchanged', () => {
+    const { db } = freshDb();
+    const locks = new CredentialLocksRepository(db);
+    locks.recordFailure(1, 'login', 6, 1);
+    locks.reserve(1, 'login', 6, 2, 0);
+    locks.release(1, 'login');
+    expect(pending(db)).toBe(0);
+    expect(locks.get(1, 'login')).toEqual({ failures: 1, lockedAt: null });
+  });
+});
+
 describe('companies', () => {
   test('when a debit exceeds the balance, then nothing changes', () => {
     const { companies, company } = freshDb();
