@@ -107,9 +107,9 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
   const session = (data: Record<string, unknown>): { sid: string; cookie: string; csrf: string } => {
     const sid = crypto.randomBytes(24).toString('base64url');
     const csrf = crypto.randomBytes(32).toString('hex');
-    const cookie = { originalMaxAge: keepMs, expires: new Date(now + keepMs).toISOString(), httpOnly: true, path: '/', sameSite: 'lax' };
+    const cookie = { originalMaxAge: keepMs, expires: new Date(now + keepMs).toISOString(), httpOnly: true, secure: true, path: '/', sameSite: 'lax' };
     st.session.run(sid, JSON.stringify({ cookie, ...data, csrfToken: csrf }), now + keepMs);
-    return { sid, cookie: `webfb.sid=${signedCookie(sid, secrets.sessionSecret)}`, csrf };
+    return { sid, cookie: `__Host-webfb.sid=${signedCookie(sid, secrets.sessionSecret)}`, csrf };
   };
   const signIn = (userId: number, companyId: number): SignedIn => ({
     userId,

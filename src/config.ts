@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 // The one place that reads process.env (DESIGN §7). Every setting is parsed and
@@ -11,6 +12,42 @@ const port = (fallback: number) =>
   z.string().regex(/^\d+$/, 'must be a port number').default(String(fallback)).transform(Number)
     .pipe(z.number().int().min(0).max(65535));
 
+/**
+ * Which proxies may vouch for a client's address (X-Forwarded-For) and scheme:
+ * none, a hop count, or the proxies' addresses and subnets — exactly what
+ * Express understands, never "any address". Trusting every hop lets each
+ * client choose the address that the login rate limit and the audit log see
+ * (issue 10), so `true` and catch-all subnets are refused at start.
+ */
+export type TrustProxy = false | number | string[];
+
+const CATCH_ALL = /^(true|all|\*|0\.0\.0\.0\/0|::\/0|::ffff:0\.0\.0\.0\/96)$/i;
+
+const trustProxy = z
+  .string()
+  .default('0')
+  .transform((raw, ctx): TrustProxy => {
+    const value = raw.trim();
+    if (value === '' || value === '0' || value.toLowerCase() === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+    const catchAll = list.find((v) => CATCH_ALL.test(v) || /\/0$/.test(v));
+    if (catchAll) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${catchAll}" would trust any client's X-Forwarded-For; give the number of proxies in front (e.g. 1) or their addresses/subnets (e.g. 10.0.0.5 or loopback)`,
+      });
+      return z.NEVER;
+    }
+    try {
+      proxyAddr.compile(list);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; expected a hop count, IP addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal` });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port(3000),
@@ -21,7 +58,7 @@ const schema = z.object({
   DEMO: bool.optional(),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -base64 32`)').optional(),
   SESSION_SECRET: z.string().optional(),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy,
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(15),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(12),
@@ -31,6 +68,7 @@ const schema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   OTP_WINDOW: z.coerce.number().int().min(0).max(10).default(1),
   OTP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  APPROVAL_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,7 +82,8 @@ export interface Config {
   demo: boolean;
   secretKey: string | undefined;
   sessionSecret: string | undefined;
-  trustProxy: boolean;
+  /** Express's 'trust proxy': false, a hop count, or the proxies' addresses (never true). */
+  trustProxy: TrustProxy;
   bcryptCost: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
@@ -56,6 +95,8 @@ export interface Config {
   otpWindow: number;
   /** One-time-password entries per user and minute, on top of the lockout (DESIGN §6). */
   otpRateLimitPerMinute: number;
+  /** 承認用パスワード entries per administrator and minute, on top of the lockout (issue 10). */
+  approvalRateLimitPerMinute: number;
   logLevel: string;
 }
 
@@ -100,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT,
     otpWindow: e.OTP_WINDOW,
     otpRateLimitPerMinute: e.OTP_RATE_LIMIT,
+    approvalRateLimitPerMinute: e.APPROVAL_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   };
 }

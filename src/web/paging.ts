@@ -10,18 +10,29 @@ export interface Pager {
 
 export const PAGE_SIZE = 20;
 
-/** Reads ?page= (anything odd becomes page 1) and clamps it to the pages that exist. */
+/**
+ * No listing has this many pages; a larger ?page= is read as this one (and
+ * then clamped to the last page), so the offset handed to SQL stays a small
+ * integer: ?page=99999999999999999999 once passed 2^63 and failed (issue 10).
+ */
+const MAX_PAGE = 1_000_000;
+
+/** ?page= as a page number from 1 to MAX_PAGE: anything odd (negative, non-numeric, repeated) is page 1. */
+export function askedPage(rawPage: unknown): number {
+  const asked = typeof rawPage === 'string' && /^\s*\d+\s*$/.test(rawPage) ? Number(rawPage) : 1;
+  return Math.min(Math.max(asked, 1), MAX_PAGE);
+}
+
+/** Reads ?page= and clamps it to the pages that exist. */
 export function paginate(rawPage: unknown, total: number, query = '', limit = PAGE_SIZE): Pager {
   const pages = Math.max(1, Math.ceil(total / limit));
-  const asked = Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10);
-  const page = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
+  const page = Math.min(askedPage(rawPage), pages);
   return { page, pages, total, limit, offset: (page - 1) * limit, query: query ? `${query}&` : '' };
 }
 
 /** The offset for a page number before the total is known (clamped afterwards by paginate). */
 function requestedOffset(rawPage: unknown, limit: number): number {
-  const asked = Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10);
-  return (Number.isFinite(asked) && asked > 1 ? asked - 1 : 0) * limit;
+  return (askedPage(rawPage) - 1) * limit;
 }
 
 /**

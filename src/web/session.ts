@@ -1,6 +1,7 @@
 import session from 'express-session';
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
+import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { SqliteSessionStore } from '../repositories/sessions';
 
@@ -24,6 +25,30 @@ export type Realm = 'customer' | 'staff';
 
 const cookieNames: Record<Realm, string> = { customer: 'webfb.sid', staff: 'webfb.staff.sid' };
 
+/**
+ * The session cookie's name. In production it carries the __Host- prefix: the
+ * browser then accepts it only with Secure, Path=/ and no Domain, so neither a
+ * plain-HTTP page nor a sibling subdomain can plant or overwrite it.
+ */
+export function sessionCookieName(config: Pick<Config, 'env'>, realm: Realm): string {
+  return config.env === 'production' ? `__Host-${cookieNames[realm]}` : cookieNames[realm];
+}
+
+/**
+ * In production the public side of every connection is HTTPS — the service is
+ * reached through TLS (HSTS says so on every answer) — whether or not the TLS
+ * terminator is a trusted proxy (TRUST_PROXY). express-session sets a Secure
+ * cookie only on a request it believes secure, so it is told so here: the
+ * cookie is always Secure in production, never downgraded by a missing
+ * X-Forwarded-Proto (issue 10). Development on http://localhost keeps 'auto'.
+ */
+function overHttps(inner: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    Object.defineProperty(req, 'secure', { value: true, configurable: true });
+    inner(req, res, next);
+  };
+}
+
 export interface SessionMiddleware {
   middleware: RequestHandler;
   store: SqliteSessionStore;
@@ -36,8 +61,9 @@ export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddle
   // told "you were logged out for inactivity" instead of silently starting over.
   const keepMs = config.sessionIdleMs * 2;
   const store = new SqliteSessionStore(db, commits, realm, clock, keepMs);
+  const production = config.env === 'production';
   const middleware = session({
-    name: cookieNames[realm],
+    name: sessionCookieName(config, realm),
     // Without SESSION_SECRET (development, tests) a random per-process secret is
     // fine: sessions simply do not survive a restart. Production requires one.
     secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
@@ -53,14 +79,14 @@ export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddle
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
-      // 'auto' marks the cookie Secure whenever the request came over TLS
-      // (directly or, with TRUST_PROXY, through the proxy's X-Forwarded-Proto).
-      secure: 'auto',
+      // Production: always Secure (see overHttps). Elsewhere 'auto' marks it Secure whenever the
+      // request came over TLS (directly or through a trusted proxy's X-Forwarded-Proto).
+      secure: production ? true : 'auto',
       maxAge: keepMs,
       path: '/',
     },
   });
-  return { middleware, store };
+  return { middleware: production ? overHttps(middleware) : middleware, store };
 }
 
 /** Regenerates the session id (fixation defence) and resolves with the new session. */
@@ -88,9 +114,15 @@ export function destroySession(req: Parameters<RequestHandler>[0]): Promise<void
 }
 
 /** ログアウト: the session row is deleted and the browser told to drop its cookie. */
-export async function signOut(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], realm: Realm): Promise<void> {
+export async function signOut(
+  req: Parameters<RequestHandler>[0],
+  res: Parameters<RequestHandler>[1],
+  realm: Realm,
+  config: Pick<Config, 'env'>,
+): Promise<void> {
   await destroySession(req);
-  res.clearCookie(cookieNames[realm]);
+  // A __Host- cookie is only replaced by one that is Secure with Path=/ as well.
+  res.clearCookie(sessionCookieName(config, realm), { path: '/', httpOnly: true, sameSite: 'lax', secure: config.env === 'production' });
 }
 
 /** Moves a one-time notice into res.locals for the next rendered page. */

@@ -19,7 +19,7 @@ export interface TestContext {
  * bcrypt runs at its minimum cost so the suite stays fast.
  */
 export function createTestContext(env: Record<string, string> = {}, dbFile = ':memory:'): TestContext {
-  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', OTP_RATE_LIMIT: '1000', DATABASE_FILE: dbFile, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', OTP_RATE_LIMIT: '1000', APPROVAL_RATE_LIMIT: '1000', DATABASE_FILE: dbFile, ...env });
   const db = openDatabase(dbFile);
   migrate(db);
   const clock = new FakeClock();

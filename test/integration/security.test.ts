@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Response } from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { FormClient } from '../helpers/client';
+import { csrfTokenOf, FormClient } from '../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract } from '../helpers/fixtures';
 
 // DESIGN §6: security headers on every response, error pages included, on both
@@ -77,6 +77,47 @@ describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) 
     const ctx = createTestContext();
     const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
     expect(header).not.toMatch(/; Secure/i);
+  });
+});
+
+const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: 'production-secret-key-0123456789', SESSION_SECRET: 'production-session-secret-0123456789' };
+
+describe.each(listeners)('session cookie of the $name in production (issue 10)', ({ app, page, cookie }) => {
+  test('when a page starts a session over plain HTTP with no proxy trusted, then the cookie is still Secure, with the __Host- prefix', async () => {
+    const ctx = createTestContext(PRODUCTION);
+    const header = setCookie(await request(app(ctx)).get(page), `__Host-${cookie}`);
+    expect(header).toBeDefined();
+    expect(header).toMatch(/; Path=\/(;|$)/i);
+    expect(header).toMatch(/; Secure/i);
+    expect(header).toMatch(/; HttpOnly/i);
+    expect(header).toMatch(/; SameSite=Lax/i);
+    expect(header).not.toMatch(/; Domain=/i);
+  });
+});
+
+describe('signing in and out in production (issue 10)', () => {
+  test('when the administrator signs in and out with the __Host- cookie, then the menu opens and the logout clears the same cookie', async () => {
+    const ctx = createTestContext(PRODUCTION);
+    const { admin } = await givenContract(ctx.deps);
+    // supertest's cookie jar keeps Secure cookies off plain HTTP, as a browser would: carry it by hand.
+    const page = await request(ctx.app).get('/login');
+    const before = cookieValue(setCookie(page, '__Host-webfb.sid'))!;
+    const login = await request(ctx.app).post('/login').set('Cookie', before).type('form')
+      .send({ _csrf: csrfTokenOf(page.text)!, loginId: admin.loginId, password: ADMIN_PASSWORD });
+    expect(login.status).toBe(303);
+    const signedIn = cookieValue(setCookie(login, '__Host-webfb.sid'))!;
+    expect(signedIn).not.toBe(before);
+
+    const menu = await request(ctx.app).get('/').set('Cookie', signedIn);
+    expect(menu.status).toBe(200);
+    const logout = await request(ctx.app).post('/logout').set('Cookie', signedIn).type('form').send({ _csrf: csrfTokenOf(menu.text)! });
+
+    expect(logout.status).toBe(303);
+    const cleared = setCookie(logout, '__Host-webfb.sid')!;
+    expect(cleared).toMatch(/^__Host-webfb\.sid=;/);
+    expect(cleared).toMatch(/; Secure/i);
+    expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect((await request(ctx.app).get('/').set('Cookie', signedIn)).headers.location).toBe('/login');
   });
 });
 

@@ -90,8 +90,23 @@ describe('configuration (DESIGN §7)', () => {
     expectConfigError({ NODE_ENV: 'staging' }, /NODE_ENV/);
   });
 
-  test('when TRUST_PROXY is 1, then the proxy is trusted', () => {
-    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(true);
+  test('when TRUST_PROXY is a number, then that many proxy hops are trusted', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({}).trustProxy).toBe(false);
+  });
+
+  test('when TRUST_PROXY lists addresses, subnets or Express’s names, then exactly those are trusted', () => {
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,192.0.2.10' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '192.0.2.10']);
+  });
+
+  test.each(['true', '*', '0.0.0.0/0', '::/0', 'loopback,0.0.0.0/0'])('when TRUST_PROXY is %s (any address), then the start is refused with a clear message', (value) => {
+    expectConfigError({ TRUST_PROXY: value }, /TRUST_PROXY: .*would trust any client's X-Forwarded-For/);
+  });
+
+  test('when TRUST_PROXY is not an address, then the start is refused', () => {
+    expectConfigError({ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY: .*hop count/);
   });
 });
 

@@ -44,7 +44,7 @@ export function authRoutes(deps: Deps): Router {
 
   router.post('/logout', async (req, res) => {
     if (res.locals.currentUser) deps.audit.record(customerActor(req, res), { event: 'logout', outcome: 'success' });
-    await signOut(req, res, 'customer');
+    await signOut(req, res, 'customer', deps.config);
     res.redirect(303, '/login');
   });
 

@@ -19,7 +19,7 @@ import {
 } from '../../services/transfers';
 import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
-import { otpRateLimit } from '../otpRateLimit';
+import { otpRateLimit } from '../userRateLimit';
 import { fetchPage } from '../paging';
 import { idParam } from '../params';
 

@@ -46,7 +46,7 @@ export function staffAuthRoutes(deps: Deps): Router {
 
   router.post('/staff/logout', async (req, res) => {
     if (res.locals.currentStaff) deps.audit.record(staffActor(req, res), { event: 'staff.logout', outcome: 'success' });
-    await signOut(req, res, 'staff');
+    await signOut(req, res, 'staff', deps.config);
     res.redirect(303, '/staff/login');
   });
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../../../deps';
 import { requireAdmin, requireLogin } from '../../auth';
+import { approvalRateLimit } from '../../userRateLimit';
 import { auditRoutes } from './audit';
 import { otpRoutes } from './otp';
 import { userDetailRoutes } from './userDetail';
@@ -12,6 +13,8 @@ export function adminRoutes(deps: Deps): Router {
   // Decided on the server for every request (DESIGN §6): a 利用者 gets 403 on
   // every /admin path, including ones added later.
   router.use(requireLogin, requireAdmin);
+  // One limiter for every form that takes the 承認用パスワード, so their count is shared (issue 10).
+  router.use(approvalRateLimit(deps));
   router.get('/', (_req, res) => res.render('admin/index', { title: '管理機能' }));
   router.use(otpRoutes(deps));
   router.use(userRoutes(deps));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../../deps';
-import { otpRateLimit } from '../../otpRateLimit';
+import { otpRateLimit } from '../../userRateLimit';
 import { otpModeRoutes } from './otpMode';
 import { otpOverviewRoutes } from './otpOverview';
 import { otpRegisterRoutes } from './otpRegister';

@@ -1,0 +1,47 @@
+import { rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import type { Deps } from '../deps';
+
+/**
+ * Entries of one secret per signed-in user and minute (DESIGN §6), on top of
+ * its lockout (R9): the lockout caps guesses in total, this caps their speed.
+ * Keyed by user, so one office behind one address shares nothing, and a
+ * limiter counts only the requests that carry its secret.
+ */
+function perUserRateLimit(limit: number, carriesSecret: (req: Request) => boolean, message: string): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    // Keyed by user, never by address: X-Forwarded-For plays no part (TRUST_PROXY, issue 10).
+    validate: { xForwardedForHeader: false },
+    skip: (req) => req.method !== 'POST' || !carriesSecret(req),
+    keyGenerator: (req) => `user:${String(req.session.userId ?? 'anonymous')}`,
+    handler: (req, res) => {
+      res.status(429).render('errors/error', { title: '操作が多すぎます', message, supportId: String(req.id) });
+    },
+  });
+}
+
+/** One-time-password entries, on every form that takes a code. */
+export function otpRateLimit(deps: Deps): RequestHandler {
+  return perUserRateLimit(
+    deps.config.otpRateLimitPerMinute,
+    () => true,
+    'ワンタイムパスワードの入力が多すぎます。しばらくしてから再度お試しください。',
+  );
+}
+
+/**
+ * 承認用パスワード entries (issue 10): every administrator form that carries
+ * the field counts — 利用者追加, ロック解除, パスワード再設定, トークン登録・登録解除 —
+ * including forms added later, since the field itself is what is limited.
+ */
+export function approvalRateLimit(deps: Deps): RequestHandler {
+  return perUserRateLimit(
+    deps.config.approvalRateLimitPerMinute,
+    (req) => typeof (req.body as Record<string, unknown> | undefined)?.approvalPassword === 'string',
+    '承認用パスワードの入力が多すぎます。しばらくしてから再度お試しください。',
+  );
+}
