@@ -13,14 +13,13 @@ const loginForm = z.object({
   password: z.string({ error: 'ログインパスワードを入力してください。' }).min(1, 'ログインパスワードを入力してください。').max(128, 'ログインパスワードが正しくありません。'),
 });
 
-// One message for an unknown ID, a wrong password and a locked ID alike, so
-// the page never tells an attacker which IDs exist (R9).
-const LOGIN_FAILED =
-  'ログインIDまたはログインパスワードが正しくありません。6回続けて誤るとロックされます。' +
-  'ロックされた場合、利用者の方は管理者へ、管理者の方はお取引店へご連絡ください。';
-
 export function authRoutes(deps: Deps): Router {
   const router = Router();
+  // One message for an unknown ID, a wrong password and a locked ID alike, so
+  // the page never tells an attacker which IDs exist (R9); the count is the configured one.
+  const loginFailed =
+    `ログインIDまたはログインパスワードが正しくありません。${deps.config.lockoutThreshold}回続けて誤るとロックされます。` +
+    'ロックされた場合、利用者の方は管理者へ、管理者の方はお取引店へご連絡ください。';
   const view = 'customer/login';
   const limiter = loginRateLimit(deps, view, 'ログイン');
 
@@ -36,7 +35,7 @@ export function authRoutes(deps: Deps): Router {
     if (!form.ok) return res.status(400).render(view, { title: 'ログイン', errors: form.errors, values });
     const result = await login(deps, form.data.loginId, form.data.password, req.ip ?? null);
     if (!result.ok) {
-      return res.status(401).render(view, { title: 'ログイン', errors: { _form: LOGIN_FAILED }, values });
+      return res.status(401).render(view, { title: 'ログイン', errors: { _form: loginFailed }, values });
     }
     await startSignedInSession(req, deps.clock.now(), { userId: result.user.id, companyId: result.user.companyId });
     res.redirect(303, '/');

@@ -69,6 +69,13 @@ describe('customer login (ログイン)', () => {
     expect(auditEvents(ctx.deps, 'lock')).toHaveLength(1);
   });
 
+  test('when the bank configures another threshold, then the login message states that count', async () => {
+    const four = createTestContext({ LOCKOUT_THRESHOLD: '4' });
+    const { admin } = await givenContract(four.deps);
+    const res = await new FormClient(four.app).submit('/login', '/login', { loginId: admin.loginId, password: 'Wrong-Pass-9' });
+    expect(res.text).toContain('4回続けて誤るとロックされます。');
+  });
+
   test('when five wrong passwords are followed by the right one, then the count starts again', async () => {
     const { company } = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, company.id);
