@@ -1,7 +1,8 @@
 import type { Db } from '../db/connection';
 
-/** 利用形態 (R5): individual = A 「管理者、利用者が異なるトークンを利用する。」, shared = B 「…同じトークンを利用する。」 */
-export type UsageMode = 'individual' | 'shared';
+import type { UsageMode } from '../domain/otpSlot';
+
+export type { UsageMode } from '../domain/otpSlot';
 
 export interface OtpState {
   usageMode: UsageMode | null;

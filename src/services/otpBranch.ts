@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { maskCredentialId } from '../domain/token';
 import type { Actor } from './auditLog';
+import { primarySlot } from './otp/overview';
 
 export type BranchUnregisterResult =
   | { ok: true; credentialId: string; subject: string }
@@ -17,10 +18,8 @@ export function unregisterAtBranch(deps: Deps, companyId: number, requestNumber:
   const { companies, registrations, users } = deps.repos;
   if (!companies.find(companyId)) return { ok: false, reason: 'notFound' };
   const result = deps.db.transaction((): BranchUnregisterResult => {
-    const { usageMode } = registrations.state(companyId);
     const admin = users.listByCompany(companyId).find((u) => u.role === 'admin');
-    if (!admin || !usageMode) return { ok: false, reason: 'notRegistered' };
-    const registration = registrations.forUser(companyId, admin.id, usageMode);
+    const registration = admin && primarySlot(registrations, admin).registration;
     if (!registration) return { ok: false, reason: 'notRegistered' };
     const taken = registrations.listPaperRequests(companyId).some((p) => p.requestNumber === requestNumber);
     if (taken) return { ok: false, reason: 'duplicateRequest' };

@@ -1,9 +1,34 @@
-import type { Deps } from '../deps';
-import type { LockKind } from '../repositories/credentialLocks';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Db } from '../db/connection';
+import type { CredentialLocksRepository, LockKind, StaffLocksRepository } from '../repositories/credentialLocks';
 import type { LockCounter } from '../repositories/lockCounter';
 import type { Staff } from '../repositories/staff';
 import type { User } from '../repositories/users';
-import type { Actor } from './auditLog';
+import { forbidden } from '../errors';
+import type { Actor, AuditLog } from './auditLog';
+import type { PasswordHasher } from './passwords';
+import type { TokenAuthority } from './tokenAuthority';
+
+/** What the one lockout needs: its threshold, a transaction for a count and its audit entries, the time. */
+export interface LockoutDeps {
+  config: Pick<Config, 'lockoutThreshold'>;
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+}
+
+/** A customer's password-type secret: the lockout, bcrypt and the customers' counters. */
+export interface PasswordCheckDeps extends LockoutDeps {
+  hasher: PasswordHasher;
+  repos: { locks: CredentialLocksRepository };
+}
+
+/** A one-time password: the lockout, the token authority and the customers' counters. */
+export interface OtpDeps extends LockoutDeps {
+  tokenAuthority: TokenAuthority;
+  repos: { locks: CredentialLocksRepository };
+}
 
 export type SecretCheck =
   | { result: 'ok' }
@@ -40,12 +65,12 @@ const events: Record<LockKind, string> = {
  */
 export const RESERVATION_LEASE_MS = 120_000;
 
-export function userGuard(deps: Deps, user: User, kind: LockKind): Guard<LockKind> {
-  return { counter: deps.repos.locks, holder: user.id, kind, event: events[kind], companyId: user.companyId, subject: user.loginId, lockDetail: kind };
+export function userGuard(locks: CredentialLocksRepository, user: User, kind: LockKind): Guard<LockKind> {
+  return { counter: locks, holder: user.id, kind, event: events[kind], companyId: user.companyId, subject: user.loginId, lockDetail: kind };
 }
 
-export function staffGuard(deps: Deps, staff: Staff): Guard<'login'> {
-  return { counter: deps.repos.staffLocks, holder: staff.id, kind: 'login', event: 'staff.login', companyId: null, subject: staff.staffId, lockDetail: 'staff' };
+export function staffGuard(staffLocks: StaffLocksRepository, staff: Staff): Guard<'login'> {
+  return { counter: staffLocks, holder: staff.id, kind: 'login', event: 'staff.login', companyId: null, subject: staff.staffId, lockDetail: 'staff' };
 }
 
 /**
@@ -57,7 +82,7 @@ export function staffGuard(deps: Deps, staff: Staff): Guard<'login'> {
  * the count; the threshold-th consecutive wrong one locks. Time alone never
  * unlocks.
  */
-export async function checkPassword(deps: Deps, guard: Guard, plain: string, hash: string | null, actor: Actor): Promise<SecretCheck> {
+export async function checkPassword(deps: LockoutDeps & { hasher: PasswordHasher }, guard: Guard, plain: string, hash: string | null, actor: Actor): Promise<SecretCheck> {
   const { counter, holder, kind } = guard;
   const now = deps.clock.now();
   if (!counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS)) {
@@ -77,20 +102,39 @@ export async function checkPassword(deps: Deps, guard: Guard, plain: string, has
   return refuseLocked(deps, guard, actor, 'locked');
 }
 
+/** Why an administrator's action was refused at its 承認用パスワード (R9). */
+export type ApprovalRefusal =
+  | { ok: false; reason: 'approvalWrong'; remaining: number }
+  | { ok: false; reason: 'approvalLocked' };
+
+/**
+ * Every action of 利用者管理 is confirmed with the acting administrator's own
+ * 承認用パスワード; its failures are counted and audited by checkSecret, and the
+ * sixth wrong one locks it until the branch unlocks it (R9).
+ */
+export async function approve(deps: PasswordCheckDeps, admin: User, plain: string, actor: Actor): Promise<ApprovalRefusal | null> {
+  if (admin.role !== 'admin') throw forbidden();
+  const check = await checkSecret(deps, admin, 'approvalPassword', plain, admin.approvalPasswordHash, actor);
+  if (check.result === 'ok') return null;
+  return check.result === 'wrong'
+    ? { ok: false, reason: 'approvalWrong', remaining: check.remaining }
+    : { ok: false, reason: 'approvalLocked' };
+}
+
 /** A customer's password-type secret (login, 送信確認, 承認用) under its own counter. */
 export function checkSecret(
-  deps: Deps,
+  deps: PasswordCheckDeps,
   user: User,
   kind: Exclude<LockKind, 'otp'>,
   plain: string,
   hash: string | null,
   actor: Actor,
 ): Promise<SecretCheck> {
-  return checkPassword(deps, userGuard(deps, user, kind), plain, hash, actor);
+  return checkPassword(deps, userGuard(deps.repos.locks, user, kind), plain, hash, actor);
 }
 
 /** A locked (or, mid-race, fully reserved) secret is refused without being checked; the attempt is audited (R9, R11). */
-export function refuseLocked(deps: Deps, guard: Guard, actor: Actor, detail: string): { result: 'locked' } {
+export function refuseLocked(deps: Pick<LockoutDeps, 'audit'>, guard: Guard, actor: Actor, detail: string): { result: 'locked' } {
   deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail });
   return { result: 'locked' };
 }
@@ -101,7 +145,7 @@ export function refuseLocked(deps: Deps, guard: Guard, actor: Actor, detail: str
  * and its audit entries are one transaction: never a count without its entry,
  * and one fsync instead of up to three on a path an attacker can drive.
  */
-export function recordWrongEntry(deps: Deps, guard: Guard, actor: Actor, reason?: string, reserved = false): SecretCheck {
+export function recordWrongEntry(deps: LockoutDeps, guard: Guard, actor: Actor, reason?: string, reserved = false): SecretCheck {
   const threshold = deps.config.lockoutThreshold;
   const now = deps.clock.now();
   return deps.db.transaction((): SecretCheck => {
@@ -114,4 +158,47 @@ export function recordWrongEntry(deps: Deps, guard: Guard, actor: Actor, reason?
     if (state.lockedAt === now) deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: guard.lockDetail });
     return { result: 'locked' };
   })();
+}
+
+export type OtpSpend =
+  | { ok: true; tokenId: number }
+  | { ok: false; reason: 'wrong'; remaining: number }
+  | { ok: false; reason: 'locked' };
+
+/**
+ * Checks and spends a one-time password a user typed for a credential, under
+ * the user's own OTP lockout counter (R9: per user, not per token, and apart
+ * from the passwords); used by the transfer confirmation and by token
+ * registration alike. A wrong, replayed or unreadable code is one and the
+ * same answer to the user, so a refusal never tells that a reused code was
+ * otherwise valid; the audit entry keeps the real reason. A right code is
+ * spent at once (R2: the compare-and-set on the token's last step).
+ *
+ * Call it inside the transaction that acts on the code (the debit, the
+ * registration): the lock is read, the code compared, the count or the spend
+ * written in one write transaction, so on any number of processes no attempt
+ * is compared once the threshold is reached (R15), and a caller that rolls
+ * back (funds, a token taken) gives the code back unspent (R14). A refusal
+ * returned here is meant to be committed: its count and audit entry stay.
+ */
+export function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: string, actor: Actor): OtpSpend {
+  const { locks } = deps.repos;
+  const guard = userGuard(locks, user, 'otp');
+  return deps.db.transaction((): OtpSpend => {
+    const lock = locks.get(user.id, 'otp');
+    if (lock.lockedAt !== null) {
+      refuseLocked(deps, guard, actor, 'locked');
+      return { ok: false, reason: 'locked' };
+    }
+    const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
+    // consume() cannot fail after validate() in the same write transaction; were it to, it reads as a replay.
+    const result = check.result === 'ok' && !deps.tokenAuthority.consume(check) ? 'replayed' : check.result;
+    if (check.result === 'ok' && result === 'ok') {
+      // Nothing to reset in the usual case: no statement at all (not even a write that matches no row).
+      if (lock.failures > 0) locks.recordSuccess(user.id, 'otp');
+      return { ok: true, tokenId: check.tokenId };
+    }
+    const counted = recordWrongEntry(deps, guard, actor, result);
+    return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
+  }).immediate();
 }

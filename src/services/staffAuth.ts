@@ -24,7 +24,7 @@ export async function staffLogin(deps: Deps, staffId: string, password: string, 
     return { ok: false };
   }
   const actor: Actor = { type: 'staff', id: staff.staffId, companyId: null, clientIp };
-  const check = await checkPassword(deps, staffGuard(deps, staff), password, staff.passwordHash, actor);
+  const check = await checkPassword(deps, staffGuard(deps.repos.staffLocks, staff), password, staff.passwordHash, actor);
   if (check.result !== 'ok') return { ok: false };
   deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject: staff.staffId });
   return { ok: true, staff };

@@ -1,17 +1,22 @@
-import type { Deps } from '../deps';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { GroupCommit } from '../db/groupCommit';
 import { jstDatePart } from '../domain/jst';
 import { forbidden, notFound } from '../errors';
-import type { Transfer, TransferInput } from '../repositories/transfers';
+import type { CompaniesRepository } from '../repositories/companies';
+import type { Transfer, TransferInput, TransfersRepository } from '../repositories/transfers';
 import type { User } from '../repositories/users';
-import type { Actor } from './auditLog';
-import type { ConfirmationMethod, ConfirmationVerifier } from './transferConfirmation';
+import type { Actor, AuditLog } from './auditLog';
+import { confirmationFor, verifierFor, type Confirmation, type ConfirmationMethod, type VerificationRefusal } from './confirmation';
+import type { FixedPasswordDeps } from './confirmation/fixedPassword';
+import type { OtpVerifierDeps } from './confirmation/otp';
 
 export type ConfirmOutcome =
   | { ok: true; receiptNumber: string }
-  | { ok: false; reason: Refused | 'locked' | 'noToken' }
+  | { ok: false; reason: Refused | Exclude<VerificationRefusal['reason'], 'wrong'> }
   | { ok: false; reason: 'wrong'; remaining: number };
 
-type Refused = 'completed' | 'expired' | 'insufficient' | 'refused';
+type Refused = 'completed' | 'expired' | 'insufficient';
 
 /** Thrown inside the debit job so that its savepoint, and nothing else of the batch, is rolled back. */
 class Refusal extends Error {
@@ -20,12 +25,18 @@ class Refusal extends Error {
   }
 }
 
+type Ledger = { transfers: TransfersRepository };
+
 /** Only users given transfer authority (利用者管理 canTransfer) may draft or confirm 都度振込. */
 export function assertCanTransfer(user: User): void {
   if (!user.canTransfer) throw forbidden();
 }
 
-export function createDraft(deps: Deps, user: User, input: TransferInput): number {
+export function createDraft(
+  deps: { clock: Clock; config: Pick<Config, 'draftTtlMs'>; repos: Ledger },
+  user: User,
+  input: TransferInput,
+): number {
   assertCanTransfer(user);
   const now = deps.clock.now();
   return deps.repos.transfers.insertDraft({
@@ -38,15 +49,15 @@ export function createDraft(deps: Deps, user: User, input: TransferInput): numbe
 }
 
 /** A transfer the user made; anyone else's id reads as absent (404), never as forbidden (R10). */
-export function findOwnTransfer(deps: Deps, user: User, id: number): Transfer {
-  const transfer = deps.repos.transfers.find(id);
+export function findOwnTransfer(transfers: TransfersRepository, user: User, id: number): Transfer {
+  const transfer = transfers.find(id);
   if (!transfer || transfer.userId !== user.id) throw notFound();
   return transfer;
 }
 
 /** The 明細 a user may open: their own, or, for the administrator, any completed one of the company. */
-export function findViewableTransfer(deps: Deps, user: User, id: number): Transfer {
-  const transfer = deps.repos.transfers.find(id);
+export function findViewableTransfer(transfers: TransfersRepository, user: User, id: number): Transfer {
+  const transfer = transfers.find(id);
   const own = transfer?.userId === user.id;
   const companyAdmin =
     user.role === 'admin' && transfer?.companyId === user.companyId && transfer.status === 'completed';
@@ -54,85 +65,100 @@ export function findViewableTransfer(deps: Deps, user: User, id: number): Transf
   return transfer;
 }
 
-export const isExpired = (deps: Deps, transfer: Transfer): boolean => transfer.expiresAt <= deps.clock.now();
+export const isExpired = (clock: Clock, transfer: Transfer): boolean => transfer.expiresAt <= clock.now();
+
+/**
+ * 振込内容確認 of one of the user's drafts: the draft (another user's id:
+ * 404) and which secret confirms it (R7), read once for the request.
+ */
+export function openConfirmation(
+  repos: Ledger & { registrations: Parameters<typeof confirmationFor>[0] },
+  user: User,
+  transferId: number,
+): { transfer: Transfer; confirmation: Confirmation } {
+  assertCanTransfer(user);
+  return { transfer: findOwnTransfer(repos.transfers, user, transferId), confirmation: confirmationFor(repos.registrations, user) };
+}
 
 /** 振込履歴: the user's own completed transfers; the administrator sees the whole company's. */
-export function transferHistory(deps: Deps, user: User, limit: number, offset: number): { rows: Transfer[]; total: number } {
-  const { transfers } = deps.repos;
+export function transferHistory(transfers: TransfersRepository, user: User, limit: number, offset: number): { rows: Transfer[]; total: number } {
   return user.role === 'admin'
     ? transfers.listForCompany(user.companyId, limit, offset)
     : transfers.listForUser(user.id, limit, offset);
 }
 
+export type ConfirmDeps = FixedPasswordDeps &
+  OtpVerifierDeps & { commits: GroupCommit; repos: Ledger & { companies: CompaniesRepository } };
+
 /**
- * 振込内容確認 → 確定 (R10). The secret is checked first (bcrypt is async and
- * must stay outside the transaction); then spending the secret, the
+ * 振込内容確認 → 確定 (R10). What cannot run inside a transaction (bcrypt)
+ * is checked first; then checking and spending the secret, the
  * compare-and-set from draft, the debit and the audit entry are one job of
  * the group commit (src/db/groupCommit.ts): its own savepoint inside the
  * shared transaction, so a double click, a replay or a concurrent draft can
- * neither execute twice nor overdraw, any refusal inside rolls back this
- * confirmation alone, and the receipt is answered only once it is durable.
+ * neither execute twice nor overdraw, a refusal for the draft or for funds
+ * rolls back this confirmation alone — the code it spent included (R14) — and
+ * the receipt is answered only once it is durable.
  */
 export async function confirmTransfer(
-  deps: Deps,
-  verifier: ConfirmationVerifier,
+  deps: ConfirmDeps,
+  confirmation: Confirmation,
   user: User,
   transferId: number,
   secret: string,
   actor: Actor,
 ): Promise<ConfirmOutcome> {
   assertCanTransfer(user);
-  const draft = findOwnTransfer(deps, user, transferId);
+  const draft = findOwnTransfer(deps.repos.transfers, user, transferId);
   const refuse = (outcome: Exclude<ConfirmOutcome, { ok: true }>): ConfirmOutcome => {
-    deps.audit.record(actor, {
-      event: 'transfer.confirm',
-      outcome: 'failure',
-      subject: `#${draft.id}`,
-      detail: `reason=${outcome.reason} amount=${draft.amount}`,
-    });
+    deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(outcome, draft) });
     return outcome;
   };
   if (draft.status === 'completed') return refuse({ ok: false, reason: 'completed' });
-  if (isExpired(deps, draft)) return refuse({ ok: false, reason: 'expired' });
+  if (isExpired(deps.clock, draft)) return refuse({ ok: false, reason: 'expired' });
 
-  const verification = await verifier.verify(user, secret, actor);
-  if (!verification.ok) {
-    return verification.reason === 'wrong'
-      ? refuse({ ok: false, reason: 'wrong', remaining: verification.remaining ?? 0 })
-      : refuse({ ok: false, reason: verification.reason });
-  }
+  const verifier = verifierFor(deps, confirmation);
+  const checked = verifier.precheck ? await verifier.precheck(user, secret, actor) : { ok: true as const };
+  if (!checked.ok) return refuse(checked);
   try {
-    const receiptNumber = await deps.commits.run(() =>
-      completeAndDebit(deps, draft, verifier.method, verification.consume, actor),
-    );
-    return { ok: true, receiptNumber };
+    return await deps.commits.run((): ConfirmOutcome => {
+      // The draft first: a double click or an expired draft must neither spend nor count the secret (R14).
+      assertStillDraft(deps, draft);
+      const spent = verifier.spend(user, secret, actor);
+      if (!spent.ok) {
+        // Returned, not thrown: the count and audit entry of a wrong secret commit with the batch.
+        deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(spent, draft) });
+        return spent;
+      }
+      return { ok: true, receiptNumber: completeAndDebit(deps, draft, verifier.method, actor) };
+    });
   } catch (err) {
     if (err instanceof Refusal) return refuse({ ok: false, reason: err.reason });
     throw err;
   }
 }
 
+const refusalDetail = (outcome: Exclude<ConfirmOutcome, { ok: true }>, draft: Transfer): string =>
+  `reason=${outcome.reason} amount=${draft.amount}`;
+
+function assertStillDraft(deps: { clock: Clock; repos: Ledger }, draft: Transfer): void {
+  const now = deps.repos.transfers.find(draft.id);
+  if (now?.status === 'completed') throw new Refusal('completed');
+  if (isExpired(deps.clock, draft)) throw new Refusal('expired');
+}
+
 function completeAndDebit(
-  deps: Deps,
+  deps: { clock: Clock; audit: AuditLog; repos: Ledger & { companies: CompaniesRepository } },
   draft: Transfer,
   method: ConfirmationMethod,
-  consume: () => boolean,
   actor: Actor,
 ): string {
   const { transfers, companies } = deps.repos;
   const now = deps.clock.now();
-  if (!consume()) throw new Refusal('refused');
   const receiptNumber = transfers.complete(draft.id, method, now, jstDatePart(now));
-  if (receiptNumber === undefined) {
-    // Another request completed it first, or it expired while the secret was checked.
-    throw new Refusal(transfers.find(draft.id)?.status === 'completed' ? 'completed' : 'expired');
-  }
+  // Another request completed it first, or it expired while the secret was checked.
+  if (receiptNumber === undefined) throw new Refusal(transfers.find(draft.id)?.status === 'completed' ? 'completed' : 'expired');
   if (!companies.debit(draft.companyId, draft.amount)) throw new Refusal('insufficient');
-  deps.audit.record(actor, {
-    event: 'transfer.confirm',
-    outcome: 'success',
-    subject: receiptNumber,
-    detail: `amount=${draft.amount}`,
-  });
+  deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: `amount=${draft.amount}` });
   return receiptNumber;
 }

@@ -1,15 +1,10 @@
 import type { Deps } from '../deps';
-import { forbidden, notFound } from '../errors';
+import { notFound, forbidden } from '../errors';
 import type { LockKind } from '../repositories/credentialLocks';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { checkSecret } from './secretCheck';
+import { approve, type ApprovalRefusal } from './secretCheck';
 import { hashNewUser, insertUser, LoginIdTakenError } from './users';
-
-/** Why an administrator's action was refused at its 承認用パスワード (R9). */
-export type ApprovalRefusal =
-  | { ok: false; reason: 'approvalWrong'; remaining: number }
-  | { ok: false; reason: 'approvalLocked' };
 
 export type AddUserResult = { ok: true; user: User } | ApprovalRefusal | { ok: false; reason: 'loginIdTaken' };
 export type UnlockResult = { ok: true; kinds: LockKind[] } | ApprovalRefusal | { ok: false; reason: 'notLocked' };
@@ -27,20 +22,6 @@ export interface AddUserInput {
 export interface NewSecrets {
   password?: string | undefined;
   transferPassword?: string | undefined;
-}
-
-/**
- * Every action of 利用者管理 is confirmed with the acting administrator's own
- * 承認用パスワード; its failures are counted and audited by checkSecret, and the
- * sixth wrong one locks it until the branch unlocks it (R9).
- */
-export async function approve(deps: Deps, admin: User, plain: string, actor: Actor): Promise<ApprovalRefusal | null> {
-  if (admin.role !== 'admin') throw forbidden();
-  const check = await checkSecret(deps, admin, 'approvalPassword', plain, admin.approvalPasswordHash, actor);
-  if (check.result === 'ok') return null;
-  return check.result === 'wrong'
-    ? { ok: false, reason: 'approvalWrong', remaining: check.remaining }
-    : { ok: false, reason: 'approvalLocked' };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { enteredPasswordSchema } from '../../domain/credentials';
@@ -6,7 +6,7 @@ import { otpField } from '../../domain/token';
 import { transferInputSchema } from '../../domain/zengin';
 import type { Transfer } from '../../repositories/transfers';
 import type { User } from '../../repositories/users';
-import { confirmationVerifierFor, type ConfirmationMethod } from '../../services/transferConfirmation';
+import type { ConfirmationMethod } from '../../services/confirmation';
 import {
   assertCanTransfer,
   confirmTransfer,
@@ -14,12 +14,12 @@ import {
   findOwnTransfer,
   findViewableTransfer,
   isExpired,
+  openConfirmation,
   transferHistory,
   type ConfirmOutcome,
 } from '../../services/transfers';
 import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
-import { otpRateLimit } from '../userRateLimit';
 import { fetchPage } from '../paging';
 import { idParam } from '../params';
 
@@ -32,7 +32,7 @@ const secretLabels: Record<ConfirmationMethod, string> = {
  * on its first parse, and building it per request cost every confirmation a
  * compile (issue 5).
  */
-const secretForms: Record<ConfirmationMethod, z.ZodType<Record<string, unknown>>> = {
+const secretForms: Record<ConfirmationMethod, z.ZodType<Record<string, string>>> = {
   otp: z.object({ otp: otpField }),
   transferPassword: z.object({ transferPassword: enteredPasswordSchema(secretLabels.transferPassword) }),
 };
@@ -69,7 +69,7 @@ function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: Confirma
   }
 }
 
-export function transferRoutes(deps: Deps): Router {
+export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const router = Router();
   const ttlMinutes = Math.round(deps.config.draftTtlMs / 60_000);
   const inputSchema = transferInputSchema(deps.config.transferLimitYen);
@@ -85,7 +85,7 @@ export function transferRoutes(deps: Deps): Router {
       req.session.flash = ALREADY_RECEIVED;
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
-    if (isExpired(deps, transfer)) return res.status(410).render('transfers/expired', { title: '振込内容確認', ttlMinutes });
+    if (isExpired(deps.clock, transfer)) return res.status(410).render('transfers/expired', { title: '振込内容確認', ttlMinutes });
     res.status(status).render('transfers/confirm', { title: '振込内容確認', transfer, field, label: secretLabels[field], errors, ttlMinutes });
   }
 
@@ -106,29 +106,24 @@ export function transferRoutes(deps: Deps): Router {
   });
 
   router.get('/transfers/:id/confirm', (req, res) => {
-    const user = currentUser(res);
-    assertCanTransfer(user);
-    const transfer = findOwnTransfer(deps, user, idParam(req.params.id));
-    showConfirm(req, res, transfer, confirmationVerifierFor(deps, user).method);
+    const { transfer, confirmation } = openConfirmation(deps.repos, currentUser(res), idParam(req.params.id));
+    showConfirm(req, res, transfer, confirmation.method);
   });
 
-  router.post('/transfers/:id/confirm', otpRateLimit(deps), async (req, res) => {
+  router.post('/transfers/:id/confirm', otpLimit, async (req, res) => {
     const user = currentUser(res);
-    assertCanTransfer(user);
-    const transfer = findOwnTransfer(deps, user, idParam(req.params.id));
-    // The verifier decides which secret this screen asks for (the OTP switch-over, R7); picked once per request.
-    const verifier = confirmationVerifierFor(deps, user);
-    const field = verifier.method;
+    // Which secret this screen asks for (the OTP switch-over, R7) is read once per request.
+    const { transfer, confirmation } = openConfirmation(deps.repos, user, idParam(req.params.id));
+    const field = confirmation.method;
     const form = parseForm(secretForms[field], req.body);
     if (!form.ok) return showConfirm(req, res, transfer, field, form.errors, 400);
-    const secret = String(form.data[field]);
-    const outcome = await confirmTransfer(deps, verifier, user, transfer.id, secret, customerActor(req, res));
+    const outcome = await confirmTransfer(deps, confirmation, user, transfer.id, form.data[field]!, customerActor(req, res));
     if (outcome.ok) {
       req.session.flash = RECEIVED;
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
     if (outcome.reason === 'completed' || outcome.reason === 'expired') {
-      return showConfirm(req, res, deps.repos.transfers.find(transfer.id)!, field);
+      return showConfirm(req, res, findOwnTransfer(deps.repos.transfers, user, transfer.id), field);
     }
     const { status, errors } = refusal(outcome, field, user);
     showConfirm(req, res, transfer, field, errors, status);
@@ -136,7 +131,7 @@ export function transferRoutes(deps: Deps): Router {
 
   router.get('/transfers/:id', (req, res) => {
     const user = currentUser(res);
-    const transfer = findViewableTransfer(deps, user, idParam(req.params.id));
+    const transfer = findViewableTransfer(deps.repos.transfers, user, idParam(req.params.id));
     if (transfer.status === 'draft') return res.redirect(303, `/transfers/${transfer.id}/confirm`);
     const justReceived = res.locals.flash === RECEIVED;
     res.render('transfers/show', { title: justReceived ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });
@@ -144,7 +139,7 @@ export function transferRoutes(deps: Deps): Router {
 
   router.get('/transfers', (req, res) => {
     const user = currentUser(res);
-    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => transferHistory(deps, user, limit, offset));
+    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => transferHistory(deps.repos.transfers, user, limit, offset));
     res.render('transfers/index', { title: '振込履歴', rows, pager, showUser: user.role === 'admin' });
   });
 

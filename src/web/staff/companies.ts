@@ -4,7 +4,7 @@ import { notFound } from '../../errors';
 import { normalize } from '../../domain/text';
 import { groupCredentialId, maskCredentialId } from '../../domain/token';
 import type { Registration } from '../../repositories/registrations';
-import { otpOverview } from '../../services/otpRegistration';
+import { otpOverview } from '../../services/otp/overview';
 import { companyDetail, unlockCompanyUser } from '../../services/staffConsole';
 import type { FieldErrors } from '../forms';
 import { USAGE_MODE_LABELS } from '../format';
@@ -19,10 +19,8 @@ import { staffActor } from '../auth';
  * (a Credential ID is not a secret) so staff can compare it with the paper form.
  */
 function otpSection(deps: Deps, companyId: number) {
-  const { usageMode, otpStartedAt, shared, users } = otpOverview(deps, companyId);
-  const admin = users.find((u) => u.user.role === 'admin');
-  // Q1/R8: the one token only the branch may remove — the administrator's (A) or the shared one (B).
-  const primary = usageMode === 'shared' ? shared : admin?.registration;
+  // Q1/R8: the one token only the branch may remove is the primary one — the administrator's (A) or the shared one (B).
+  const { usageMode, otpStartedAt, shared, primary, users } = otpOverview(deps.repos, companyId);
   const tokenOf = (registration: Registration | undefined): string => {
     if (usageMode === 'shared') return shared ? '共用トークン' : '未登録';
     return registration ? maskCredentialId(registration.credentialId) : '未登録';
@@ -34,7 +32,7 @@ function otpSection(deps: Deps, companyId: number) {
     sharedToken: shared && maskCredentialId(shared.credentialId),
     users: users.map(({ user, registration }) => ({ user, token: tokenOf(registration) })),
     primary: primary && { grouped: groupCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
-    admin: admin?.user,
+    admin: users.find((u) => u.user.role === 'admin')?.user,
     paperRequests: deps.repos.registrations
       .listPaperRequests(companyId)
       .map((p) => ({ ...p, masked: maskCredentialId(p.credentialId) })),

@@ -3,7 +3,7 @@ import { FormClient } from '../../helpers/client';
 import { auditEvents, givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
 import { stepAt } from '../../../src/domain/totp';
-import { confirmationVerifierFor } from '../../../src/services/transferConfirmation';
+import { confirmationFor } from '../../../src/services/confirmation';
 import { confirmTransfer } from '../../../src/services/transfers';
 
 /** 振込内容確認 with the ワンタイムパスワード when confirmations share one group commit (issue 5, R2, R10). */
@@ -40,17 +40,18 @@ describe('OTP confirmations in one group commit', () => {
     const c = await otpUser();
     const [a1, a2, bDraft, cDraft] = [await draft(a.client, 1000), await draft(a.client, 2000), await draft(b.client, 1000), await draft(c.client, 3000)];
     const before = { ...ctx.deps.commits.stats };
-    const confirm = (p: typeof a, id: number, code: string) => confirmTransfer(ctx.deps, confirmationVerifierFor(ctx.deps, p.user), p.user, id, code, p.actor);
+    const confirm = (p: typeof a, id: number, code: string) => confirmTransfer(ctx.deps, confirmationFor(ctx.deps.repos.registrations, p.user), p.user, id, code, p.actor);
     const aCode = a.token.code();
 
-    // All four pass the code check before the batch runs: a2's reuse of a1's step is caught by the compare-and-set inside it.
+    // All four reach one batch together; each code is checked inside it, so a2's reuse of the step a1 has just
+    // spent is a replay: refused and counted like a wrong code, exactly as a reuse one after the other is (R2, R9).
     const outcomes = await Promise.all([confirm(a, a1, aCode), confirm(a, a2, aCode), confirm(b, bDraft, b.token.code()), confirm(c, cDraft, c.token.code())]);
 
     expect(ctx.deps.commits.stats.batches - before.batches).toBe(1);
     expect(ctx.deps.commits.stats.jobs - before.jobs).toBe(4);
     expect(outcomes).toEqual([
       { ok: true, receiptNumber: expect.any(String) },
-      { ok: false, reason: 'refused' },
+      { ok: false, reason: 'wrong', remaining: 5 },
       { ok: false, reason: 'insufficient' },
       { ok: true, receiptNumber: expect.any(String) },
     ]);
@@ -62,12 +63,12 @@ describe('OTP confirmations in one group commit', () => {
     expect(confirmations().map((e) => [e.actor, e.outcome, e.detail]).sort()).toEqual(
       [
         [a.user.loginId, 'success', 'amount=1000'],
-        [a.user.loginId, 'failure', 'reason=refused amount=2000'],
+        [a.user.loginId, 'failure', 'reason=wrong amount=2000'],
         [b.user.loginId, 'failure', 'reason=insufficient amount=1000'],
         [c.user.loginId, 'success', 'amount=3000'],
       ].sort(),
     );
-    expect(auditEvents(ctx.deps, 'otp.verify')).toEqual([]);
+    expect(auditEvents(ctx.deps, 'otp.verify').map((e) => [e.actor, e.detail])).toEqual([[a.user.loginId, 'replayed failures=1']]);
   });
 
   test('when N users of different contracts post their codes at once, then each is answered with its own receipt and each step is spent once', async () => {

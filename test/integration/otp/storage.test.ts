@@ -8,7 +8,7 @@ import { toBase32 } from '../../../src/domain/totp';
 import { createDeps } from '../../../src/deps';
 import { createLogger } from '../../../src/logger';
 import { loadConfig } from '../../../src/config';
-import { checkOtp } from '../../../src/services/otpConfirmation';
+import { spendOtp } from '../../../src/services/secretCheck';
 
 const KEY = 'storage-test-key-0123456789abcdef';
 
@@ -88,7 +88,7 @@ describe('token secrets at rest (DESIGN §5)', () => {
     setSealed(token.credentialId, `${sealedOf(token.credentialId).slice(0, -4)}AAA=`);
     const actor = { type: 'user' as const, id: admin.loginId, companyId: company.id, clientIp: null };
 
-    expect(checkOtp(ctx.deps, admin, token.credentialId, token.code(), actor)).toEqual({ ok: false, reason: 'wrong', remaining: 5 });
+    expect(spendOtp(ctx.deps, admin, token.credentialId, token.code(), actor)).toEqual({ ok: false, reason: 'wrong', remaining: 5 });
     expect(ctx.deps.repos.audit.listAll(10, 0).rows[0]).toMatchObject({ event: 'otp.verify', detail: 'sealBroken failures=1' });
   });
 });

@@ -2,7 +2,6 @@ import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { confirmTransfer } from '../../../src/services/transfers';
-import { fixedPasswordVerifier } from '../../../src/services/transferConfirmation';
 
 const validForm = VALID_TRANSFER_FORM;
 
@@ -56,12 +55,12 @@ describe('振込内容確認 → 確定 (R10)', () => {
     const { company, user, client } = await transferUser(1_000_000);
     const id = await draft(client, '1000');
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
-    const verifier = fixedPasswordVerifier(ctx.deps);
+    const confirmation = { method: 'transferPassword' as const, usageMode: null };
 
     // Both calls read the draft before either awaits bcrypt, so both reach the transaction.
     const outcomes = await Promise.all([
-      confirmTransfer(ctx.deps, verifier, user, id, TRANSFER_PASSWORD, actor),
-      confirmTransfer(ctx.deps, verifier, user, id, TRANSFER_PASSWORD, actor),
+      confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor),
+      confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor),
     ]);
 
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { enteredPasswordSchema } from '../../../domain/credentials';
-import type { ApprovalRefusal } from '../../../services/userAdmin';
+import type { ApprovalRefusal } from '../../../services/secretCheck';
 
 /** Every 管理機能 action is confirmed with the administrator's 承認用パスワード (manual §3(2)④). */
 export const approvalPasswordField = enteredPasswordSchema('承認用パスワード');

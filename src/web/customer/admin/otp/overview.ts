@@ -1,12 +1,11 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../../../deps';
-import { otpOverview } from '../../../services/otpRegistration';
-import { otpGuidance, selectionPlan } from '../../../services/otpScreens';
-import { currentUser } from '../../auth';
-import { parseForm, type FieldErrors } from '../../forms';
-import { idParam } from '../../params';
-import { MODE_FIXED_MESSAGE } from './otpForms';
+import type { Deps } from '../../../../deps';
+import { otpGuidance, otpOverview, selectionPlan } from '../../../../services/otp/overview';
+import { currentUser } from '../../../auth';
+import { parseForm, type FieldErrors } from '../../../forms';
+import { idParam } from '../../../params';
+import { MODE_FIXED_MESSAGE } from './forms';
 
 // One ticked 選択 posts a string, several post an array.
 const selectionForm = z.object({
@@ -16,12 +15,12 @@ const selectionForm = z.object({
   ),
 });
 
-/** ワンタイムパスワード認証情報 (§3(2)①, §3(3)①): the mode, every user's token, and 選択 → 登録・登録解除. */
+/** ① ワンタイムパスワード認証情報 (§3(2)①, §3(3)①): the mode, every user's token, and 選択 → 登録・登録解除. */
 export function otpOverviewRoutes(deps: Deps): Router {
   const router = Router();
 
   function render(res: Response, status: number, errors: FieldErrors = {}): void {
-    const overview = otpOverview(deps, currentUser(res).companyId);
+    const overview = otpOverview(deps.repos, currentUser(res).companyId);
     res.status(status).render('admin/otp/index', {
       title: 'ワンタイムパスワード認証情報',
       overview,
@@ -36,7 +35,7 @@ export function otpOverviewRoutes(deps: Deps): Router {
   router.post('/otp/selection', (req, res) => {
     const form = parseForm(selectionForm, req.body);
     if (!form.ok) return render(res, 400, form.errors);
-    const plan = selectionPlan(deps, currentUser(res), form.data.userIds.map(idParam));
+    const plan = selectionPlan(deps.repos, currentUser(res), form.data.userIds.map(idParam));
     req.session.otpWizard = { queue: plan.queue };
     res.redirect(303, plan.start === 'primary' ? '/admin/otp/register' : `/admin/otp/users/${plan.start}`);
   });

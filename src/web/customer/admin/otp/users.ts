@@ -1,17 +1,17 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Deps } from '../../../deps';
-import type { Actor } from '../../../services/auditLog';
-import { registerUserToken, unregisterUserToken } from '../../../services/otpRegistration';
-import { userSlot, type UserSlot } from '../../../services/otpScreens';
-import type { User } from '../../../repositories/users';
-import { currentUser, customerActor } from '../../auth';
-import { keepValues, parseForm, type FieldErrors } from '../../forms';
-import { idParam } from '../../params';
-import { BRANCH_ONLY_MESSAGE, finishStep, PRIMARY_ELSEWHERE_MESSAGE, refusalView, registerForm, SECRETS, STALE_MESSAGE, subjectOf, unregisterForm } from './otpForms';
+import type { Deps } from '../../../../deps';
+import type { Actor } from '../../../../services/auditLog';
+import { userSlot, type UserSlot } from '../../../../services/otp/overview';
+import { registerUserToken, unregisterUserToken } from '../../../../services/otp/registration';
+import type { User } from '../../../../repositories/users';
+import { currentUser, customerActor } from '../../../auth';
+import { keepValues, parseForm, type FieldErrors } from '../../../forms';
+import { idParam } from '../../../params';
+import { BRANCH_ONLY_MESSAGE, finishStep, refusalView, registerForm, SECRETS, STALE_MESSAGE, subjectOf, unregisterForm } from './forms';
 
 type Outcome = { ok: true; credentialId: string } | { status: number; errors: FieldErrors };
 
-/** 利用者のトークン登録・登録解除 (§3(3)②, Q1): one selected user's token. */
+/** §3(3) 利用者のトークン登録・登録解除 (§3(3)②, Q1): one selected user's token. */
 export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const router = Router();
 
@@ -30,11 +30,10 @@ export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   }
 
   async function register(admin: User, slot: UserSlot, body: unknown, actor: Actor): Promise<Outcome> {
-    // ④ registers the administrator's and the shared token; this screen only a 利用者's own (A).
-    if (slot.blocked === 'primaryMissing') return { status: 400, errors: { _form: PRIMARY_ELSEWHERE_MESSAGE } };
     const form = parseForm(registerForm, body);
     if (!form.ok) return { status: 400, errors: form.errors };
-    const result = await registerUserToken(deps, admin, slot.user, form.data, actor);
+    // The service refuses from the same slot rule the screen offers from (④ registers the primary token).
+    const result = await registerUserToken(deps, admin, slot.user.id, form.data, actor);
     return result.ok ? result : refusalView(result);
   }
 
@@ -42,18 +41,18 @@ export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     const form = parseForm(unregisterForm, body);
     if (!form.ok) return { status: 400, errors: form.errors };
     // The service itself refuses the administrator's and the shared token (R8), and audits the attempt.
-    const result = await unregisterUserToken(deps, admin, slot.user, form.data.approvalPassword, actor);
+    const result = await unregisterUserToken(deps, admin, slot.user.id, form.data.approvalPassword, actor);
     return result.ok ? result : refusalView(result);
   }
 
   router.get('/otp/users/:userId', (req, res) => {
-    render(req, res, userSlot(deps, currentUser(res), idParam(req.params.userId)));
+    render(req, res, userSlot(deps.repos, currentUser(res), idParam(req.params.userId)));
   });
 
   router.post('/otp/users/:userId', otpLimit, async (req, res) => {
     const admin = currentUser(res);
     // The user first: another company's id is 404 whatever the form holds.
-    const slot = userSlot(deps, admin, idParam(req.params.userId));
+    const slot = userSlot(deps.repos, admin, idParam(req.params.userId));
     const values = keepValues(req.body, SECRETS);
     // A page shown before the token changed must not do the opposite of what it said.
     const posted = (req.body as Record<string, unknown> | undefined)?.operation;

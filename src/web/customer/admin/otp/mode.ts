@@ -1,23 +1,23 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../../../deps';
-import { otpOverview, setUsageMode } from '../../../services/otpRegistration';
-import { otpGuidance } from '../../../services/otpScreens';
-import { currentUser, customerActor } from '../../auth';
-import { parseForm, type FieldErrors } from '../../forms';
-import { MODE_FIXED_MESSAGE } from './otpForms';
+import type { Deps } from '../../../../deps';
+import { setUsageMode } from '../../../../services/otp/mode';
+import { otpGuidance, otpOverview } from '../../../../services/otp/overview';
+import { currentUser, customerActor } from '../../../auth';
+import { parseForm, type FieldErrors } from '../../../forms';
+import { MODE_FIXED_MESSAGE } from './forms';
 
 const modeForm = z.object({
   mode: z.enum(['individual', 'shared'], { error: '利用形態を選択してください。' }),
 });
 
-/** 利用形態設定 (§3(2)②③): A or B, then 次へ to ④-1 / ④-2. */
+/** ② 利用形態設定 (§3(2)②③): A or B, then 次へ to ④-1 / ④-2. */
 export function otpModeRoutes(deps: Deps): Router {
   const router = Router();
 
   // The current mode is pre-selected, so 次へ alone carries on with it.
   function render(res: Response, status: number, errors: FieldErrors = {}): void {
-    const overview = otpOverview(deps, currentUser(res).companyId);
+    const overview = otpOverview(deps.repos, currentUser(res).companyId);
     res.status(status).render('admin/otp/mode', {
       title: '利用形態設定',
       selected: overview.usageMode,

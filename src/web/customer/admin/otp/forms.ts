@@ -1,11 +1,11 @@
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { z } from 'zod';
-import { credentialIdField, otpField } from '../../../domain/token';
-import type { User } from '../../../repositories/users';
-import type { RegisterResult, UnregisterResult } from '../../../services/otpRegistration';
-import type { FieldErrors } from '../../forms';
-import { approvalMessage, approvalPasswordField } from './approval';
+import { credentialIdField, otpField } from '../../../../domain/token';
+import type { User } from '../../../../repositories/users';
+import type { RegisterResult, UnregisterResult } from '../../../../services/otp/registration';
+import type { FieldErrors } from '../../../forms';
+import { approvalMessage, approvalPasswordField } from '../approval';
 
 /** The forms of ワンタイムパスワード認証情報管理 and what their refusals say (§3(2), §3(3), Q1). */
 
@@ -29,13 +29,13 @@ type StateReason = Exclude<Refusal['reason'], 'approvalWrong' | 'approvalLocked'
 const stateMessages: Record<StateReason, string> = {
   noMode: '先に「利用形態設定」で利用形態を選択してください。',
   registered: 'すでにトークンが登録されています。',
+  primaryRegistered: 'すでにトークンが登録されています。',
   notRegistered: 'この利用者にはトークンが登録されていません。',
   adminFirst: '先に管理者のトークンを登録してください。',
-  sharedMode: '利用形態が「管理者、利用者が同じトークンを利用する。」のため、利用者ごとのトークン登録はできません。',
+  primaryMissing: PRIMARY_ELSEWHERE_MESSAGE,
   branchOnly: BRANCH_ONLY_MESSAGE,
-  modeFixed: 'トークンが登録されているため、利用形態は変更できません。',
 };
-export const MODE_FIXED_MESSAGE = stateMessages.modeFixed;
+export const MODE_FIXED_MESSAGE = 'トークンが登録されているため、利用形態は変更できません。';
 
 /** The message of a refused registration or unregistration, beside the field it concerns, and its status. */
 export function refusalView(refusal: Refusal): { status: number; errors: FieldErrors } {

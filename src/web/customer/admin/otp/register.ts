@@ -1,19 +1,18 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Deps } from '../../../deps';
-import { maskCredentialId } from '../../../domain/token';
-import type { UsageMode } from '../../../repositories/registrations';
-import { otpOverview, registerPrimaryToken } from '../../../services/otpRegistration';
-import { otpGuidance, primarySlot } from '../../../services/otpScreens';
-import { currentUser, customerActor } from '../../auth';
-import { keepValues, parseForm, type FieldErrors } from '../../forms';
-import { finishStep, refusalView, registerForm, SECRETS, subjectOf } from './otpForms';
+import type { Deps } from '../../../../deps';
+import type { UsageMode } from '../../../../repositories/registrations';
+import { primarySlot } from '../../../../services/otp/overview';
+import { registerPrimaryToken } from '../../../../services/otp/registration';
+import { currentUser, customerActor } from '../../../auth';
+import { keepValues, parseForm, type FieldErrors } from '../../../forms';
+import { finishStep, refusalView, registerForm, SECRETS, subjectOf } from './forms';
 
 const TITLES: Record<UsageMode, string> = {
   individual: 'トークンを管理者に登録',
   shared: 'トークンを全利用者に対して登録',
 };
 
-/** ④-1 (A) / ④-2 (B) of §3(2), and ⑤ 登録完了 for every registration and unregistration. */
+/** ④ トークン登録: ④-1 (A) / ④-2 (B) of §3(2), the primary token; its registration starts OTP (R7). */
 export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const router = Router();
 
@@ -23,7 +22,7 @@ export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router 
 
   /** ④ applies only with a mode chosen and its token not yet registered; otherwise where the customer belongs. */
   function usableMode(req: Request, res: Response): UsageMode | null {
-    const { usageMode, registration } = primarySlot(deps, currentUser(res));
+    const { usageMode, registration } = primarySlot(deps.repos.registrations, currentUser(res));
     if (!usageMode) {
       res.redirect(303, '/admin/otp/mode');
       return null;
@@ -60,21 +59,6 @@ export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router 
       startedOtp: true,
     });
     res.redirect(303, '/admin/otp/complete');
-  });
-
-  router.get('/otp/complete', (req, res) => {
-    const wizard = req.session.otpWizard;
-    if (!wizard?.done) return res.redirect(303, '/admin/otp');
-    const overview = otpOverview(deps, currentUser(res).companyId);
-    const { done } = wizard;
-    res.render('admin/otp/complete', {
-      title: done.operation === 'register' ? '登録完了' : '登録解除完了',
-      done,
-      maskedCredentialId: maskCredentialId(done.credentialId),
-      usageMode: overview.usageMode,
-      missing: otpGuidance(overview).missing,
-      next: overview.users.find((u) => u.user.id === wizard.queue[0])?.user,
-    });
   });
 
   return router;
