@@ -2,9 +2,12 @@ import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
 import { APPROVAL_PASSWORD, auditEvents, givenContract, givenSignedInAdmin, givenUser, USER_PASSWORD } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
+import { readPage } from '../../helpers/page';
+import { maskCredentialId } from '../../../src/domain/token';
 
 const INDIVIDUAL = '管理者、利用者が異なるトークンを利用する。';
 const SHARED = '管理者、利用者が同じトークンを利用する。';
+const USERS_TABLE = '利用者ごとのワンタイムパスワード認証情報';
 
 describe('ワンタイムパスワード認証情報 and 利用形態設定 (manual §3(2)①–③, R5)', () => {
   let ctx: TestContext;
@@ -17,18 +20,20 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
   test('when the administrator opens 管理機能, then ワンタイムパスワード認証情報管理 is its first item and leads to the overview', async () => {
     const { client } = await givenSignedInAdmin(ctx);
 
-    const menu = await client.get('/admin');
-    const page = await client.get('/admin/otp');
+    const menu = readPage((await client.get('/admin')).text);
+    const res = await client.get('/admin/otp');
+    const page = readPage(res.text);
 
-    expect(menu.text).toMatch(/<ul class="menu-list">\s*<li><a href="\/admin\/otp">ワンタイムパスワード認証情報管理<\/a><\/li>/);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('<h1>ワンタイムパスワード認証情報</h1>');
-    expect(page.text).toMatch(/<li aria-current="step">① ワンタイムパスワード認証情報管理<\/li>/);
-    expect(page.text).toMatch(/<dt>利用形態<\/dt><dd>未設定<\/dd>/);
-    expect(page.text).toMatch(/<dt>利用開始日時<\/dt><dd>未開始<\/dd>/);
-    expect(page.text).toContain('「利用形態設定」ボタンをクリックし、ワンタイムパスワードの利用形態を選択してください。');
-    expect(page.text).toMatch(/<form method="get" action="\/admin\/otp\/mode"[^>]*>\s*<button type="submit">利用形態設定<\/button>/);
-    expect(page.text).toContain('<button type="submit" class="primary">登録・登録解除</button>');
+    expect(menu.listItems()[0]).toBe('ワンタイムパスワード認証情報管理');
+    expect(menu.link('ワンタイムパスワード認証情報管理')).toBe('/admin/otp');
+    expect(res.status).toBe(200);
+    expect(page.heading()).toBe('ワンタイムパスワード認証情報');
+    expect(page.currentStep()).toBe('① ワンタイムパスワード認証情報管理');
+    expect(page.term('利用形態')).toBe('未設定');
+    expect(page.term('利用開始日時')).toBe('未開始');
+    expect(page.text()).toContain('「利用形態設定」ボタンをクリックし、ワンタイムパスワードの利用形態を選択してください。');
+    expect(page.button('利用形態設定')).toMatchObject({ type: 'submit', form: { action: '/admin/otp/mode', method: 'get' } });
+    expect(page.button('登録・登録解除')).toMatchObject({ type: 'submit', form: { action: '/admin/otp/selection', method: 'post' } });
   });
 
   test('when the overview lists the users, then each row shows 選択, 利用者ID, 氏名, 区分, 都度振込, the masked token and the OTP lock', async () => {
@@ -38,17 +43,25 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
     for (let i = 0; i < 6; i += 1) ctx.deps.repos.locks.recordFailure(user.id, 'otp', 6, ctx.clock.now());
 
-    const page = (await client.get('/admin/otp')).text;
+    const html = (await client.get('/admin/otp')).text;
+    const page = readPage(html);
 
-    const masked = `${token.credentialId.slice(0, 4)} **** ${token.credentialId.slice(8)}`;
-    expect(page).toContain(`<dt>利用形態</dt><dd>${INDIVIDUAL}</dd>`);
-    expect(page).toMatch(/<dt>利用開始日時<\/dt><dd>\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}<\/dd>/);
-    expect(page).toContain(`<input type="checkbox" id="userIds-${admin.id}" name="userIds" value="${admin.id}">`);
-    expect(page).toContain(`<label for="userIds-${user.id}" class="visually-hidden">選択（${user.loginId}）</label>`);
-    expect(page).toMatch(new RegExp(`<td>${admin.loginId}</td>\\s*<td>${admin.name}</td>\\s*<td>管理者</td>\\s*<td>可</td>\\s*<td>${masked.replace(/\*/g, '\\*')}</td>\\s*<td>なし</td>`));
-    expect(page).toMatch(new RegExp(`<td>${user.loginId}</td>\\s*<td>${user.name}</td>\\s*<td>利用者</td>\\s*<td>不可</td>\\s*<td>未登録</td>\\s*<td><strong class="locked">ロック中</strong></td>`));
-    expect(page).not.toContain(token.credentialId);
-    expect(page).toContain('<span class="hint" id="mode-fixed">トークンが登録されているため、利用形態は変更できません。</span>');
+    expect(page.term('利用形態')).toBe(INDIVIDUAL);
+    expect(page.term('利用開始日時')).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
+    for (const u of [admin, user]) {
+      expect(page.field(`選択（${u.loginId}）`)).toMatchObject({ type: 'checkbox', name: 'userIds', value: String(u.id), checked: false });
+    }
+    const rows = page.table(USERS_TABLE)?.rows;
+    expect(rows).toContainEqual({
+      選択: `選択（${admin.loginId}）`, 利用者ID: admin.loginId, 氏名: admin.name, 区分: '管理者', 都度振込: '可',
+      トークンID: maskCredentialId(token.credentialId), ワンタイムパスワードのロック: 'なし',
+    });
+    expect(rows).toContainEqual({
+      選択: `選択（${user.loginId}）`, 利用者ID: user.loginId, 氏名: user.name, 区分: '利用者', 都度振込: '不可',
+      トークンID: '未登録', ワンタイムパスワードのロック: 'ロック中',
+    });
+    expect(html).not.toContain(token.credentialId);
+    expect(page.button('利用形態設定')?.description).toEqual(['トークンが登録されているため、利用形態は変更できません。']);
   });
 
   test('when OTP has started in A and a transfer user has no token, then the overview says who is missing and that they cannot confirm transfers', async () => {
@@ -56,10 +69,10 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const missing = await givenUser(ctx.deps, company.id);
     givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
 
-    const page = (await client.get('/admin/otp')).text;
+    const next = readPage((await client.get('/admin/otp')).text).section('次に行うこと');
 
-    expect(page).toContain('都度振込を行う権限のある全ての利用者にトークンを登録してください。トークンが登録されていない利用者は、都度振込を確定できません。');
-    expect(page).toContain(`<li>${missing.loginId}（${missing.name}）</li>`);
+    expect(next?.text()).toContain('都度振込を行う権限のある全ての利用者にトークンを登録してください。トークンが登録されていない利用者は、都度振込を確定できません。');
+    expect(next?.listItems()).toEqual([`${missing.loginId}（${missing.name}）`]);
   });
 
   test('when B is registered, then every row shows 共用トークン and the shared token is shown masked', async () => {
@@ -68,24 +81,28 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const token = givenToken(ctx);
     givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token }]);
 
-    const page = (await client.get('/admin/otp')).text;
+    const page = readPage((await client.get('/admin/otp')).text);
 
-    expect(page).toContain(`<dt>利用形態</dt><dd>${SHARED}</dd>`);
-    expect(page).toContain(`<dt>共用トークン</dt><dd>${token.credentialId.slice(0, 4)} **** ${token.credentialId.slice(8)}</dd>`);
-    expect(page.match(/<td>共用トークン<\/td>/g)).toHaveLength(2);
+    expect(page.term('利用形態')).toBe(SHARED);
+    expect(page.term('共用トークン')).toBe(maskCredentialId(token.credentialId));
+    expect(page.table(USERS_TABLE)?.rows.map((row) => row['トークンID'])).toEqual(['共用トークン', '共用トークン']);
   });
 
   test('when 利用形態設定 is opened, then both modes are offered with the manual\'s words in a fieldset and ③ is the current step', async () => {
     const { client } = await givenSignedInAdmin(ctx);
 
-    const page = (await client.get('/admin/otp/mode')).text;
+    const page = readPage((await client.get('/admin/otp/mode')).text);
 
-    expect(page).toContain('<h1>利用形態設定</h1>');
-    expect(page).toMatch(/<li aria-current="step">③ 利用形態の選択<\/li>/);
-    expect(page).toMatch(/<fieldset[^>]*>\s*<legend>ワンタイムパスワードの利用形態<\/legend>/);
-    expect(page).toContain(`<input type="radio" id="mode" name="mode" value="individual"> ${INDIVIDUAL}</label>`);
-    expect(page).toContain(`<input type="radio" id="mode-shared" name="mode" value="shared"> ${SHARED}</label>`);
-    expect(page).toContain('<button type="submit" class="primary">次へ</button>');
+    expect(page.heading()).toBe('利用形態設定');
+    expect(page.currentStep()).toBe('③ 利用形態の選択');
+    expect(page.radios('mode')).toMatchObject({
+      legend: 'ワンタイムパスワードの利用形態',
+      options: [
+        { label: INDIVIDUAL, value: 'individual', checked: false },
+        { label: SHARED, value: 'shared', checked: false },
+      ],
+    });
+    expect(page.button('次へ')).toMatchObject({ type: 'submit', form: { action: '/admin/otp/mode', method: 'post' } });
   });
 
   test('when no mode is chosen, then 利用形態を選択してください。 is shown with 400 and nothing is written', async () => {
@@ -93,9 +110,10 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
 
     const res = await client.submit('/admin/otp/mode', '/admin/otp/mode', {});
 
+    const page = readPage(res.text);
     expect(res.status).toBe(400);
-    expect(res.text).toContain('<a href="#mode">利用形態を選択してください。</a>');
-    expect(res.text).toContain('<p class="field-error" id="mode-error">利用形態を選択してください。</p>');
+    expect(page.errors()).toEqual([{ message: '利用形態を選択してください。', field: 'ワンタイムパスワードの利用形態' }]);
+    expect(page.radios('mode')?.description).toEqual(['利用形態を選択してください。']);
     expect(modeOf(company.id)).toBeNull();
     expect(auditEvents(ctx.deps, 'otp.mode')).toHaveLength(0);
   });
@@ -112,11 +130,12 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     expect(res.headers.location).toBe('/admin/otp/register');
     expect(modeOf(company.id)).toBe(mode);
     expect(auditEvents(ctx.deps, 'otp.mode')[0]).toMatchObject({ outcome: 'success', actor: admin.loginId, companyId: company.id, detail: mode });
-    const register = await client.get('/admin/otp/register');
-    expect(register.text).toContain(`<h1>${heading}</h1>`);
-    expect(register.text).toContain(lead);
-    expect(register.text).toMatch(/<li aria-current="step">④ トークン登録<\/li>/);
-    expect((await client.get('/admin/otp/mode')).text).toContain(`value="${mode}" checked> ${label}`);
+    const register = readPage((await client.get('/admin/otp/register')).text);
+    expect(register.heading()).toBe(heading);
+    expect(register.text()).toContain(lead);
+    expect(register.currentStep()).toBe('④ トークン登録');
+    const choices = readPage((await client.get('/admin/otp/mode')).text).radios('mode');
+    expect(choices?.options.filter((o) => o.checked)).toEqual([{ label, value: mode, checked: true, disabled: false }]);
   });
 
   test('when a token is registered and the administrator tries the other mode, then it is refused with 400 and the mode stays', async () => {
@@ -126,7 +145,7 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const res = await client.submit('/admin/otp/mode', '/admin/otp/mode', { mode: 'shared' });
 
     expect(res.status).toBe(400);
-    expect(res.text).toContain('<p class="field-error" id="mode-error">トークンが登録されているため、利用形態は変更できません。</p>');
+    expect(readPage(res.text).radios('mode')?.description).toEqual(['トークンが登録されているため、利用形態は変更できません。']);
     expect(modeOf(company.id)).toBe('individual');
     expect(auditEvents(ctx.deps, 'otp.mode')).toHaveLength(0);
   });
@@ -165,7 +184,7 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const res = method === 'GET' ? await client.get(path) : await client.post(path, { mode: 'shared', userIds: String(user.id), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(403);
-    expect(res.text).toContain('この操作を行う権限がありません。');
+    expect(readPage(res.text).text()).toContain('この操作を行う権限がありません。');
     expect(modeOf(company.id)).toBeNull();
   });
 });

@@ -2,7 +2,8 @@ import { createTestContext, type TestContext } from '../../helpers/app';
 import type { FormClient } from '../../helpers/client';
 import { APPROVAL_PASSWORD, auditEvents, givenSignedInAdmin } from '../../helpers/fixtures';
 import { givenRegistered, givenToken, nextStep } from '../../helpers/otp';
-import { PC_TOKEN_MESSAGE } from '../../../src/domain/token';
+import { readPage } from '../../helpers/page';
+import { maskCredentialId, PC_TOKEN_MESSAGE } from '../../../src/domain/token';
 import type { UsageMode } from '../../../src/repositories/registrations';
 import { unregisterAtBranch } from '../../../src/services/otpBranch';
 
@@ -10,9 +11,8 @@ const CODE_WRONG = 'トークンIDまたはワンタイムパスワードが正�
 const staff = { type: 'staff' as const, id: 'staff-test', companyId: null, clientIp: null };
 /** ０–９, Ａ–Ｚ and ａ–ｚ, as a Japanese IME types them. */
 const fullWidth = (s: string): string => s.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-const masked = (id: string): string => `${id.slice(0, 4)} **** ${id.slice(8)}`;
-const errorOf = (html: string, field: string): string | undefined =>
-  new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
+/** What is read with the field labelled `label` besides the label: its hint and, once it is wrong, the message. */
+const besideField = (html: string, label: string): string[] | undefined => readPage(html).field(label)?.description;
 
 describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)④⑤, R3–R7, R9)', () => {
   let ctx: TestContext;
@@ -45,17 +45,17 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(ctx.deps.repos.tokens.find(token.credentialId)).toMatchObject({ companyId: company.id, lastStep: Math.floor(ctx.clock.now() / 30_000) });
     expect(auditEvents(ctx.deps, 'otp.mode')[0]).toMatchObject({ outcome: 'success', detail: 'individual' });
     expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({
-      outcome: 'success', actor: admin.loginId, companyId: company.id, subject: admin.loginId, detail: masked(token.credentialId),
+      outcome: 'success', actor: admin.loginId, companyId: company.id, subject: admin.loginId, detail: maskCredentialId(token.credentialId),
     });
-    const done = await client.get('/admin/otp/complete');
-    expect(done.text).toContain('<h1>登録完了</h1>');
-    expect(done.text).toMatch(/<li aria-current="step">⑤ 登録完了<\/li>/);
-    expect(done.text).toContain(`<dt>対象</dt><dd>${admin.loginId}（${admin.name}）</dd>`);
-    expect(done.text).toContain(`<dt>トークンID</dt><dd>${masked(token.credentialId)}</dd>`);
-    expect(done.text).toContain('都度振込を行う権限のある他の全利用者に対してもソフトウェアトークンを登録する必要があります。');
-    expect(done.text).toContain('<a href="/admin/otp" class="button-link">ワンタイムパスワード認証情報管理</a>');
-    expect(done.text).not.toContain('次の利用者へ');
-    expect((await client.get('/admin/otp')).text).not.toMatch(/<dd>未開始<\/dd>/);
+    const done = readPage((await client.get('/admin/otp/complete')).text);
+    expect(done.heading()).toBe('登録完了');
+    expect(done.currentStep()).toBe('⑤ 登録完了');
+    expect(done.term('対象')).toBe(`${admin.loginId}（${admin.name}）`);
+    expect(done.term('トークンID')).toBe(maskCredentialId(token.credentialId));
+    expect(done.text()).toContain('都度振込を行う権限のある他の全利用者に対してもソフトウェアトークンを登録する必要があります。');
+    expect(done.link('ワンタイムパスワード認証情報管理')).toBe('/admin/otp');
+    expect(done.text()).not.toContain('次の利用者へ');
+    expect(readPage((await client.get('/admin/otp')).text).term('利用開始日時')).not.toBe('未開始');
   });
 
   test('when the administrator registers one token for everyone in B (④-2), then it is the shared token and OTP starts', async () => {
@@ -68,9 +68,9 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: null, credentialId: token.credentialId })]);
     expect(startedAt(company.id)).toBe(ctx.clock.now());
     expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({ outcome: 'success', actor: admin.loginId, subject: '共用トークン' });
-    const done = (await client.get('/admin/otp/complete')).text;
-    expect(done).toContain('<dt>対象</dt><dd>全利用者（共用トークン）</dd>');
-    expect(done).toContain('以上で、ワンタイムパスワードのご利用開始手続きは終了です。');
+    const done = readPage((await client.get('/admin/otp/complete')).text);
+    expect(done.term('対象')).toBe('全利用者（共用トークン）');
+    expect(done.text()).toContain('以上で、ワンタイムパスワードのご利用開始手続きは終了です。');
   });
 
   test('when the code is wrong, then 400 says so with the count left, the トークンID is refilled, no secret is echoed and nothing is registered', async () => {
@@ -80,10 +80,11 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
     const res = await register(client, { credentialId: token.credentialId, otp: wrong, approvalPassword: APPROVAL_PASSWORD });
 
+    const page = readPage(res.text);
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'otp')).toBe(`${CODE_WRONG}あと 5 回誤るとロックされます。`);
-    expect(res.text).toContain(`<a href="#otp">${CODE_WRONG}あと 5 回誤るとロックされます。</a>`);
-    expect(res.text).toContain(`value="${token.credentialId}"`);
+    expect(page.field('ワンタイムパスワード')?.description).toContain(`${CODE_WRONG}あと 5 回誤るとロックされます。`);
+    expect(page.errors()).toContainEqual({ message: `${CODE_WRONG}あと 5 回誤るとロックされます。`, field: 'ワンタイムパスワード' });
+    expect(page.field('トークンID')?.value).toBe(token.credentialId);
     expect(res.text).not.toContain(wrong);
     expect(res.text).not.toContain(APPROVAL_PASSWORD);
     expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(1);
@@ -102,10 +103,12 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
     const unknown = await register(client, { credentialId: 'SYMC99999999', otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
+    const withoutCount = (html: string) => besideField(html, 'ワンタイムパスワード')?.map((text) => text.replace(/あと \d 回/, ''));
     expect(unknown.status).toBe(wrongCode.status);
-    expect(errorOf(unknown.text, 'otp')).toBe(`${CODE_WRONG}あと 4 回誤るとロックされます。`);
-    expect(errorOf(unknown.text, 'otp')!.replace(/あと \d 回/, '')).toBe(errorOf(wrongCode.text, 'otp')!.replace(/あと \d 回/, ''));
-    expect(errorOf(unknown.text, 'credentialId')).toBeUndefined();
+    expect(besideField(unknown.text, 'ワンタイムパスワード')).toContain(`${CODE_WRONG}あと 4 回誤るとロックされます。`);
+    expect(withoutCount(unknown.text)).toEqual(withoutCount(wrongCode.text));
+    expect(readPage(unknown.text).field('トークンID')?.invalid).toBe(false);
+    expect(readPage(unknown.text).errors().map((e) => e.field)).toEqual(['ワンタイムパスワード']);
     expect(registrationsOf(company.id)).toEqual([]);
   });
 
@@ -116,7 +119,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const res = await register(client, { credentialId: pc.credentialId, otp: pc.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'credentialId')).toBe(PC_TOKEN_MESSAGE);
+    expect(besideField(res.text, 'トークンID')).toContain(PC_TOKEN_MESSAGE);
     expect(registrationsOf(company.id)).toEqual([]);
     expect(ctx.deps.repos.tokens.find(pc.credentialId)).toMatchObject({ companyId: null, lastStep: null });
     expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(0);
@@ -149,7 +152,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const replay = await register(client, { credentialId: token.credentialId, otp: code, approvalPassword: APPROVAL_PASSWORD });
 
     expect(replay.status).toBe(400);
-    expect(errorOf(replay.text, 'otp')).toBe(`${CODE_WRONG}あと 5 回誤るとロックされます。`);
+    expect(besideField(replay.text, 'ワンタイムパスワード')).toContain(`${CODE_WRONG}あと 5 回誤るとロックされます。`);
     expect(registrationsOf(company.id)).toEqual([]);
     nextStep(ctx);
     const fresh = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
@@ -167,7 +170,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'credentialId')).toBe('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
+    expect(besideField(res.text, 'トークンID')).toContain('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
     expect(registrationsOf(company.id)).toEqual([]);
     expect(startedAt(company.id)).toBeNull();
     expect(ctx.deps.repos.tokens.find(token.credentialId)?.companyId).toBe(other.company.id);
@@ -181,7 +184,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: 'Wrong-Pass-9' });
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'approvalPassword')).toBe('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(besideField(res.text, '承認用パスワード')).toContain('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
     expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
     expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
     expect(registrationsOf(company.id)).toEqual([]);
@@ -197,7 +200,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(403);
-    expect(errorOf(res.text, 'otp')).toBe('ワンタイムパスワードがロックされています。お取引店にお問い合わせください。');
+    expect(besideField(res.text, 'ワンタイムパスワード')).toContain('ワンタイムパスワードがロックされています。お取引店にお問い合わせください。');
     expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
     expect(registrationsOf(company.id)).toEqual([]);
   });
@@ -213,7 +216,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const res = await register(client, { ...wrong, otp: token.code() });
 
     expect(res.status).toBe(429);
-    expect(res.text).toContain('ワンタイムパスワードの入力が多すぎます。');
+    expect(readPage(res.text).text()).toContain('ワンタイムパスワードの入力が多すぎます。');
     expect(registrationsOf(company.id)).toEqual([]);
   });
 
@@ -223,9 +226,9 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const res = await register(client, { credentialId: '', otp: '', approvalPassword: '' });
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'credentialId')).toBe('トークンIDを入力してください。');
-    expect(errorOf(res.text, 'otp')).toBe('ワンタイムパスワードを入力してください。');
-    expect(errorOf(res.text, 'approvalPassword')).toBe('承認用パスワードを入力してください。');
+    expect(besideField(res.text, 'トークンID')).toContain('トークンIDを入力してください。');
+    expect(besideField(res.text, 'ワンタイムパスワード')).toContain('ワンタイムパスワードを入力してください。');
+    expect(besideField(res.text, '承認用パスワード')).toContain('承認用パスワードを入力してください。');
   });
 
   test('when ④ is opened before a mode is chosen, then it leads to 利用形態設定; once registered, back to the overview with a notice', async () => {
@@ -239,7 +242,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(first.headers.location).toBe('/admin/otp/mode');
     expect(second.status).toBe(303);
     expect(second.headers.location).toBe('/admin/otp');
-    expect((await client.get('/admin/otp')).text).toContain('管理者のトークンはすでに登録されています。');
+    expect(readPage((await client.get('/admin/otp')).text).status()).toContain('管理者のトークンはすでに登録されています。');
   });
 
   test('when ⑤ is opened without a result, then it leads back to the overview', async () => {
@@ -266,14 +269,13 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
   test('when the form is shown, then the fields carry the manual\'s words and the code field suits a one-time code', async () => {
     const { client } = await adminInMode('individual');
 
-    const page = (await client.get('/admin/otp/register')).text;
+    const page = readPage((await client.get('/admin/otp/register')).text);
 
-    expect(page).toContain('<label for="credentialId">トークンID</label>');
-    expect(page).toContain('VIP Access の Credential ID（例：SYMC 1234 5678）');
-    expect(page).toContain('<label for="otp">ワンタイムパスワード</label>');
-    expect(page).toContain('VIP Access の Security Code（6桁）');
-    expect(page).toMatch(/id="otp" name="otp" type="text"\s+autocomplete="one-time-code"\s+inputmode="numeric"/);
-    expect(page).toContain('<label for="approvalPassword">承認用パスワード</label>');
-    expect(page).toContain('<button type="submit" class="primary">確定</button>');
+    expect(page.field('トークンID')).toMatchObject({ name: 'credentialId', description: ['VIP Access の Credential ID（例：SYMC 1234 5678）'] });
+    expect(page.field('ワンタイムパスワード')).toMatchObject({
+      name: 'otp', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', description: ['VIP Access の Security Code（6桁）'],
+    });
+    expect(page.field('承認用パスワード')).toMatchObject({ name: 'approvalPassword', type: 'password' });
+    expect(page.button('確定')).toMatchObject({ type: 'submit', form: { action: '/admin/otp/register', method: 'post' } });
   });
 });

@@ -2,14 +2,16 @@ import { createTestContext, type TestContext } from '../../helpers/app';
 import type { FormClient } from '../../helpers/client';
 import { APPROVAL_PASSWORD, auditEvents, givenContract, givenSignedInAdmin, givenUser } from '../../helpers/fixtures';
 import { givenRegistered, givenToken, nextStep, type TestToken } from '../../helpers/otp';
+import { readPage } from '../../helpers/page';
+import { maskCredentialId } from '../../../src/domain/token';
 import type { User } from '../../../src/repositories/users';
 
 const BRANCH_ONLY = '管理者のトークンの登録解除は、お取引店の窓口で書面によるお手続きが必要です。お越しの際は代表口座のお届け印をご持参ください。';
-const masked = (id: string): string => `${id.slice(0, 4)} **** ${id.slice(8)}`;
-const errorOf = (html: string, field: string): string | undefined =>
-  new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
-const formMessage = (html: string): string | undefined =>
-  /<div class="error-summary"[\s\S]*?<li>([^<]*)<\/li>/.exec(html)?.[1];
+const USERS_TABLE = '利用者ごとのワンタイムパスワード認証情報';
+/** What is read with the field labelled `label` besides the label: its hint and, once it is wrong, the message. */
+const besideField = (html: string, label: string): string[] | undefined => readPage(html).field(label)?.description;
+/** The messages of the error summary at the top of the form. */
+const summary = (html: string): string[] => readPage(html).errors().map((e) => e.message);
 
 describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, R8)', () => {
   let ctx: TestContext;
@@ -44,10 +46,11 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
     const res = await client.submit('/admin/otp', '/admin/otp/selection', {});
 
+    const page = readPage(res.text);
     expect(res.status).toBe(400);
-    expect(res.text).toContain('<h1>ワンタイムパスワード認証情報</h1>');
-    expect(res.text).toContain('<a href="#userIds">利用者を選択してください。</a>');
-    expect(errorOf(res.text, 'userIds')).toBe('利用者を選択してください。');
+    expect(page.heading()).toBe('ワンタイムパスワード認証情報');
+    expect(page.errors()).toEqual([{ message: '利用者を選択してください。', field: USERS_TABLE }]);
+    expect(page.table(USERS_TABLE)?.description).toEqual(['利用者を選択してください。']);
   });
 
   test('when two users are selected and registered one after the other, then ⑤ leads to the next user and ends after the last', async () => {
@@ -58,24 +61,24 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const selected = await select(client, [user2, user1]);
     expect(selected.status).toBe(303);
     expect(selected.headers.location).toBe(`/admin/otp/users/${user1.id}`);
-    const page = await client.get(`/admin/otp/users/${user1.id}`);
-    expect(page.text).toContain('<h1>利用者のトークン登録・登録解除</h1>');
-    expect(page.text).toContain(`<dt>利用者ID</dt><dd>${user1.loginId}</dd>`);
-    expect(page.text).toContain('<input type="hidden" name="operation" value="register">');
+    const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
+    expect(page.heading()).toBe('利用者のトークン登録・登録解除');
+    expect(page.term('利用者ID')).toBe(user1.loginId);
+    expect(page.section('トークン登録')?.button('確定')?.form).toMatchObject({ action: `/admin/otp/users/${user1.id}`, hidden: { operation: 'register' } });
 
     const first = await registerFor(client, user1, token1);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/admin/otp/complete');
-    const done1 = (await client.get('/admin/otp/complete')).text;
-    expect(done1).toContain(`<dt>対象</dt><dd>${user1.loginId}（${user1.name}）</dd>`);
-    expect(done1).toContain(`<dt>トークンID</dt><dd>${masked(token1.credentialId)}</dd>`);
-    expect(done1).toContain(`<a href="/admin/otp/users/${user2.id}" class="button-link primary">次の利用者へ</a>`);
+    const done1 = readPage((await client.get('/admin/otp/complete')).text);
+    expect(done1.term('対象')).toBe(`${user1.loginId}（${user1.name}）`);
+    expect(done1.term('トークンID')).toBe(maskCredentialId(token1.credentialId));
+    expect(done1.link('次の利用者へ')).toBe(`/admin/otp/users/${user2.id}`);
 
     const second = await registerFor(client, user2, token2);
     expect(second.status).toBe(303);
-    const done2 = (await client.get('/admin/otp/complete')).text;
-    expect(done2).toContain(`<dd>${user2.loginId}（${user2.name}）</dd>`);
-    expect(done2).not.toContain('次の利用者へ');
+    const done2 = readPage((await client.get('/admin/otp/complete')).text);
+    expect(done2.term('対象')).toBe(`${user2.loginId}（${user2.name}）`);
+    expect(done2.text()).not.toContain('次の利用者へ');
     expect(registrationOf(user1)?.credentialId).toBe(token1.credentialId);
     expect(registrationOf(user2)?.credentialId).toBe(token2.credentialId);
     expect(auditEvents(ctx.deps, 'otp.register').map((e) => [e.outcome, e.subject])).toEqual([['success', user2.loginId], ['success', user1.loginId]]);
@@ -91,31 +94,32 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
     expect(selected.headers.location).toBe('/admin/otp/register');
     expect(primary.status).toBe(303);
-    expect((await client.get('/admin/otp/complete')).text).toContain(`<a href="/admin/otp/users/${user1.id}" class="button-link primary">次の利用者へ</a>`);
+    expect(readPage((await client.get('/admin/otp/complete')).text).link('次の利用者へ')).toBe(`/admin/otp/users/${user1.id}`);
   });
 
   test('when the selection starts with the administrator whose token is registered, then that page explains the branch and leads to the next user', async () => {
     const { client, admin, user1 } = await contractInA();
 
     const res = await select(client, [user1, admin]);
-    const page = await client.get(res.headers.location as string);
+    const page = readPage((await client.get(res.headers.location as string)).text);
 
     expect(res.headers.location).toBe(`/admin/otp/users/${admin.id}`);
-    expect(page.text).toContain(BRANCH_ONLY);
-    expect(page.text).toContain(`<a href="/admin/otp/users/${user1.id}" class="button-link">次の利用者へ</a>`);
+    expect(page.text()).toContain(BRANCH_ONLY);
+    expect(page.link('次の利用者へ')).toBe(`/admin/otp/users/${user1.id}`);
   });
 
   test("when a user's token is registered before the administrator's, then it is refused with 先に管理者のトークンを登録してください。", async () => {
     const { client, admin, user1 } = await contractInA({ adminRegistered: false });
     const token = givenToken(ctx);
-    const page = await client.get(`/admin/otp/users/${user1.id}`);
+    const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
 
     const res = await registerFor(client, user1, token);
 
-    expect(page.text).toContain('先に管理者のトークンを登録してください。<a href="/admin/otp/register">トークン登録へ進む</a>');
-    expect(page.text).not.toContain('name="credentialId"');
+    expect(page.text()).toContain('先に管理者のトークンを登録してください。トークン登録へ進む');
+    expect(page.link('トークン登録へ進む')).toBe('/admin/otp/register');
+    expect(page.field('トークンID')).toBeUndefined();
     expect(res.status).toBe(400);
-    expect(formMessage(res.text)).toBe('先に管理者のトークンを登録してください。');
+    expect(summary(res.text)).toEqual(['先に管理者のトークンを登録してください。']);
     expect(registrationOf(user1)).toBeUndefined();
     expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
     expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
@@ -130,8 +134,8 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const res = await registerFor(client, user2, token);
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'credentialId')).toBe('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
-    expect(res.text).toContain(`value="${token.credentialId}"`);
+    expect(besideField(res.text, 'トークンID')).toContain('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
+    expect(readPage(res.text).field('トークンID')?.value).toBe(token.credentialId);
     expect(registrationOf(user2)).toBeUndefined();
     expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({ outcome: 'failure', companyId: company.id, subject: user2.loginId, detail: 'taken' });
   });
@@ -143,7 +147,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const res = await registerFor(client, user1, adminToken);
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'credentialId')).toBe('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
+    expect(besideField(res.text, 'トークンID')).toContain('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
     expect(registrationOf(user1)).toBeUndefined();
   });
 
@@ -156,7 +160,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     });
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'otp')).toBe('トークンIDまたはワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(besideField(res.text, 'ワンタイムパスワード')).toContain('トークンIDまたはワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
     expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(1);
     expect(ctx.deps.repos.locks.get(user1.id, 'otp').failures).toBe(0);
     expect(registrationOf(user1)).toBeUndefined();
@@ -166,21 +170,21 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const { client, admin, user1 } = await contractInA();
     const token = givenToken(ctx);
     await registerFor(client, user1, token);
-    const page = await client.get(`/admin/otp/users/${user1.id}`);
-    expect(page.text).toContain('<input type="hidden" name="operation" value="unregister">');
-    expect(page.text).not.toContain('name="credentialId"');
+    const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
+    expect(page.section('トークン登録解除')?.button('確定')?.form).toMatchObject({ action: `/admin/otp/users/${user1.id}`, hidden: { operation: 'unregister' } });
+    expect(page.field('トークンID')).toBeUndefined();
 
     const res = await unregisterFor(client, user1);
 
     expect(res.status).toBe(303);
     expect(registrationOf(user1)).toBeUndefined();
-    const done = (await client.get('/admin/otp/complete')).text;
-    expect(done).toContain('<h1>登録解除完了</h1>');
-    expect(done).toContain(`<dt>トークンID</dt><dd>${masked(token.credentialId)}</dd>`);
+    const done = readPage((await client.get('/admin/otp/complete')).text);
+    expect(done.heading()).toBe('登録解除完了');
+    expect(done.term('トークンID')).toBe(maskCredentialId(token.credentialId));
     expect(auditEvents(ctx.deps, 'otp.unregister')[0]).toMatchObject({
-      outcome: 'success', actor: admin.loginId, subject: user1.loginId, detail: masked(token.credentialId),
+      outcome: 'success', actor: admin.loginId, subject: user1.loginId, detail: maskCredentialId(token.credentialId),
     });
-    expect((await client.get('/admin/otp')).text).toContain(`<li>${user1.loginId}（${user1.name}）</li>`);
+    expect(readPage((await client.get('/admin/otp')).text).section('次に行うこと')?.listItems()).toContain(`${user1.loginId}（${user1.name}）`);
   });
 
   test('when the 承認用パスワード of an unregistration is wrong, then 400 says so and the token stays', async () => {
@@ -190,7 +194,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const res = await unregisterFor(client, user1, 'Wrong-Pass-9');
 
     expect(res.status).toBe(400);
-    expect(errorOf(res.text, 'approvalPassword')).toBe('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(besideField(res.text, '承認用パスワード')).toContain('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
     expect(res.text).not.toContain('Wrong-Pass-9');
     expect(registrationOf(user1)).toBeDefined();
     expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
@@ -200,13 +204,13 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
   test("when the administrator's own token is to be unregistered on the customer side in A, then the page and a post both send to the branch (R8, Q1)", async () => {
     const { client, admin } = await contractInA();
 
-    const page = await client.get(`/admin/otp/users/${admin.id}`);
+    const page = readPage((await client.get(`/admin/otp/users/${admin.id}`)).text);
     const res = await unregisterFor(client, admin);
 
-    expect(page.text).toContain(`<p>${BRANCH_ONLY}</p>`);
-    expect(page.text).not.toContain('name="approvalPassword"');
+    expect(page.text()).toContain(BRANCH_ONLY);
+    expect(page.field('承認用パスワード')).toBeUndefined();
     expect(res.status).toBe(400);
-    expect(formMessage(res.text)).toBe(BRANCH_ONLY);
+    expect(summary(res.text)).toEqual([BRANCH_ONLY]);
     expect(registrationOf(admin)).toBeDefined();
     expect(auditEvents(ctx.deps, 'otp.unregister')[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId, detail: 'branchOnly' });
   });
@@ -216,15 +220,15 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const user = await givenUser(ctx.deps, company.id);
     givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token: givenToken(ctx) }]);
 
-    const page = await client.get(`/admin/otp/users/${user.id}`);
+    const page = readPage((await client.get(`/admin/otp/users/${user.id}`)).text);
     const byUser = await unregisterFor(client, user);
     const byAdmin = await unregisterFor(client, admin);
 
-    expect(page.text).toContain('この利用者は管理者と同じ共用トークンを利用します。');
-    expect(page.text).toContain(BRANCH_ONLY);
+    expect(page.text()).toContain('この利用者は管理者と同じ共用トークンを利用します。');
+    expect(page.text()).toContain(BRANCH_ONLY);
     for (const res of [byUser, byAdmin]) {
       expect(res.status).toBe(400);
-      expect(formMessage(res.text)).toBe(BRANCH_ONLY);
+      expect(summary(res.text)).toEqual([BRANCH_ONLY]);
     }
     expect(ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(1);
     expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => e.detail)).toEqual(['branchOnly', 'branchOnly']);
@@ -256,7 +260,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     });
 
     expect(stale.status).toBe(400);
-    expect(formMessage(stale.text)).toContain('画面を表示した後に変わっています。');
+    expect(summary(stale.text)[0]).toContain('画面を表示した後に変わっています。');
     expect(registrationOf(user1)?.credentialId).toBe(token.credentialId);
     expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
     expect(auditEvents(ctx.deps, 'otp.register')).toHaveLength(1);

@@ -2,12 +2,15 @@ import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, APPROVAL_PASSWORD, auditEvents, givenContract, givenSignedInStaff, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken, nextStep } from '../../helpers/otp';
+import { readPage, type PageReader } from '../../helpers/page';
 import { formatDateTime } from '../../../src/web/format';
 import { maskCredentialId } from '../../../src/domain/token';
 
 const MODE_A = '管理者、利用者が異なるトークンを利用する。';
 const MODE_B = '管理者、利用者が同じトークンを利用する。';
 const NO_TOKEN = 'ワンタイムパスワードのトークンが登録されていません。';
+const TOKENS_TABLE = '利用者ごとのトークン';
+const SEAL_CONFIRMED = '代表口座のお届け印を確認しました';
 
 describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
   let ctx: TestContext;
@@ -20,8 +23,13 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
   });
 
   const companyPath = (companyId: number): string => `/staff/companies/${companyId}`;
-  const unregister = (companyId: number, fields: Record<string, string>) =>
-    staff.submit(companyPath(companyId), `${companyPath(companyId)}/admin-token/unregister`, fields);
+  const unregisterPath = (companyId: number): string => `${companyPath(companyId)}/admin-token/unregister`;
+  const unregister = (companyId: number, fields: Record<string, string>) => staff.submit(companyPath(companyId), unregisterPath(companyId), fields);
+  /** The ワンタイムパスワード section of a 契約先詳細 page. */
+  const otpSectionOf = (html: string): PageReader | undefined => readPage(html).section('ワンタイムパスワード');
+  /** The token each user of the contract is shown with, by login ID. */
+  const tokensOf = (otp: PageReader | undefined) =>
+    otp?.table(TOKENS_TABLE)?.rows.map((row) => ({ loginId: row['ログインID'], name: row['氏名'], token: row['トークンID'] }));
   const registrationsOf = (companyId: number) => ctx.deps.repos.registrations.listForCompany(companyId);
   const paperRequestsOf = (companyId: number) => ctx.deps.repos.registrations.listPaperRequests(companyId);
   const stateOf = (companyId: number) => ctx.deps.repos.registrations.state(companyId);
@@ -64,39 +72,40 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     test('when OTP was never set up, then the section says 未設定, 未開始 and offers no form', async () => {
       const { company } = await givenContract(ctx.deps);
       const res = await staff.get(companyPath(company.id));
+      const otp = otpSectionOf(res.text);
       expect(res.status).toBe(200);
-      expect(res.text).toContain('<h2 id="otp-title">ワンタイムパスワード</h2>');
-      expect(res.text).toContain('<dt>利用形態</dt><dd>未設定</dd>');
-      expect(res.text).toContain('<dt>利用開始</dt><dd>未開始</dd>');
-      expect(res.text).toContain('登録解除できるトークンはありません');
-      expect(res.text).not.toContain('/admin-token/unregister');
-      expect(res.text).toContain('書面による登録解除の受付はありません。');
+      expect(otp?.heading()).toBe('ワンタイムパスワード');
+      expect(otp?.term('利用形態')).toBe('未設定');
+      expect(otp?.term('利用開始')).toBe('未開始');
+      expect(otp?.text()).toContain('登録解除できるトークンはありません');
+      expect(readPage(res.text).forms().filter((f) => f.action.endsWith('/admin-token/unregister'))).toEqual([]);
+      expect(otp?.text()).toContain('書面による登録解除の受付はありません。');
     });
 
     test('when mode A is in use, then the page shows the mode, start time, masked tokens and the form', async () => {
       const { company, admin, user, adminToken, userToken } = await givenModeA();
       const unregistered = await givenUser(ctx.deps, company.id);
-      const res = await staff.get(companyPath(company.id));
-      expect(res.text).toContain(`<dt>利用形態</dt><dd>${MODE_A}</dd>`);
-      expect(res.text).toContain(`<dt>利用開始</dt><dd>${formatDateTime(ctx.clock.now())}</dd>`);
-      expect(res.text).toContain(`<td>${admin.loginId}</td><td>${admin.name}</td><td class="otp-token">${maskCredentialId(adminToken.credentialId)}</td>`);
-      expect(res.text).toContain(`<td>${user.loginId}</td><td>${user.name}</td><td class="otp-token">${maskCredentialId(userToken.credentialId)}</td>`);
-      expect(res.text).toContain(`<td>${unregistered.loginId}</td><td>${unregistered.name}</td><td class="otp-token">未登録</td>`);
-      expect(res.text).not.toContain(`<td class="otp-token">${userToken.credentialId}`);
-      expect(res.text).toContain(`action="/staff/companies/${company.id}/admin-token/unregister"`);
-      expect(res.text).toContain('<label for="requestNumber">書面受付番号</label>');
-      expect(res.text).toContain('<legend>届出印確認</legend>');
-      expect(res.text).toContain('name="sealVerified" value="1"');
-      expect(res.text).toContain('管理者は都度振込を確定できません。');
+      const otp = otpSectionOf((await staff.get(companyPath(company.id))).text);
+      expect(otp?.term('利用形態')).toBe(MODE_A);
+      expect(otp?.term('利用開始')).toBe(formatDateTime(ctx.clock.now()));
+      const tokens = tokensOf(otp);
+      expect(tokens).toContainEqual({ loginId: admin.loginId, name: admin.name, token: maskCredentialId(adminToken.credentialId) });
+      expect(tokens).toContainEqual({ loginId: user.loginId, name: user.name, token: maskCredentialId(userToken.credentialId) });
+      expect(tokens).toContainEqual({ loginId: unregistered.loginId, name: unregistered.name, token: '未登録' });
+      expect(tokens?.map((t) => t.token)).not.toContain(userToken.credentialId);
+      expect(otp?.button('確定')?.form).toMatchObject({ action: unregisterPath(company.id), method: 'post' });
+      expect(otp?.field('書面受付番号')).toMatchObject({ name: 'requestNumber', type: 'text', value: '' });
+      expect(otp?.checkboxes('sealVerified')).toMatchObject({ legend: '届出印確認', options: [{ label: SEAL_CONFIRMED, value: '1', checked: false }] });
+      expect(otp?.text()).toContain('管理者は都度振込を確定できません。');
     });
 
     test('when mode B is in use, then the page shows the masked shared token for every user', async () => {
       const { company, admin, user, sharedToken } = await givenModeB();
-      const res = await staff.get(companyPath(company.id));
-      expect(res.text).toContain(`<dt>利用形態</dt><dd>${MODE_B}</dd>`);
-      expect(res.text).toContain(`<dt>共用トークン</dt><dd>${maskCredentialId(sharedToken.credentialId)}</dd>`);
-      for (const u of [admin, user]) expect(res.text).toContain(`<td>${u.loginId}</td><td>${u.name}</td><td class="otp-token">共用トークン</td>`);
-      expect(res.text).toContain('すべての利用者は都度振込を確定できません。');
+      const otp = otpSectionOf((await staff.get(companyPath(company.id))).text);
+      expect(otp?.term('利用形態')).toBe(MODE_B);
+      expect(otp?.term('共用トークン')).toBe(maskCredentialId(sharedToken.credentialId));
+      for (const u of [admin, user]) expect(tokensOf(otp)).toContainEqual({ loginId: u.loginId, name: u.name, token: '共用トークン' });
+      expect(otp?.text()).toContain('すべての利用者は都度振込を確定できません。');
     });
   });
 
@@ -118,11 +127,14 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       expect(auditEvents(ctx.deps, 'otp.unregister')).toEqual([
         expect.objectContaining({ actorType: 'staff', actor: staffId, companyId: company.id, subject: admin.loginId, outcome: 'success', detail: expect.stringContaining('書面受付番号=RQ-001') }),
       ]);
-      const page = await staff.get(res.headers.location!);
-      expect(page.text).toContain('管理者のトークンの登録を解除しました。');
-      expect(page.text).toContain(`<td>RQ-001</td><td>${maskCredentialId(adminToken.credentialId)}</td><td>${staffId}</td><td>${formatDateTime(ctx.clock.now())}</td>`);
-      expect(page.text).toContain(`<td>${admin.loginId}</td><td>${admin.name}</td><td class="otp-token">未登録</td>`);
-      expect(page.text).not.toContain('/admin-token/unregister');
+      const page = readPage((await staff.get(res.headers.location!)).text);
+      const otp = page.section('ワンタイムパスワード');
+      expect(page.status()).toContain('管理者のトークンの登録を解除しました。');
+      expect(otp?.table('書面受付履歴')?.rows).toEqual([
+        { 書面受付番号: 'RQ-001', トークンID: maskCredentialId(adminToken.credentialId), 行員: staffId, 受付日時: formatDateTime(ctx.clock.now()) },
+      ]);
+      expect(tokensOf(otp)).toContainEqual({ loginId: admin.loginId, name: admin.name, token: '未登録' });
+      expect(page.forms().filter((f) => f.action.endsWith('/admin-token/unregister'))).toEqual([]);
     });
 
     test('when it was unregistered, then the administrator still needs an OTP, is told the token is missing, and can register a new one', async () => {
@@ -131,16 +143,16 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       const { client, id, confirmPath } = await draftAs(admin.loginId, ADMIN_PASSWORD);
 
       // R7: no way back to the fixed 送信確認パスワード.
-      const confirm = await client.get(confirmPath);
-      expect(confirm.text).toContain('name="otp"');
-      expect(confirm.text).not.toContain('name="transferPassword"');
+      const confirm = readPage((await client.get(confirmPath)).text);
+      expect(confirm.field('ワンタイムパスワード')?.name).toBe('otp');
+      expect(confirm.field('送信確認パスワード')).toBeUndefined();
       const byPassword = await client.post(confirmPath, { transferPassword: TRANSFER_PASSWORD });
       expect(byPassword.status).toBe(400);
-      expect(byPassword.text).toContain('ワンタイムパスワードを入力してください。');
+      expect(readPage(byPassword.text).field('ワンタイムパスワード')?.description).toContain('ワンタイムパスワードを入力してください。');
       expect(statusOf(id)).toBe('draft');
       const byOldToken = await client.submit(confirmPath, confirmPath, { otp: adminToken.code() });
       expect(byOldToken.status).toBe(403);
-      expect(byOldToken.text).toContain(NO_TOKEN);
+      expect(readPage(byOldToken.text).text()).toContain(NO_TOKEN);
       expect(statusOf(id)).toBe('draft');
 
       // §3(2) again, with the new phone's token.
@@ -175,7 +187,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       for (const { client, id, confirmPath } of [asUser, asAdmin]) {
         const refused = await client.submit(confirmPath, confirmPath, { otp: sharedToken.code() });
         expect(refused.status).toBe(403);
-        expect(refused.text).toContain(NO_TOKEN);
+        expect(readPage(refused.text).text()).toContain(NO_TOKEN);
         expect(statusOf(id)).toBe('draft');
       }
 
@@ -204,10 +216,11 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     test('when the seal is not confirmed, then the form says so at the top and beside the box, keeps the number and writes nothing', async () => {
       const { company } = await givenModeA();
       const res = await unregister(company.id, { requestNumber: 'RQ-9' });
+      const page = readPage(res.text);
       expect(res.status).toBe(400);
-      expect(res.text).toContain('<a href="#sealVerified">届出印を確認してください。</a>');
-      expect(res.text).toContain('<p class="field-error" id="sealVerified-error">届出印を確認してください。</p>');
-      expect(res.text).toContain('value="RQ-9"');
+      expect(page.errors()).toContainEqual({ message: '届出印を確認してください。', field: '届出印確認' });
+      expect(page.checkboxes('sealVerified')).toMatchObject({ description: ['届出印を確認してください。'], options: [{ label: SEAL_CONFIRMED, checked: false }] });
+      expect(page.field('書面受付番号')?.value).toBe('RQ-9');
       expectUnchanged(company.id, 2);
     });
 
@@ -218,11 +231,11 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     ])('when the 書面受付番号 is "%s", then 400 with the message and the typed value refilled', async (requestNumber, message) => {
       const { company } = await givenModeA();
       const res = await unregister(company.id, { requestNumber, sealVerified: '1' });
+      const page = readPage(res.text);
       expect(res.status).toBe(400);
-      expect(res.text).toContain(`<a href="#requestNumber">${message}</a>`);
-      expect(res.text).toContain(`<p class="field-error" id="requestNumber-error">${message}</p>`);
-      expect(res.text).toContain(`value="${requestNumber}"`);
-      expect(res.text).toContain('value="1" checked');
+      expect(page.errors()).toContainEqual({ message, field: '書面受付番号' });
+      expect(page.field('書面受付番号')).toMatchObject({ value: requestNumber, invalid: true, description: expect.arrayContaining([message]) });
+      expect(page.checkboxes('sealVerified')?.options).toEqual([{ label: SEAL_CONFIRMED, value: '1', checked: true, disabled: false }]);
       expectUnchanged(company.id, 2);
     });
 
@@ -234,7 +247,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       const res = await unregister(company.id, { requestNumber: 'ＲＱ－１００', sealVerified: '1' });
 
       expect(res.status).toBe(400);
-      expect(res.text).toContain('この書面受付番号はすでに登録されています。');
+      expect(readPage(res.text).text()).toContain('この書面受付番号はすでに登録されています。');
       expect(registrationsOf(company.id)).toHaveLength(2);
       expect(paperRequestsOf(company.id)).toHaveLength(1);
       expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => [e.outcome, e.detail])).toEqual([
@@ -248,7 +261,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       await unregister(company.id, { requestNumber: 'RQ-1', sealVerified: '1' });
       const again = await unregister(company.id, { requestNumber: 'RQ-2', sealVerified: '1' });
       expect(again.status).toBe(400);
-      expect(again.text).toContain('登録解除できるトークンがありません。');
+      expect(readPage(again.text).text()).toContain('登録解除できるトークンがありません。');
       expect(registrationsOf(company.id)).toHaveLength(1);
       expect(paperRequestsOf(company.id)).toHaveLength(1);
     });
