@@ -46,6 +46,17 @@ export interface Deps {
   };
 }
 
+type Services = Omit<Deps, 'repos'>;
+
+/**
+ * The part of Deps a service function touches: the services it calls and the
+ * repositories it reads or writes, so that its signature shows both. Deps is
+ * the composition root; functions take `Uses<…>` and are handed `deps`.
+ */
+export type Uses<S extends keyof Services = never, R extends keyof Deps['repos'] = never> = Pick<Services, S> & {
+  repos: Pick<Deps['repos'], R>;
+};
+
 export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger): Deps {
   const audit = new AuditRepository(db);
   const tokens = new TokensRepository(db);

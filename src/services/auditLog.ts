@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { ActorType, AuditRepository } from '../repositories/audit';
+import type { User } from '../repositories/users';
 
 /** Who acts in a request, as the audit log records it (R11). */
 export interface Actor {
@@ -35,3 +36,10 @@ export class AuditLog {
     });
   }
 }
+
+/** 操作履歴 (R11): administrators see their own company's entries only, newest first. */
+export const companyAuditPage = (audit: AuditRepository, admin: User, limit: number, offset: number) =>
+  audit.listForCompany(admin.companyId, limit, offset);
+
+/** 操作履歴 of the branch console: every company's entries, newest first. */
+export const allAuditPage = (audit: AuditRepository, limit: number, offset: number) => audit.listAll(limit, offset);

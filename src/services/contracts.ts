@@ -1,5 +1,6 @@
-import type { Deps } from '../deps';
-import type { Company } from '../repositories/companies';
+import type { Uses } from '../deps';
+import type { CompaniesRepository, Company } from '../repositories/companies';
+import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
 import { hashNewUser, insertUser } from './users';
 
@@ -18,7 +19,7 @@ export interface ContractInput {
  * and its administrator, written in one transaction so that a failure leaves
  * no contract without an administrator. Throws LoginIdTakenError.
  */
-export async function openContract(deps: Deps, input: ContractInput, actor: Actor): Promise<Company> {
+export async function openContract(deps: Uses<'hasher' | 'clock' | 'db' | 'audit', 'companies' | 'users'>, input: ContractInput, actor: Actor): Promise<Company> {
   // bcrypt runs first, outside the transaction: a transaction must not span an await.
   const admin = await hashNewUser(deps, {
     companyId: 0,
@@ -46,4 +47,9 @@ export async function openContract(deps: Deps, input: ContractInput, actor: Acto
     });
     return company;
   })();
+}
+
+/** メニュー: the signed-in user's company with its 代表口座 and 残高. */
+export function companyOf(companies: CompaniesRepository, user: User): Company {
+  return companies.find(user.companyId)!;
 }

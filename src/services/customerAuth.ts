@@ -1,6 +1,7 @@
-import type { Deps } from '../deps';
-import type { User } from '../repositories/users';
-import { checkSecret } from './secretCheck';
+import type { Uses } from '../deps';
+import type { User, UsersRepository } from '../repositories/users';
+import type { Actor, AuditLog } from './auditLog';
+import { checkSecret, type PasswordCheckDeps } from './secretCheck';
 
 export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
 
@@ -9,7 +10,7 @@ export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'inval
  * asked here (manual Q3, R12). Unknown IDs are compared against a dummy hash
  * and answered exactly like a wrong password.
  */
-export async function login(deps: Deps, loginId: string, password: string, clientIp: string | null): Promise<LoginResult> {
+export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, loginId: string, password: string, clientIp: string | null): Promise<LoginResult> {
   const user = deps.repos.users.findByLoginId(loginId);
   if (!user) {
     await deps.hasher.verify(password, null);
@@ -26,4 +27,15 @@ export async function login(deps: Deps, loginId: string, password: string, clien
     return { ok: true, user };
   }
   return { ok: false, reason: check.result === 'locked' ? 'locked' : 'invalid' };
+}
+
+/** The user a signed-in session belongs to, if it still exists in the company the session was opened for. */
+export function signedInUser(users: UsersRepository, session: { userId: number; companyId: number | undefined }): User | undefined {
+  const user = users.find(session.userId);
+  return user && user.companyId === session.companyId ? user : undefined;
+}
+
+/** ログアウト, audited (R11). */
+export function logout(audit: AuditLog, actor: Actor): void {
+  audit.record(actor, { event: 'logout', outcome: 'success' });
 }

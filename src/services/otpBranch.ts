@@ -1,4 +1,4 @@
-import type { Deps } from '../deps';
+import type { Uses } from '../deps';
 import { maskCredentialId } from '../domain/token';
 import type { Actor } from './auditLog';
 import { primarySlot } from './otp/overview';
@@ -14,7 +14,7 @@ export type BranchUnregisterResult =
  * (B). The request and the unregistration are recorded together or not at all.
  * OTP stays started (R7): the administrator registers again as in §3(2).
  */
-export function unregisterAtBranch(deps: Deps, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
+export function unregisterAtBranch(deps: Uses<'db' | 'clock' | 'audit', 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
   const { companies, registrations, users } = deps.repos;
   if (!companies.find(companyId)) return { ok: false, reason: 'notFound' };
   const result = deps.db.transaction((): BranchUnregisterResult => {

@@ -1,9 +1,9 @@
-import type { Deps } from '../deps';
+import type { Uses } from '../deps';
 
 export class StaffIdTakenError extends Error {}
 
 /** Creates a branch staff account (npm run cli -- staff add). */
-export async function addStaff(deps: Deps, staffId: string, name: string, password: string): Promise<void> {
+export async function addStaff(deps: Uses<'hasher' | 'clock' | 'audit', 'staff'>, staffId: string, name: string, password: string): Promise<void> {
   if (deps.repos.staff.findByStaffId(staffId)) throw new StaffIdTakenError(staffId);
   const hash = await deps.hasher.hash(password);
   deps.repos.staff.insert(staffId, name, hash, deps.clock.now());

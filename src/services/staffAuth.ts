@@ -1,7 +1,9 @@
-import type { Deps } from '../deps';
-import type { Staff } from '../repositories/staff';
-import type { Actor } from './auditLog';
-import { checkPassword, staffGuard } from './secretCheck';
+import type { Uses } from '../deps';
+import type { Staff, StaffRepository } from '../repositories/staff';
+import type { Actor, AuditLog } from './auditLog';
+import { checkPassword, staffGuard, type LockoutDeps } from './secretCheck';
+
+export type StaffLoginDeps = LockoutDeps & Uses<'hasher', 'staff' | 'staffLocks'>;
 
 export type StaffLoginResult = { ok: true; staff: Staff } | { ok: false };
 
@@ -12,7 +14,7 @@ export type StaffLoginResult = { ok: true; staff: Staff } | { ok: false };
  * compared at all, and the threshold-th consecutive wrong password locks it
  * until it is unlocked with `npm run cli -- staff unlock`.
  */
-export async function staffLogin(deps: Deps, staffId: string, password: string, clientIp: string | null): Promise<StaffLoginResult> {
+export async function staffLogin(deps: StaffLoginDeps, staffId: string, password: string, clientIp: string | null): Promise<StaffLoginResult> {
   const staff = deps.repos.staff.findByStaffId(staffId);
   if (!staff) {
     // Compare against the dummy hash so that an unknown ID costs as much time as a known one.
@@ -34,7 +36,7 @@ export async function staffLogin(deps: Deps, staffId: string, password: string, 
  * Lifts a staff account's lock (CLI `staff unlock`). Returns undefined for an
  * unknown ID, else whether the account had been locked.
  */
-export function unlockStaff(deps: Deps, staffId: string, actor: Actor): { wasLocked: boolean } | undefined {
+export function unlockStaff(deps: Uses<'db' | 'audit', 'staff' | 'staffLocks'>, staffId: string, actor: Actor): { wasLocked: boolean } | undefined {
   return deps.db.transaction(() => {
     const staff = deps.repos.staff.findByStaffId(staffId);
     if (!staff) return undefined;
@@ -43,4 +45,15 @@ export function unlockStaff(deps: Deps, staffId: string, actor: Actor): { wasLoc
     if (wasLocked) deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: staffId, detail: 'staff' });
     return { wasLocked };
   })();
+}
+
+/** The staff account a signed-in console session belongs to; a locked one (R9) no longer has sessions. */
+export function signedInStaff(staff: StaffRepository, staffDbId: number): Staff | undefined {
+  const found = staff.find(staffDbId);
+  return found && found.lockedAt === null ? found : undefined;
+}
+
+/** The console's ログアウト, audited (R11). */
+export function staffLogout(audit: AuditLog, actor: Actor): void {
+  audit.record(actor, { event: 'staff.logout', outcome: 'success' });
 }

@@ -1,5 +1,6 @@
-import type { Deps } from '../deps';
-import type { Company } from '../repositories/companies';
+import type { Uses } from '../deps';
+import type { CompaniesRepository, Company } from '../repositories/companies';
+import type { PaperRequest, RegistrationsRepository } from '../repositories/registrations';
 import type { LockKind } from '../repositories/credentialLocks';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
@@ -10,7 +11,7 @@ export interface CompanyDetail {
 }
 
 /** 契約先詳細 for branch staff: the contract and each user's locks; undefined when unknown. */
-export function companyDetail(deps: Deps, companyId: number): CompanyDetail | undefined {
+export function companyDetail(deps: Uses<never, 'companies' | 'locks' | 'users'>, companyId: number): CompanyDetail | undefined {
   const company = deps.repos.companies.find(companyId);
   if (!company) return undefined;
   const locked = deps.repos.locks.lockedKindsByUser(companyId);
@@ -25,7 +26,7 @@ export type UnlockResult = { found: false } | { found: true; user: User; kinds: 
  * Branch staff are the ones who unlock an administrator (R9); they may unlock a
  * user too. A user of another company reads as absent, so the caller answers 404.
  */
-export function unlockCompanyUser(deps: Deps, companyId: number, userId: number, actor: Actor): UnlockResult {
+export function unlockCompanyUser(deps: Uses<'db' | 'audit', 'users' | 'locks'>, companyId: number, userId: number, actor: Actor): UnlockResult {
   return deps.db.transaction((): UnlockResult => {
     const user = deps.repos.users.findInCompany(companyId, userId);
     if (!user) return { found: false };
@@ -42,3 +43,10 @@ export function unlockCompanyUser(deps: Deps, companyId: number, userId: number,
     return { found: true, user, kinds };
   })();
 }
+
+/** 契約先検索: by 契約先名, 代表口座 number or a user's ログインID. */
+export const searchCompanies = (companies: CompaniesRepository, q: string, limit: number, offset: number) => companies.search(q, limit, offset);
+
+/** The paper requests (書面受付) recorded for a company's 管理者トークン登録解除, newest first (Q1). */
+export const paperRequests = (registrations: RegistrationsRepository, companyId: number): PaperRequest[] =>
+  registrations.listPaperRequests(companyId);

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Deps } from '../deps';
+import type { Uses } from '../deps';
 import { DESKTOP_PREFIX, isCredentialId, MOBILE_PREFIX, normalizeCredentialId, platformOf, type Platform } from '../domain/token';
 import { codeAt, msLeftInStep, otpauthUri, parseOtpauthUri } from '../domain/totp';
 import { SecretBox } from './encryption';
@@ -19,7 +19,9 @@ export interface Provisioned {
 
 const SECRET_BYTES = 20; // 160 bits, the RFC 4226 recommendation for HMAC-SHA1
 
-function insertToken(deps: Deps, credentialId: string, secret: Uint8Array): Provisioned {
+type RegisterDeps = Uses<'secretBox' | 'clock', 'tokens'>;
+
+function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Array): Provisioned {
   const platform = platformOf(credentialId);
   if (!isCredentialId(credentialId) || !platform) {
     throw new TokenRegisterError(`${credentialId} is not a VIP Access credential ID (SYMC/VSMT/SYDC/VSST + 8 digits)`);
@@ -40,7 +42,7 @@ function insertToken(deps: Deps, credentialId: string, secret: Uint8Array): Prov
  * prefix (the demo data and tests may fix the credential ID or the secret).
  */
 export function provisionToken(
-  deps: Deps,
+  deps: RegisterDeps,
   platform: Platform,
   opts: { credentialId?: string; secret?: Uint8Array } = {},
 ): Provisioned {
@@ -55,7 +57,7 @@ export function provisionToken(
 }
 
 /** A token from the otpauth URI an open-source VIP Access client printed; the label names the credential. */
-export function importToken(deps: Deps, uri: string): Provisioned {
+export function importToken(deps: RegisterDeps, uri: string): Provisioned {
   let parsed: { label: string; secret: Uint8Array };
   try {
     parsed = parseOtpauthUri(uri);
@@ -71,7 +73,7 @@ export function importToken(deps: Deps, uri: string): Provisioned {
  * record moves to the new key or none does. A record that does not open
  * under the current key stops the rotation before anything is written.
  */
-export function rotateKey(deps: Deps, newKey: string): { count: number; keyId: string } {
+export function rotateKey(deps: Uses<'secretBox' | 'db', 'tokens'>, newKey: string): { count: number; keyId: string } {
   const next = new SecretBox(newKey);
   if (next.keyId === deps.secretBox.keyId) throw new TokenRegisterError('the new key is the current key');
   const { tokens } = deps.repos;
@@ -102,7 +104,7 @@ export interface DemoTokenView extends Provisioned {
  * demo register with its current code. Refused outside demo mode, because it
  * opens secrets that are otherwise never shown after provisioning.
  */
-export function demoTokens(deps: Deps): DemoTokenView[] {
+export function demoTokens(deps: Uses<'config' | 'clock' | 'secretBox' | 'logger', 'tokens'>): DemoTokenView[] {
   if (!deps.config.demo) throw new TokenRegisterError('the demo token view exists only in demo mode');
   const now = deps.clock.now();
   return deps.repos.tokens.allSealed().flatMap((row) => {

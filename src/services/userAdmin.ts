@@ -1,9 +1,9 @@
-import type { Deps } from '../deps';
+import type { Uses } from '../deps';
 import { notFound, forbidden } from '../errors';
 import type { LockKind } from '../repositories/credentialLocks';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { approve, type ApprovalRefusal } from './secretCheck';
+import { approve, type ApprovalRefusal, type PasswordCheckDeps } from './secretCheck';
 import { hashNewUser, insertUser, LoginIdTakenError } from './users';
 
 export type AddUserResult = { ok: true; user: User } | ApprovalRefusal | { ok: false; reason: 'loginIdTaken' };
@@ -24,13 +24,26 @@ export interface NewSecrets {
   transferPassword?: string | undefined;
 }
 
+/** 利用者管理: the company's users, each with the secrets locked (R9). */
+export function userList(repos: Uses<never, 'users' | 'locks'>['repos'], admin: User): { user: User; lockedKinds: LockKind[] }[] {
+  const locked = repos.locks.lockedKindsByUser(admin.companyId);
+  return repos.users.listByCompany(admin.companyId).map((user) => ({ user, lockedKinds: locked.get(user.id) ?? [] }));
+}
+
+/** 利用者情報: one user of the administrator's company (another company's id: 404) and its locks. */
+export function userDetail(repos: Uses<never, 'users' | 'locks'>['repos'], admin: User, userId: number): { user: User; lockedKinds: LockKind[] } {
+  const user = repos.users.findInCompany(admin.companyId, userId);
+  if (!user) throw notFound();
+  return { user, lockedKinds: repos.locks.lockedKindsByUser(admin.companyId).get(user.id) ?? [] };
+}
+
 /**
  * The user an administrator may act on: one of the own company's 利用者.
  * Another company's id reads as absent (404). The administrator's own ID is
  * unlocked and reset only at the branch (R9), so posting for it is refused
  * (403). No form ever posts such ids, so the attempt is audited.
  */
-export function managedUser(deps: Deps, admin: User, userId: number, actor: Actor): User {
+export function managedUser(deps: Uses<'audit', 'users'>, admin: User, userId: number, actor: Actor): User {
   const target = deps.repos.users.findInCompany(admin.companyId, userId);
   if (target?.role === 'user') return target;
   deps.audit.record(actor, {
@@ -44,7 +57,7 @@ export function managedUser(deps: Deps, admin: User, userId: number, actor: Acto
 
 /** 利用者追加: a 利用者 of the administrator's company. */
 export async function addUser(
-  deps: Deps,
+  deps: PasswordCheckDeps & Uses<'hasher' | 'clock' | 'db' | 'audit', 'users'>,
   admin: User,
   input: AddUserInput,
   approvalPassword: string,
@@ -72,7 +85,7 @@ export async function addUser(
 
 /** ロック解除: lifts every lock of a 利用者 — login, 送信確認, OTP alike (R9). */
 export async function unlockUser(
-  deps: Deps,
+  deps: PasswordCheckDeps & Uses<'db' | 'audit', 'users' | 'locks'>,
   admin: User,
   userId: number,
   approvalPassword: string,
@@ -94,7 +107,7 @@ export async function unlockUser(
 
 /** パスワード再設定: new ログインパスワード and/or 送信確認パスワード for a 利用者. */
 export async function resetPasswords(
-  deps: Deps,
+  deps: PasswordCheckDeps & Uses<'hasher' | 'db' | 'audit', 'users' | 'sessions'>,
   admin: User,
   userId: number,
   secrets: NewSecrets,

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps';
+import type { Uses } from '../deps';
 import type { Role, User } from '../repositories/users';
 
 export interface NewUserInput {
@@ -15,7 +15,7 @@ export interface NewUserInput {
 export class LoginIdTakenError extends Error {}
 
 /** Hashes the passwords and inserts the user; call inside the caller's transaction when it writes more rows. */
-export async function hashNewUser(deps: Deps, u: NewUserInput) {
+export async function hashNewUser(deps: Uses<'hasher' | 'clock'>, u: NewUserInput) {
   const [passwordHash, transferPasswordHash, approvalPasswordHash] = await Promise.all([
     deps.hasher.hash(u.password),
     deps.hasher.hash(u.transferPassword),
@@ -34,7 +34,7 @@ export async function hashNewUser(deps: Deps, u: NewUserInput) {
   };
 }
 
-export function insertUser(deps: Deps, row: Awaited<ReturnType<typeof hashNewUser>>): User {
+export function insertUser(deps: Uses<never, 'users'>, row: Awaited<ReturnType<typeof hashNewUser>>): User {
   if (deps.repos.users.findByLoginId(row.loginId)) throw new LoginIdTakenError(row.loginId);
   return deps.repos.users.insert(row);
 }

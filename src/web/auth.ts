@@ -5,6 +5,8 @@ import type { User } from '../repositories/users';
 import { SESSION_REFRESH_STEP_MS } from '../repositories/sessions';
 import type { Staff } from '../repositories/staff';
 import type { Actor } from '../services/auditLog';
+import { signedInUser } from '../services/customerAuth';
+import { signedInStaff } from '../services/staffAuth';
 import { destroySession } from './session';
 
 /**
@@ -30,8 +32,8 @@ export function loadCustomer(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId === undefined) return next();
-    const user = deps.repos.users.find(userId);
-    if (!user || user.companyId !== req.session.companyId || sessionExpired(deps, req)) {
+    const user = signedInUser(deps.repos.users, { userId, companyId: req.session.companyId });
+    if (!user || sessionExpired(deps, req)) {
       await destroySession(req);
       return res.redirect(303, '/login?timeout=1');
     }
@@ -50,9 +52,9 @@ export function loadStaff(deps: Deps): RequestHandler {
       return res.redirect(303, '/staff/login?timeout=1');
     }
     markSeen(deps, req);
-    const staff = deps.repos.staff.find(staffDbId);
     // A staff account locked meanwhile (six wrong passwords elsewhere) ends its sessions too.
-    if (!staff || staff.lockedAt !== null) {
+    const staff = signedInStaff(deps.repos.staff, staffDbId);
+    if (!staff) {
       await destroySession(req);
       return res.redirect(303, '/staff/login');
     }

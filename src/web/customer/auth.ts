@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { login } from '../../services/customerAuth';
+import { login, logout } from '../../services/customerAuth';
 import { normalize } from '../../domain/text';
 import { parseForm, keepValues } from '../forms';
 import { loginRateLimit } from '../loginRateLimit';
@@ -42,7 +42,7 @@ export function authRoutes(deps: Deps): Router {
   });
 
   router.post('/logout', async (req, res) => {
-    if (res.locals.currentUser) deps.audit.record(customerActor(req, res), { event: 'logout', outcome: 'success' });
+    if (res.locals.currentUser) logout(deps.audit, customerActor(req, res));
     await signOut(req, res, 'customer', deps.config);
     res.redirect(303, '/login');
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { normalize } from '../../domain/text';
 import { enteredPasswordSchema } from '../../domain/credentials';
-import { staffLogin } from '../../services/staffAuth';
+import { staffLogin, staffLogout } from '../../services/staffAuth';
 import { parseForm, keepValues } from '../forms';
 import { loginRateLimit } from '../loginRateLimit';
 import { startSignedInSession, signOut } from '../session';
@@ -45,7 +45,7 @@ export function staffAuthRoutes(deps: Deps): Router {
   });
 
   router.post('/staff/logout', async (req, res) => {
-    if (res.locals.currentStaff) deps.audit.record(staffActor(req, res), { event: 'staff.logout', outcome: 'success' });
+    if (res.locals.currentStaff) staffLogout(deps.audit, staffActor(req, res));
     await signOut(req, res, 'staff', deps.config);
     res.redirect(303, '/staff/login');
   });

@@ -5,7 +5,7 @@ import { normalize } from '../../domain/text';
 import { groupCredentialId, maskCredentialId } from '../../domain/token';
 import type { Registration } from '../../repositories/registrations';
 import { otpOverview } from '../../services/otp/overview';
-import { companyDetail, unlockCompanyUser } from '../../services/staffConsole';
+import { companyDetail, paperRequests, searchCompanies, unlockCompanyUser } from '../../services/staffConsole';
 import type { FieldErrors } from '../forms';
 import { USAGE_MODE_LABELS } from '../format';
 import { fetchPage } from '../paging';
@@ -33,8 +33,7 @@ function otpSection(deps: Deps, companyId: number) {
     users: users.map(({ user, registration }) => ({ user, token: tokenOf(registration) })),
     primary: primary && { grouped: groupCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
     admin: users.find((u) => u.user.role === 'admin')?.user,
-    paperRequests: deps.repos.registrations
-      .listPaperRequests(companyId)
+    paperRequests: paperRequests(deps.repos.registrations, companyId)
       .map((p) => ({ ...p, masked: maskCredentialId(p.credentialId) })),
   };
 }
@@ -54,14 +53,13 @@ export function renderCompany(deps: Deps, res: Response, companyId: number, form
 /** 契約先検索 and 契約先詳細 with ロック解除. */
 export function companyRoutes(deps: Deps): Router {
   const router = Router();
-  const { companies } = deps.repos;
 
   router.get('/', (req, res) => {
     // Searched by 契約先名, 代表口座 number or a user's ログインID (NFKC, so
     // full-width digits typed on a Japanese IME match too).
     const q = normalize(req.query.q).slice(0, 64);
     const query = q ? `q=${encodeURIComponent(q)}` : '';
-    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => companies.search(q, limit, offset), query);
+    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => searchCompanies(deps.repos.companies, q, limit, offset), query);
     res.render('staff/companies', { title: '契約先検索', q, rows, pager });
   });
 

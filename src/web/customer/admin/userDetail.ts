@@ -2,10 +2,9 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../deps';
 import { newPasswordSchema } from '../../../domain/credentials';
-import { notFound } from '../../../errors';
 import type { User } from '../../../repositories/users';
 import type { ApprovalRefusal } from '../../../services/secretCheck';
-import { managedUser, resetPasswords, unlockUser } from '../../../services/userAdmin';
+import { managedUser, resetPasswords, unlockUser, userDetail } from '../../../services/userAdmin';
 import { currentUser, customerActor } from '../../auth';
 import { parseForm, type FieldErrors } from '../../forms';
 import { idParam } from '../../params';
@@ -40,8 +39,8 @@ function withApprovalId(form: Form, errors: FieldErrors): FieldErrors {
 export function userDetailRoutes(deps: Deps): Router {
   const router = Router();
 
-  function render(res: Response, status: number, user: User, errors: FieldErrors = {}): void {
-    const lockedKinds = deps.repos.locks.lockedKindsByUser(user.companyId).get(user.id) ?? [];
+  function render(res: Response, status: number, target: User, errors: FieldErrors = {}): void {
+    const { user, lockedKinds } = userDetail(deps.repos, currentUser(res), target.id);
     res.status(status).render('admin/user', { title: '利用者情報', user, lockedKinds, errors, values: {} });
   }
 
@@ -51,8 +50,7 @@ export function userDetailRoutes(deps: Deps): Router {
   }
 
   router.get('/users/:userId', (req, res) => {
-    const user = deps.repos.users.findInCompany(currentUser(res).companyId, idParam(req.params.userId));
-    if (!user) throw notFound();
+    const { user } = userDetail(deps.repos, currentUser(res), idParam(req.params.userId));
     render(res, 200, user);
   });
 

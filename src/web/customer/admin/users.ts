@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../deps';
 import { loginIdSchema, newPasswordSchema, personNameSchema } from '../../../domain/credentials';
-import { addUser } from '../../../services/userAdmin';
+import { addUser, userList } from '../../../services/userAdmin';
 import { currentUser, customerActor } from '../../auth';
 import { keepValues, parseForm, type FieldErrors } from '../../forms';
 import { approvalMessage, approvalPasswordField } from './approval';
@@ -24,10 +24,7 @@ export function userRoutes(deps: Deps): Router {
   const router = Router();
 
   function render(res: Response, status: number, errors: FieldErrors, values: Record<string, string>): void {
-    const { companyId } = currentUser(res);
-    const users = deps.repos.users.listByCompany(companyId);
-    const locked = deps.repos.locks.lockedKindsByUser(companyId);
-    const rows = users.map((user) => ({ user, lockedKinds: locked.get(user.id) ?? [] }));
+    const rows = userList(deps.repos, currentUser(res));
     res.status(status).render('admin/users', { title: '利用者管理', rows, errors, values });
   }
 
