@@ -23,7 +23,7 @@ export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, logi
   const actor = { type: 'user' as const, id: user.loginId, companyId: user.companyId, clientIp };
   const check = await checkSecret(deps, user, 'login', password, user.passwordHash, actor);
   if (check.result === 'ok') {
-    deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId });
+    await deps.commits.run(() => deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId }));
     return { ok: true, user };
   }
   return { ok: false, reason: check.result === 'locked' ? 'locked' : 'invalid' };

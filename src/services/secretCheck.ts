@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
+import type { GroupCommit } from '../db/groupCommit';
 import type { CredentialLocksRepository, LockKind, StaffLocksRepository } from '../repositories/credentialLocks';
 import type { LockCounter } from '../repositories/lockCounter';
 import type { Staff } from '../repositories/staff';
@@ -18,9 +19,14 @@ export interface LockoutDeps {
   audit: AuditLog;
 }
 
-/** A customer's password-type secret: the lockout, bcrypt and the customers' counters. */
-export interface PasswordCheckDeps extends LockoutDeps {
+/** A bcrypt-hashed secret under the lockout: bcrypt, and the group commit that carries its writes. */
+export interface PasswordGuardDeps extends LockoutDeps {
   hasher: PasswordHasher;
+  commits: GroupCommit;
+}
+
+/** A customer's password-type secret: the lockout, bcrypt and the customers' counters. */
+export interface PasswordCheckDeps extends PasswordGuardDeps {
   repos: { locks: CredentialLocksRepository };
 }
 
@@ -82,24 +88,29 @@ export function staffGuard(staffLocks: StaffLocksRepository, staff: Staff): Guar
  * the count; the threshold-th consecutive wrong one locks. Time alone never
  * unlocks.
  */
-export async function checkPassword(deps: LockoutDeps & { hasher: PasswordHasher }, guard: Guard, plain: string, hash: string | null, actor: Actor): Promise<SecretCheck> {
+export async function checkPassword(deps: PasswordGuardDeps, guard: Guard, plain: string, hash: string | null, actor: Actor): Promise<SecretCheck> {
   const { counter, holder, kind } = guard;
   const now = deps.clock.now();
-  if (!counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS)) {
+  // Each write goes through the group commit: under a login flood the reservations, settlements and
+  // audit entries of the requests that arrive together share one fsync instead of one each.
+  const admitted = await deps.commits.run(() => counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS));
+  if (!admitted) {
     // Still spend a compare so a locked ID answers no faster than another.
     await deps.hasher.verify(plain, null);
-    return refuseLocked(deps, guard, actor, counter.isLocked(holder, kind) ? 'locked' : 'attemptsInFlight');
+    return deps.commits.run(() => refuseLocked(deps, guard, actor, counter.isLocked(holder, kind) ? 'locked' : 'attemptsInFlight'));
   }
   let matches: boolean;
   try {
     matches = await deps.hasher.verify(plain, hash);
   } catch (error) {
-    counter.release(holder, kind);
+    await deps.commits.run(() => counter.release(holder, kind));
     throw error;
   }
-  if (!matches) return recordWrongEntry(deps, guard, actor, undefined, true);
-  if (counter.recordSuccess(holder, kind, true)) return { result: 'ok' };
-  return refuseLocked(deps, guard, actor, 'locked');
+  return deps.commits.run((): SecretCheck => {
+    if (!matches) return recordWrongEntry(deps, guard, actor, undefined, true);
+    if (counter.recordSuccess(holder, kind, true)) return { result: 'ok' };
+    return refuseLocked(deps, guard, actor, 'locked');
+  });
 }
 
 /** Why an administrator's action was refused at its 承認用パスワード (R9). */

@@ -1,9 +1,9 @@
 import type { Uses } from '../deps';
 import type { Staff, StaffRepository } from '../repositories/staff';
 import type { Actor, AuditLog } from './auditLog';
-import { checkPassword, staffGuard, type LockoutDeps } from './secretCheck';
+import { checkPassword, staffGuard, type PasswordGuardDeps } from './secretCheck';
 
-export type StaffLoginDeps = LockoutDeps & Uses<'hasher', 'staff' | 'staffLocks'>;
+export type StaffLoginDeps = PasswordGuardDeps & Uses<never, 'staff' | 'staffLocks'>;
 
 export type StaffLoginResult = { ok: true; staff: Staff } | { ok: false };
 
@@ -28,7 +28,7 @@ export async function staffLogin(deps: StaffLoginDeps, staffId: string, password
   const actor: Actor = { type: 'staff', id: staff.staffId, companyId: null, clientIp };
   const check = await checkPassword(deps, staffGuard(deps.repos.staffLocks, staff), password, staff.passwordHash, actor);
   if (check.result !== 'ok') return { ok: false };
-  deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject: staff.staffId });
+  await deps.commits.run(() => deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject: staff.staffId }));
   return { ok: true, staff };
 }
 

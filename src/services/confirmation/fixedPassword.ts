@@ -1,20 +1,9 @@
-import type { Clock } from '../../clock';
-import type { Config } from '../../config';
-import type { Db } from '../../db/connection';
-import type { CredentialLocksRepository } from '../../repositories/credentialLocks';
 import type { RegistrationsRepository } from '../../repositories/registrations';
-import type { AuditLog } from '../auditLog';
-import type { PasswordHasher } from '../passwords';
-import { checkSecret } from '../secretCheck';
+import { checkSecret, type PasswordCheckDeps } from '../secretCheck';
 import type { ConfirmationVerifier } from './verifier';
 
-export interface FixedPasswordDeps {
-  config: Pick<Config, 'lockoutThreshold'>;
-  db: Db;
-  clock: Clock;
-  hasher: PasswordHasher;
-  audit: AuditLog;
-  repos: { locks: CredentialLocksRepository; registrations: RegistrationsRepository };
+export interface FixedPasswordDeps extends PasswordCheckDeps {
+  repos: PasswordCheckDeps['repos'] & { registrations: RegistrationsRepository };
 }
 
 /**
