@@ -59,6 +59,25 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Runs `work` now, in its own transaction committed WITHOUT an fsync
+   * (synchronous=NORMAL for this one commit; WAL mode keeps it atomic and
+   * crash-safe, only a power cut may lose it — and the next durable commit
+   * carries it to disk anyway). For writes whose loss on a power cut is
+   * harmless, such as a lockout reservation (issue 10): an fsync on the event
+   * loop for each of them stalled everyone during a login flood. Inside an
+   * open transaction the work simply joins it.
+   */
+  runWithoutFsync<T>(work: () => T): T {
+    if (this.db.inTransaction) return work();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.db.transaction(work).immediate();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   private flush(): void {
     const batch = this.queue;
     this.queue = [];

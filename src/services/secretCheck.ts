@@ -91,9 +91,9 @@ export function staffGuard(staffLocks: StaffLocksRepository, staff: Staff): Guar
 export async function checkPassword(deps: PasswordGuardDeps, guard: Guard, plain: string, hash: string | null, actor: Actor): Promise<SecretCheck> {
   const { counter, holder, kind } = guard;
   const now = deps.clock.now();
-  // Each write goes through the group commit: under a login flood the reservations, settlements and
-  // audit entries of the requests that arrive together share one fsync instead of one each.
-  const admitted = await deps.commits.run(() => counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS));
+  // A reservation needs no fsync: lost on a power cut, it is simply not there, which is what the lease
+  // makes of an abandoned one anyway. Counted failures and audit entries are durable (group commit).
+  const admitted = deps.commits.runWithoutFsync(() => counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS));
   if (!admitted) {
     // Still spend a compare so a locked ID answers no faster than another.
     await deps.hasher.verify(plain, null);
@@ -103,14 +103,14 @@ export async function checkPassword(deps: PasswordGuardDeps, guard: Guard, plain
   try {
     matches = await deps.hasher.verify(plain, hash);
   } catch (error) {
-    await deps.commits.run(() => counter.release(holder, kind));
+    deps.commits.runWithoutFsync(() => counter.release(holder, kind));
     throw error;
   }
-  return deps.commits.run((): SecretCheck => {
-    if (!matches) return recordWrongEntry(deps, guard, actor, undefined, true);
-    if (counter.recordSuccess(holder, kind, true)) return { result: 'ok' };
-    return refuseLocked(deps, guard, actor, 'locked');
-  });
+  if (!matches) return deps.commits.run(() => recordWrongEntry(deps, guard, actor, undefined, true));
+  // Releasing the place and resetting the count need no fsync either: lost on a power cut, the count
+  // stays where it was (the safe side) and the place expires with its lease.
+  if (deps.commits.runWithoutFsync(() => counter.recordSuccess(holder, kind, true))) return { result: 'ok' };
+  return deps.commits.run(() => refuseLocked(deps, guard, actor, 'locked'));
 }
 
 /** Why an administrator's action was refused at its 承認用パスワード (R9). */

@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { checkScreen, newPage, startWorld, WIDTHS, type BrowserWorld } from './helpers/browser';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenStaff, givenUser, STAFF_PASSWORD, USER_PASSWORD } from '../helpers/fixtures';
 import { givenRegistered, givenToken, nextStep } from '../helpers/otp';
+import { maskCredentialId } from '../../src/domain/token';
 
 const MODE_A = '管理者、利用者が異なるトークンを利用する。';
 /** 2026-11-26 15:30 UTC is already the 27th in Japan: the console must show JST. */
@@ -26,7 +27,6 @@ const descriptionOf = (control: Locator): Promise<string> =>
 
 const hasFocus = (control: Locator): Promise<boolean> => control.evaluate((el: DomElement) => el === el.ownerDocument.activeElement);
 
-const masked = (credentialId: string): string => `${credentialId.slice(0, 4)} **** ${credentialId.slice(8)}`;
 
 describe('the branch console (営業店端末) in a browser without JavaScript', () => {
   let world: BrowserWorld;
@@ -108,8 +108,8 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(otp.getByText(MODE_A, { exact: true }).isVisible()).resolves.toBe(true);
     await expect(otp.getByText(STARTED_AT_JST, { exact: true }).isVisible()).resolves.toBe(true);
     const tokens = otp.getByRole('table', { name: '利用者ごとのトークン' });
-    await expect(tokens.getByRole('row', { name: `${admin.loginId} ${admin.name} ${masked(adminToken.credentialId)}` }).count()).resolves.toBe(1);
-    await expect(tokens.getByRole('row', { name: `${user.loginId} ${user.name} ${masked(userToken.credentialId)}` }).count()).resolves.toBe(1);
+    await expect(tokens.getByRole('row', { name: `${admin.loginId} ${admin.name} ${maskCredentialId(adminToken.credentialId)}` }).count()).resolves.toBe(1);
+    await expect(tokens.getByRole('row', { name: `${user.loginId} ${user.name} ${maskCredentialId(userToken.credentialId)}` }).count()).resolves.toBe(1);
     // Only the token the form would remove is shown in full, to compare with the paper form.
     await expect(page.content()).resolves.not.toContain(userToken.credentialId.slice(4, 8) + ' ' + userToken.credentialId.slice(8));
     // Each ロック解除 button names its user, as a list of identical buttons would not.
@@ -144,7 +144,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(otp.getByText('登録解除できるトークンはありません（管理者のトークンは未登録です）。').isVisible()).resolves.toBe(true);
     await expect(tokens.getByRole('row', { name: `${admin.loginId} ${admin.name} 未登録` }).count()).resolves.toBe(1);
     const history = page.getByRole('table', { name: '書面受付履歴' });
-    await expect(history.getByRole('row', { name: new RegExp(`^RQ-2026-001 ${masked(adminToken.credentialId).replace(/\*/g, '\\*')} ${staffId} `) }).count()).resolves.toBe(1);
+    await expect(history.getByRole('row', { name: new RegExp(`^RQ-2026-001 ${maskCredentialId(adminToken.credentialId).replace(/\*/g, '\\*')} ${staffId} `) }).count()).resolves.toBe(1);
     expect(world.ctx.deps.repos.registrations.listPaperRequests(company.id)).toEqual([
       expect.objectContaining({ requestNumber: 'RQ-2026-001', credentialId: adminToken.credentialId, staffId }),
     ]);

@@ -145,4 +145,23 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
       reader.close();
     }
   });
+
+  test('when a write is run without fsync, then it is committed and seen by another connection, and the connection is back to synchronous=FULL', () => {
+    const id = commits.runWithoutFsync(() => Number(db.prepare('INSERT INTO entry (parent_id) VALUES (1)').run().lastInsertRowid));
+
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    const other = new Database(file, { readonly: true });
+    expect(other.prepare('SELECT count(*) FROM entry WHERE id = ?').pluck().get(id)).toBe(1);
+    other.close();
+  });
+
+  test('when the write without fsync throws, then nothing of it is kept and synchronous=FULL is restored', () => {
+    expect(() => commits.runWithoutFsync(() => {
+      db.prepare('INSERT INTO entry (parent_id) VALUES (1)').run();
+      throw new Error('boom');
+    })).toThrow('boom');
+
+    expect(db.prepare('SELECT count(*) FROM entry').pluck().get()).toBe(0);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
 });
