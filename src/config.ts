@@ -51,7 +51,8 @@ const trustProxy = z
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port(3000),
-  HOST: z.string().default('0.0.0.0'),
+  // No default here: it depends on demo mode (see loadConfig).
+  HOST: z.string().min(1).optional(),
   STAFF_PORT: port(3001),
   STAFF_HOST: z.string().default('127.0.0.1'),
   DATABASE_FILE: z.string().min(1).default('data/webfb.db'),
@@ -121,14 +122,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  const demo = e.DEMO ?? !production;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    // The demo's credentials are published in the README, so a demo listens on
+    // loopback unless HOST says otherwise (issue 15); a real installation, on
+    // every interface, as a server behind its proxy does.
+    host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
     staffPort: e.STAFF_PORT,
     staffHost: e.STAFF_HOST,
     databaseFile: e.DATABASE_FILE,
-    demo: e.DEMO ?? !production,
+    demo,
     secretKey: e.SECRET_KEY,
     sessionSecret: e.SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,

@@ -15,7 +15,7 @@ describe('configuration (DESIGN §7)', () => {
     expect(config).toMatchObject({
       env: 'development',
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       staffPort: 3001,
       staffHost: '127.0.0.1',
       databaseFile: 'data/webfb.db',
@@ -31,6 +31,25 @@ describe('configuration (DESIGN §7)', () => {
       secretKey: undefined,
       sessionSecret: undefined,
     });
+  });
+
+  test('when HOST is not set in demo mode, then the customer site listens on loopback only (its credentials are published)', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: '1', ...productionSecrets }).host).toBe('127.0.0.1');
+  });
+
+  test('when HOST is not set outside demo mode, then the customer site listens on every interface', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...productionSecrets }).host).toBe('0.0.0.0');
+    expect(loadConfig({ DEMO: '0' }).host).toBe('0.0.0.0');
+  });
+
+  test('when HOST is set, then it wins in demo mode and outside it', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.1.2.3', ...productionSecrets }).host).toBe('10.1.2.3');
+  });
+
+  test('when HOST is set but empty, then the configuration is refused', () => {
+    expectConfigError({ HOST: '' }, /HOST/);
   });
 
   test('when the branch console host is not set, then it listens on loopback only', () => {
