@@ -71,6 +71,7 @@ const schema = z.object({
   OTP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   APPROVAL_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.optional(),
 });
 
 export interface Config {
@@ -99,6 +100,8 @@ export interface Config {
   /** 承認用パスワード entries per administrator and minute, on top of the lockout (issue 10). */
   approvalRateLimitPerMinute: number;
   logLevel: string;
+  /** LOG_PRETTY: human-readable logs; unset means "when stdout is a terminal". Development only (src/logger.ts). */
+  logPretty: boolean | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -148,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otpRateLimitPerMinute: e.OTP_RATE_LIMIT,
     approvalRateLimitPerMinute: e.APPROVAL_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY,
   };
 }
