@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import pino from 'pino';
 import { createCustomerApp, createStaffApp } from '../../src/app';
@@ -6,6 +9,8 @@ import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
 import { createDeps } from '../../src/deps';
+import { createLogger, prettyLogs } from '../../src/logger';
+import { startService } from '../../src/service';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { FormClient } from '../helpers/client';
 import { ADMIN_PASSWORD, givenContract } from '../helpers/fixtures';
@@ -104,5 +109,58 @@ describe('structured request logs', () => {
     expect(supportId).toBeDefined();
     const logged = raw.map((line) => JSON.parse(line) as { level: number; supportId?: string; msg: string });
     expect(logged).toContainEqual(expect.objectContaining({ level: 50, supportId, msg: 'unexpected error' }));
+  });
+});
+
+describe('start-up log (issue 15: a demo a branch can show)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-start-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts the real service on free ports with the log written into `lines`, as the server would (same logger choice). */
+  async function started(env: Record<string, string>) {
+    const lines: string[] = [];
+    const config = loadConfig({ BCRYPT_COST: '4', PORT: '0', STAFF_PORT: '0', DATABASE_FILE: path.join(dir, 'webfb.db'), ...env });
+    const destination = { write: (line: string) => void lines.push(line) };
+    // A terminal in front: production must still write JSON.
+    const logger = createLogger('info', { pretty: prettyLogs(config, true), destination });
+    const service = await startService(config, logger);
+    return { lines, service };
+  }
+
+  test('when the demo starts, then its log says in plain words where to open the customer site, the branch console and the demo phone', async () => {
+    const { lines, service } = await started({ NODE_ENV: 'test', DEMO: '1' });
+    try {
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      const site = `http://127.0.0.1:${service.customer.port}`;
+      expect(messages).toContain(`Customer site: open ${site}/`);
+      expect(messages).toContain(`Branch console: open http://127.0.0.1:${service.staff.port}/staff/login`);
+      expect(messages).toContain(`Demo phone (VIP Access): open ${site}/softtoken`);
+      // The URLs are real: both listeners answer there.
+      expect((await fetch(`${site}/login`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${service.staff.port}/staff/login`)).status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  test('when production starts, then every log line is JSON, the URLs included, and it listens on every interface', async () => {
+    const { lines, service } = await started({ NODE_ENV: 'production', LOG_PRETTY: '1', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44) });
+    try {
+      expect(lines.length).toBeGreaterThan(0);
+      const entries = lines.map((line) => JSON.parse(line) as { msg: string; url?: string; service: string });
+      expect(entries.every((e) => e.service === 'webfb')).toBe(true);
+      expect(entries).toContainEqual(expect.objectContaining({
+        msg: `Customer site: open http://localhost:${service.customer.port}/ (listening on every interface, 0.0.0.0)`,
+        url: `http://localhost:${service.customer.port}/`,
+      }));
+      expect(entries.map((e) => e.msg)).not.toContainEqual(expect.stringContaining('Demo phone'));
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config';
+import { prettyLogs } from '../../src/logger';
 
 // loadConfig takes the environment as an argument, so each test passes exactly
 // the variables it is about and nothing leaks in from the shell running jest.
@@ -134,5 +135,24 @@ describe('ports', () => {
     expect(() => loadConfig({ PORT: '' })).toThrow(/PORT/);
     expect(() => loadConfig({ STAFF_PORT: '' })).toThrow(/STAFF_PORT/);
     expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+  });
+});
+
+describe('log format (issue 15)', () => {
+  const pretty = (env: NodeJS.ProcessEnv, tty: boolean): boolean => prettyLogs(loadConfig(env), tty);
+
+  test('when development runs at a terminal, then the log is human-readable, unless LOG_PRETTY=0', () => {
+    expect(pretty({}, true)).toBe(true);
+    expect(pretty({ LOG_PRETTY: '0' }, true)).toBe(false);
+  });
+
+  test('when development writes to a pipe or a file, then the log is JSON, unless LOG_PRETTY=1', () => {
+    expect(pretty({}, false)).toBe(false);
+    expect(pretty({ LOG_PRETTY: '1' }, false)).toBe(true);
+  });
+
+  test('when production or a test runs, then the log is JSON whatever LOG_PRETTY and the terminal say', () => {
+    expect(pretty({ NODE_ENV: 'production', LOG_PRETTY: '1', ...productionSecrets }, true)).toBe(false);
+    expect(pretty({ NODE_ENV: 'test', LOG_PRETTY: '1' }, true)).toBe(false);
   });
 });
