@@ -10,6 +10,28 @@ declare module 'http' {
 }
 
 /**
+ * Crockford's base-32 letters without 0 and 1: no 0/O, 1/I/L or U/V mix-up when
+ * a customer reads the number out on the phone. 30 symbols.
+ */
+export const SUPPORT_ID_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const SUPPORT_ID_LENGTH = 8;
+
+/**
+ * お問い合わせ番号: 8 random symbols (crypto), e.g. 7KQ4MZ2X. It is a lookup key,
+ * not an identity: staff always search it together with the time of the
+ * customer's call. 30^8 ≈ 6.6 × 10^11 values, so even at a million requests a
+ * day the chance that another request of the same day carries the id a
+ * customer reads out is about 1 in 650,000 — and the time and path of the two
+ * lines would still tell them apart. Global uniqueness (a UUID) bought nothing
+ * but a 36-character number nobody can read out.
+ */
+export function newSupportId(): string {
+  let id = '';
+  for (let i = 0; i < SUPPORT_ID_LENGTH; i++) id += SUPPORT_ID_ALPHABET[crypto.randomInt(SUPPORT_ID_ALPHABET.length)];
+  return id;
+}
+
+/**
  * One log line per request: id, method, path (never the query string), status
  * and time taken; never bodies, cookies or headers. This replaces pino-http,
  * which built a child logger per request, serializing and redacting the
@@ -19,7 +41,7 @@ declare module 'http' {
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    req.id = crypto.randomUUID();
+    req.id = newSupportId();
     const path = req.url.split('?')[0];
     let logged = false;
     const done = (): void => {

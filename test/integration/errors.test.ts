@@ -7,7 +7,8 @@ import { ADMIN_PASSWORD, auditEvents, givenContract } from '../helpers/fixtures'
 // STYLE habit 5: one error path. Expected refusals and unexpected failures both
 // end on a plain Japanese page with a support id (お問い合わせ番号) that matches
 // the log line, never with a stack trace or other internals.
-const SUPPORT_ID = /お問い合わせ番号: ([0-9a-f-]{36})/;
+// 8 symbols a customer can read out on the phone: no 0/O, 1/I/L or U (issue 15).
+const SUPPORT_ID = /お問い合わせ番号: ([2-9A-HJKMNP-TV-Z]{8})</;
 
 function expectPlainErrorPage(res: Response): void {
   expect(res.headers['content-type']).toMatch(/^text\/html/);

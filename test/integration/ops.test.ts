@@ -99,16 +99,30 @@ describe('structured request logs', () => {
     ]);
   });
 
-  test('when a request fails unexpectedly, then the log line carries the support id shown on the page', async () => {
+  test('when a request fails unexpectedly, then the error log and the request line carry the short support id shown on the page', async () => {
     const { app, deps, raw } = capturingContext();
     deps.db.close();
 
     const res = await request(app).get('/healthz');
 
-    const supportId = /お問い合わせ番号: ([0-9a-f-]{36})/.exec(res.text)?.[1];
+    const supportId = /お問い合わせ番号: ([2-9A-HJKMNP-TV-Z]{8})</.exec(res.text)?.[1];
     expect(supportId).toBeDefined();
-    const logged = raw.map((line) => JSON.parse(line) as { level: number; supportId?: string; msg: string });
+    const logged = raw.map((line) => JSON.parse(line) as { level: number; supportId?: string; msg: string; req?: { id: string } });
     expect(logged).toContainEqual(expect.objectContaining({ level: 50, supportId, msg: 'unexpected error' }));
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ id: supportId, path: '/healthz' }), res: { statusCode: 500 } }));
+    // One search for the number finds exactly those two lines.
+    expect(raw.filter((line) => line.includes(supportId!))).toHaveLength(2);
+  });
+
+  test('when a request is refused (404), then the page\'s support id is in the refusal and the request line', async () => {
+    const { app, raw } = capturingContext();
+
+    const res = await request(app).get('/no-such-page');
+
+    const supportId = /お問い合わせ番号: ([2-9A-HJKMNP-TV-Z]{8})</.exec(res.text)?.[1];
+    expect(res.status).toBe(404);
+    const logged = raw.filter((line) => line.includes(supportId!)).map((line) => JSON.parse(line) as { msg: string });
+    expect(logged.map((e) => e.msg)).toEqual(['request refused', 'request completed']);
   });
 });
 

@@ -2,7 +2,7 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { requestLog } from '../../src/web/requestLog';
+import { newSupportId, requestLog, SUPPORT_ID_ALPHABET } from '../../src/web/requestLog';
 
 interface LogLine {
   level: number;
@@ -75,7 +75,7 @@ describe('request log (issue 5): one line per request', () => {
     expect(w.lines).toHaveLength(1);
     const [line] = w.lines;
     expect(line).toMatchObject({ level: 40, msg: 'request aborted by the client', req: { method: 'GET', path: '/slow' } });
-    expect(line!.req.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(line!.req.id).toMatch(/^[2-9A-HJKMNP-TV-Z]{8}$/);
     expect(typeof line!.responseTime).toBe('number');
     expect(JSON.stringify(line)).not.toMatch(/account|secret|\?/);
   });
@@ -96,5 +96,17 @@ describe('request log (issue 5): one line per request', () => {
     expect(body).toBe('ok');
     expect(w.lines).toHaveLength(1);
     expect(w.lines[0]).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'GET', path: '/quick' }, res: { statusCode: 200 } });
+  });
+});
+
+describe('お問い合わせ番号 (issue 15): short enough to read out on the phone', () => {
+  test('when support ids are made, then each is 8 symbols of an alphabet without 0, O, 1, I, L or U, and they differ', () => {
+    expect(SUPPORT_ID_ALPHABET).toHaveLength(30);
+    expect(SUPPORT_ID_ALPHABET).not.toMatch(/[01OILU]/);
+    const ids = Array.from({ length: 2000 }, newSupportId);
+    for (const id of ids) expect(id).toMatch(/^[2-9A-HJKMNP-TV-Z]{8}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every symbol turns up: the id is drawn from the whole alphabet, not a part of it.
+    expect(new Set(ids.join('')).size).toBe(30);
   });
 });
