@@ -1,5 +1,6 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import type { FeeTable } from './domain/fees';
 
 // The one place that reads process.env (DESIGN §7). Every setting is parsed and
 // checked here at start-up so that a misconfiguration fails fast with a message.
@@ -48,6 +49,19 @@ const trustProxy = z
     return list;
   });
 
+/** A fixed-width zengin code (this bank's 金融機関コード, its 支店コード). */
+const code = (label: string, length: number) =>
+  z.string().regex(new RegExp(`^[0-9]{${length}}$`), `must be the ${length}-digit ${label}`);
+
+/** A fee tier as `below,from`: the fee in yen below FEE_TIER_YEN and from it on (e.g. 440,660). */
+const feeTier = z
+  .string()
+  .regex(/^\s*\d+\s*,\s*\d+\s*$/, 'must be two fees in yen, below and from the tier, e.g. 440,660')
+  .transform((v) => {
+    const [below, from] = v.split(',').map((n) => Number(n.trim()));
+    return { below: below!, from: from! };
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port(3000),
@@ -70,6 +84,12 @@ const schema = z.object({
   OTP_WINDOW: z.coerce.number().int().min(0).max(10).default(1),
   OTP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   APPROVAL_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  BANK_CODE: code('金融機関コード', 4).default('0001'),
+  BRANCH_CODE: code('支店コード', 3).default('123'),
+  FEE_TIER_YEN: z.coerce.number().int().positive().default(30_000),
+  FEE_SAME_BRANCH: feeTier.default({ below: 0, from: 0 }),
+  FEE_OTHER_BRANCH: feeTier.default({ below: 110, from: 330 }),
+  FEE_OTHER_BANK: feeTier.default({ below: 440, from: 660 }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
 });
@@ -99,6 +119,8 @@ export interface Config {
   otpRateLimitPerMinute: number;
   /** 承認用パスワード entries per administrator and minute, on top of the lockout (issue 10). */
   approvalRateLimitPerMinute: number;
+  /** 振込手数料 (issue 15): this bank and branch, the tier and the fee of each destination. */
+  transferFees: FeeTable;
   logLevel: string;
   /** LOG_PRETTY: human-readable logs; unset means "when stdout is a terminal". Development only (src/logger.ts). */
   logPretty: boolean | undefined;
@@ -150,6 +172,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otpWindow: e.OTP_WINDOW,
     otpRateLimitPerMinute: e.OTP_RATE_LIMIT,
     approvalRateLimitPerMinute: e.APPROVAL_RATE_LIMIT,
+    transferFees: {
+      bankCode: e.BANK_CODE,
+      branchCode: e.BRANCH_CODE,
+      tierYen: e.FEE_TIER_YEN,
+      sameBranch: e.FEE_SAME_BRANCH,
+      otherBranch: e.FEE_OTHER_BRANCH,
+      otherBank: e.FEE_OTHER_BANK,
+    },
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY,
   };
