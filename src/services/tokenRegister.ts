@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Uses } from '../deps';
 import { DESKTOP_PREFIX, isCredentialId, MOBILE_PREFIX, normalizeCredentialId, platformOf, type Platform } from '../domain/token';
 import { codeAt, msLeftInStep, otpauthUri, parseOtpauthUri } from '../domain/totp';
+import { demoTokenPurpose } from '../demo/data';
 import { SecretBox } from './encryption';
 
 /**
@@ -97,6 +98,8 @@ export function rotateKey(deps: Uses<'secretBox' | 'db', 'tokens'>, newKey: stri
 export interface DemoTokenView extends Provisioned {
   code: string;
   secondsLeft: number;
+  /** Whom the demo data meant the token for (「管理者 demo-admin 用」…); undefined for a token an operator added. */
+  meantFor: { label: string; use: string } | undefined;
 }
 
 /**
@@ -123,6 +126,7 @@ export function demoTokens(deps: Uses<'config' | 'clock' | 'secretBox' | 'logger
       uri: otpauthUri(row.credentialId, secret),
       code: codeAt(secret, now),
       secondsLeft: Math.ceil(msLeftInStep(now) / 1000),
+      meantFor: demoTokenPurpose(row.credentialId),
     }];
   });
 }

@@ -36,10 +36,10 @@ describe('demo data (DEMO=1) and the README walk-through', () => {
   test('when the demo is loaded, then its four VIP Access tokens are in the register and none is registered', async () => {
     const { rows } = ctx.deps.repos.tokens.list(10, 0);
     expect(rows.map((t) => [t.credentialId, t.platform, t.status, t.companyId, t.lastStep])).toEqual([
-      [DEMO.tokens.admin, 'mobile', 'active', null, null],
-      [DEMO.tokens.user1, 'mobile', 'active', null, null],
-      [DEMO.tokens.spare, 'mobile', 'active', null, null],
-      [DEMO.tokens.pc, 'desktop', 'active', null, null],
+      [DEMO.tokens.admin.credentialId, 'mobile', 'active', null, null],
+      [DEMO.tokens.user1.credentialId, 'mobile', 'active', null, null],
+      [DEMO.tokens.spare.credentialId, 'mobile', 'active', null, null],
+      [DEMO.tokens.pc.credentialId, 'desktop', 'active', null, null],
     ]);
     // The demo walks the manual's registration (§3(2)): no 利用形態, nothing registered, OTP not started.
     const company = ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId)!.companyId;

@@ -21,6 +21,7 @@ export function softtokenRoutes(deps: Deps): Router {
         credentialId: t.credentialId,
         grouped: groupCredentialId(t.credentialId),
         platform: t.platform,
+        meantFor: t.meantFor,
         code: t.code,
         secondsLeft: t.secondsLeft,
         qr: await QRCode.toDataURL(t.uri, { errorCorrectionLevel: 'M', margin: 2, scale: 4 }),

@@ -2,8 +2,10 @@ import crypto from 'node:crypto';
 import QRCode from 'qrcode';
 import request from 'supertest';
 import { codeAt } from '../../../src/domain/totp';
+import { DEMO, seedDemoIfEmpty } from '../../../src/demo/seed';
 import { provisionToken } from '../../../src/services/tokenRegister';
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { readPage } from '../../helpers/page';
 
 // The demo phone (DESIGN §4, manual §3(1)): GET /softtoken, DEMO=1 only.
 describe('demo VIP Access screen (GET /softtoken)', () => {
@@ -78,6 +80,34 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
     expect(credentialId).toMatch(/^SYDC/);
     expect(card).toContain('パソコン');
     expect(card).toContain('WEB-FBサービスではご利用になれません');
+  });
+
+  test('when the demo data is loaded, then each demo token says whom it is meant for and where the walk uses it', async () => {
+    await seedDemoIfEmpty(ctx.deps);
+
+    const page = readPage((await request(ctx.app).get('/softtoken')).text);
+
+    const card = (credentialId: string) => page.section(`Credential ID（トークンID）${credentialId.replace(/^(.{4})(.{4})(.{4})$/, '$1 $2 $3')}`);
+    expect(card(DEMO.tokens.admin.credentialId)?.term('用途')).toBe(`管理者 ${DEMO.admin.loginId} 用`);
+    expect(card(DEMO.tokens.admin.credentialId)?.term('使う場面')).toContain('④-1 トークン登録');
+    expect(card(DEMO.tokens.user1.credentialId)?.term('用途')).toBe(`利用者 ${DEMO.users[0].loginId} 用`);
+    expect(card(DEMO.tokens.user1.credentialId)?.term('使う場面')).toContain('登録・登録解除');
+    expect(card(DEMO.tokens.spare.credentialId)?.term('用途')).toBe('予備（新しいスマートフォン・共用トークン）');
+    expect(card(DEMO.tokens.spare.credentialId)?.term('使う場面')).toContain('共用トークン（④-2）');
+    expect(card(DEMO.tokens.pc.credentialId)?.term('用途')).toBe('PCトークン（登録できない例）');
+    expect(card(DEMO.tokens.pc.credentialId)?.term('導入端末')).toContain('パソコン');
+  });
+
+  test('when an operator provisioned a token of their own, then its card names no purpose', async () => {
+    await seedDemoIfEmpty(ctx.deps);
+    const { credentialId } = provisionToken(ctx.deps, 'mobile', { credentialId: 'SYMC12345678' });
+
+    const page = readPage((await request(ctx.app).get('/softtoken')).text);
+
+    const card = page.section('Credential ID（トークンID）SYMC 1234 5678');
+    expect(credentialId).toBe('SYMC12345678');
+    expect(card?.term('Security Code（セキュリティコード）')).toMatch(/^\d{6}$/);
+    expect(card?.term('用途')).toBeUndefined();
   });
 
   test('when demo mode is off, then /softtoken is the normal 404 page and shows no code', async () => {
