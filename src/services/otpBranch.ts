@@ -1,45 +1,92 @@
 import type { Uses } from '../deps';
 import { maskCredentialId } from '../domain/token';
+import type { UsageMode } from '../domain/otpSlot';
+import type { RegistrationsRepository } from '../repositories/registrations';
+import type { UsersRepository } from '../repositories/users';
 import type { Actor } from './auditLog';
 import { primarySlot } from './otp/overview';
 
-export type BranchUnregisterResult =
-  | { ok: true; credentialId: string; subject: string }
-  | { ok: false; reason: 'notFound' | 'notRegistered' | 'duplicateRequest' };
+type Refusal = { ok: false; reason: 'notFound' | 'notRegistered' | 'duplicateRequest' };
+
+/** What 管理者トークン登録解除 would remove: shown on its confirmation screen, removed by 確定. */
+export interface UnregisterTarget {
+  /** 共用トークン (B), or the administrator's login ID (A): the audit entry's subject. */
+  subject: string;
+  usageMode: UsageMode | null;
+  admin: { name: string; loginId: string };
+  credentialId: string;
+  registeredAt: number;
+}
+
+export type BranchUnregisterPreview = ({ ok: true; companyName: string } & UnregisterTarget) | Refusal;
+export type BranchUnregisterResult = { ok: true; credentialId: string; subject: string } | Refusal;
+
+type Repos = { registrations: RegistrationsRepository; users: UsersRepository };
+
+/** The primary registration (the administrator's in A, the shared one in B), unless the request cannot proceed. */
+function findTarget(repos: Repos, companyId: number, requestNumber: string): ({ ok: true; registrationId: number } & UnregisterTarget) | Refusal {
+  const admin = repos.users.listByCompany(companyId).find((u) => u.role === 'admin');
+  const slot = admin && primarySlot(repos.registrations, admin);
+  const registration = slot?.registration;
+  if (!admin || !registration) return { ok: false, reason: 'notRegistered' };
+  const taken = repos.registrations.listPaperRequests(companyId).some((p) => p.requestNumber === requestNumber);
+  if (taken) return { ok: false, reason: 'duplicateRequest' };
+  return {
+    ok: true,
+    registrationId: registration.id,
+    subject: registration.userId === null ? '共用トークン' : admin.loginId,
+    usageMode: slot.usageMode,
+    admin: { name: admin.name, loginId: admin.loginId },
+    credentialId: registration.credentialId,
+    registeredAt: registration.registeredAt,
+  };
+}
+
+/**
+ * The confirmation step of 管理者トークン登録解除: what 確定 would remove, or why
+ * it cannot. Reads only; nothing is recorded until 確定 (unregisterAtBranch).
+ */
+export function previewUnregisterAtBranch(deps: Uses<never, 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string): BranchUnregisterPreview {
+  const company = deps.repos.companies.find(companyId);
+  if (!company) return { ok: false, reason: 'notFound' };
+  const target = findTarget(deps.repos, companyId, requestNumber);
+  if (!target.ok) return target;
+  const { subject, usageMode, admin, credentialId, registeredAt } = target;
+  return { ok: true, companyName: company.name, subject, usageMode, admin, credentialId, registeredAt };
+}
 
 /**
  * 管理者トークン登録解除 at the branch (Q1, R8): after the customer's paper
- * request has been received and the 届出印 of the representative account
- * checked, staff unregister the administrator's token (A) or the shared token
- * (B). The request and the unregistration are recorded together or not at all.
- * OTP stays started (R7): the administrator registers again as in §3(2).
+ * request has been received, the 届出印 of the representative account
+ * checked and the confirmation screen answered with 確定, staff unregister the
+ * administrator's token (A) or the shared token (B). The request and the
+ * unregistration are recorded together or not at all; the target is read again
+ * inside the transaction, so a second 確定 (double click, back button) finds
+ * the 書面受付番号 used and changes nothing. OTP stays started (R7): the
+ * administrator registers again as in §3(2).
  */
 export function unregisterAtBranch(deps: Uses<'db' | 'clock' | 'audit', 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
-  const { companies, registrations, users } = deps.repos;
+  const { companies, registrations } = deps.repos;
   if (!companies.find(companyId)) return { ok: false, reason: 'notFound' };
   const result = deps.db.transaction((): BranchUnregisterResult => {
-    const admin = users.listByCompany(companyId).find((u) => u.role === 'admin');
-    const registration = admin && primarySlot(registrations, admin).registration;
-    if (!registration) return { ok: false, reason: 'notRegistered' };
-    const taken = registrations.listPaperRequests(companyId).some((p) => p.requestNumber === requestNumber);
-    if (taken) return { ok: false, reason: 'duplicateRequest' };
+    const target = findTarget(deps.repos, companyId, requestNumber);
+    if (!target.ok) return target;
     registrations.insertPaperRequest({
       companyId,
       requestNumber,
-      credentialId: registration.credentialId,
+      credentialId: target.credentialId,
       staffId: actor.id,
       recordedAt: deps.clock.now(),
     });
-    registrations.delete(registration.id);
-    const subject = registration.userId === null ? '共用トークン' : admin.loginId;
+    registrations.delete(target.registrationId);
     deps.audit.record(actor, {
       event: 'otp.unregister',
       outcome: 'success',
       companyId,
-      subject,
-      detail: `書面受付番号=${requestNumber} 届出印確認済 ${maskCredentialId(registration.credentialId)}`,
+      subject: target.subject,
+      detail: `書面受付番号=${requestNumber} 届出印確認済 ${maskCredentialId(target.credentialId)}`,
     });
-    return { ok: true, credentialId: registration.credentialId, subject };
+    return { ok: true, credentialId: target.credentialId, subject: target.subject };
   }).immediate();
   if (!result.ok) {
     // R11: a refused staff action is recorded too, with what was asked.

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { notFound } from '../../errors';
 import { normalize } from '../../domain/text';
-import { groupCredentialId, maskCredentialId } from '../../domain/token';
+import { maskCredentialId } from '../../domain/token';
 import type { Registration } from '../../repositories/registrations';
 import { otpOverview } from '../../services/otp/overview';
 import { companyDetail, paperRequests, searchCompanies, unlockCompanyUser } from '../../services/staffConsole';
@@ -14,9 +14,11 @@ import { staffActor } from '../auth';
 
 
 /**
- * The ワンタイムパスワード section of 契約先詳細, shaped for the view. Lists show the
- * masked ID; the token the unregistration would remove is shown grouped in full
- * (a Credential ID is not a secret) so staff can compare it with the paper form.
+ * The ワンタイムパスワード section of 契約先詳細, shaped for the view. Every token ID
+ * on the console is masked the same way (prefix and last four digits), the
+ * one the unregistration would remove included: those are what staff compare
+ * with the paper form, and the ID in full is needed only where it is typed
+ * (registration). It stays in full in the 書面受付 record (paper_requests).
  */
 function otpSection(deps: Deps, companyId: number) {
   // Q1/R8: the one token only the branch may remove is the primary one — the administrator's (A) or the shared one (B).
@@ -31,7 +33,7 @@ function otpSection(deps: Deps, companyId: number) {
     otpStartedAt,
     sharedToken: shared && maskCredentialId(shared.credentialId),
     users: users.map(({ user, registration }) => ({ user, token: tokenOf(registration) })),
-    primary: primary && { grouped: groupCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
+    primary: primary && { masked: maskCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
     admin: users.find((u) => u.user.role === 'admin')?.user,
     paperRequests: paperRequests(deps.repos.registrations, companyId)
       .map((p) => ({ ...p, masked: maskCredentialId(p.credentialId) })),

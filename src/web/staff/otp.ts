@@ -2,8 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { normalize } from '../../domain/text';
+import { maskCredentialId } from '../../domain/token';
 import { notFound } from '../../errors';
-import { unregisterAtBranch } from '../../services/otpBranch';
+import { previewUnregisterAtBranch, unregisterAtBranch } from '../../services/otpBranch';
 import { staffActor } from '../auth';
 import { keepValues, parseForm } from '../forms';
 import { idParam } from '../params';
@@ -21,6 +22,13 @@ const unregisterForm = z.object({
   ),
   // Q1: the request is valid only with the seal registered for the representative account (届出印).
   sealVerified: z.unknown().refine((v) => v === '1', '届出印を確認してください。'),
+  /**
+   * Which button was pressed: none on 契約先詳細 (次へ → the confirmation
+   * screen), `confirm` for 確定 — the only one that unregisters — and `back`
+   * for 戻る. A client that posts the fields without a step only ever sees
+   * the confirmation screen.
+   */
+  step: z.enum(['confirm', 'back']).optional().catch(undefined),
 });
 
 const refusals = {
@@ -31,18 +39,41 @@ const refusals = {
 /**
  * Q1 at the branch: after the paper request has been received and the seal
  * checked, staff unregister the administrator's token (A) or the shared token
- * (B) — the customer side cannot (R8). OTP stays started (R7), so until the
- * administrator registers again (§3(2)) nobody concerned can confirm transfers.
+ * (B) — the customer side cannot (R8). One POST path, two steps: the form on
+ * 契約先詳細 shows what would be removed and asks 確定 / 戻る; only 確定
+ * (step=confirm, CSRF-protected like every POST) removes it. OTP stays started
+ * (R7), so until the administrator registers again (§3(2)) nobody concerned
+ * can confirm transfers.
  */
 export function otpRoutes(deps: Deps): Router {
   const router = Router();
 
   router.post('/:id/admin-token/unregister', (req, res) => {
     const companyId = idParam(req.params.id);
-    const values = keepValues(req.body, []);
+    const values = keepValues(req.body, ['step']);
     const form = parseForm(unregisterForm, req.body);
     if (!form.ok) return renderCompany(deps, res, companyId, { errors: form.errors, values }, 400);
-    const result = unregisterAtBranch(deps, companyId, form.data.requestNumber, staffActor(req, res));
+    const { requestNumber, step } = form.data;
+    if (step === 'back') return renderCompany(deps, res, companyId, { errors: {}, values });
+
+    if (step !== 'confirm') {
+      const preview = previewUnregisterAtBranch(deps, companyId, requestNumber);
+      if (!preview.ok) {
+        if (preview.reason === 'notFound') throw notFound();
+        return renderCompany(deps, res, companyId, { errors: refusals[preview.reason], values }, 400);
+      }
+      // The token is shown masked, as on 契約先詳細 and in 書面受付履歴: the prefix and
+      // the last four digits are what staff compare with the paper form, and a
+      // Credential ID in full is needed only where it is typed (registration).
+      return res.render('staff/unregisterConfirm', {
+        title: '管理者トークン登録解除の確認',
+        companyId,
+        target: { ...preview, masked: maskCredentialId(preview.credentialId) },
+        requestNumber,
+      });
+    }
+
+    const result = unregisterAtBranch(deps, companyId, requestNumber, staffActor(req, res));
     if (!result.ok) {
       if (result.reason === 'notFound') throw notFound();
       return renderCompany(deps, res, companyId, { errors: refusals[result.reason], values }, 400);

@@ -24,7 +24,15 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
 
   const companyPath = (companyId: number): string => `/staff/companies/${companyId}`;
   const unregisterPath = (companyId: number): string => `${companyPath(companyId)}/admin-token/unregister`;
-  const unregister = (companyId: number, fields: Record<string, string>) => staff.submit(companyPath(companyId), unregisterPath(companyId), fields);
+  /** 次へ on 契約先詳細: the confirmation screen, or the form again when refused. */
+  const preview = (companyId: number, fields: Record<string, string>) => staff.submit(companyPath(companyId), unregisterPath(companyId), fields);
+  /** 次へ, then 確定 on the confirmation screen with what its form holds (step=confirm comes with the button). */
+  async function unregister(companyId: number, fields: Record<string, string>) {
+    const shown = await preview(companyId, fields);
+    const confirmButton = shown.status === 200 ? readPage(shown.text).button('確定') : undefined;
+    if (!confirmButton?.form) return shown;
+    return staff.post(confirmButton.form.action, { ...confirmButton.form.hidden, step: 'confirm' });
+  }
   /** The ワンタイムパスワード section of a 契約先詳細 page. */
   const otpSectionOf = (html: string): PageReader | undefined => readPage(html).section('ワンタイムパスワード');
   /** The token each user of the contract is shown with, by login ID. */
@@ -93,7 +101,11 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       expect(tokens).toContainEqual({ loginId: user.loginId, name: user.name, token: maskCredentialId(userToken.credentialId) });
       expect(tokens).toContainEqual({ loginId: unregistered.loginId, name: unregistered.name, token: '未登録' });
       expect(tokens?.map((t) => t.token)).not.toContain(userToken.credentialId);
-      expect(otp?.button('確定')?.form).toMatchObject({ action: unregisterPath(company.id), method: 'post' });
+      expect(otp?.button('次へ')?.form).toMatchObject({ action: unregisterPath(company.id), method: 'post' });
+      expect(otp?.button('確定')).toBeUndefined();
+      // Masked like the tables: the sentence names the token without its ID in full.
+      expect(otp?.text()).toContain(`管理者 ${admin.name}（${admin.loginId}）のトークン ${maskCredentialId(adminToken.credentialId)}`);
+      expect(otp?.text()).not.toContain(adminToken.credentialId.slice(4, 8));
       expect(otp?.field('書面受付番号')).toMatchObject({ name: 'requestNumber', type: 'text', value: '' });
       expect(otp?.checkboxes('sealVerified')).toMatchObject({ legend: '届出印確認', options: [{ label: SEAL_CONFIRMED, value: '1', checked: false }] });
       expect(otp?.text()).toContain('管理者は都度振込を確定できません。');
@@ -205,6 +217,86 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     });
   });
 
+  describe('the confirmation screen (issue 15)', () => {
+    test('when staff press 次へ, then the confirmation screen shows the masked token, the request and 確定 / 戻る, and nothing is removed yet', async () => {
+      const { company, admin, adminToken } = await givenModeA();
+
+      const res = await preview(company.id, { requestNumber: 'rq-7', sealVerified: '1' });
+
+      const page = readPage(res.text);
+      expect(res.status).toBe(200);
+      expect(page.heading()).toBe('管理者トークン登録解除の確認');
+      expect(page.term('契約先名')).toBe(company.name);
+      expect(page.term('対象')).toBe(`管理者 ${admin.name}（${admin.loginId}）のトークン`);
+      expect(page.term('トークンID')).toBe(maskCredentialId(adminToken.credentialId));
+      expect(page.term('書面受付番号')).toBe('RQ-7');
+      expect(page.term('届出印確認')).toBe('代表口座のお届け印を確認済み');
+      expect(res.text).not.toContain(adminToken.credentialId);
+      expect(res.text).not.toContain(adminToken.credentialId.slice(4, 8));
+      expect(page.text()).toContain('管理者は都度振込を確定できません。');
+      const form = page.button('確定')?.form;
+      expect(form).toMatchObject({ action: unregisterPath(company.id), method: 'post', hidden: { requestNumber: 'RQ-7', sealVerified: '1', _csrf: expect.any(String) } });
+      expect(page.button('戻る')?.form).toEqual(form);
+      expectNothingRemoved(company.id);
+    });
+
+    test('when the shared token is to be removed, then the confirmation screen says every user is concerned', async () => {
+      const { company, sharedToken } = await givenModeB();
+
+      const page = readPage((await preview(company.id, { requestNumber: 'B-7', sealVerified: '1' })).text);
+
+      expect(page.term('対象')).toBe('共用トークン（全利用者）');
+      expect(page.term('トークンID')).toBe(maskCredentialId(sharedToken.credentialId));
+      expect(page.text()).toContain('すべての利用者は都度振込を確定できません。');
+    });
+
+    test('when staff press 戻る, then 契約先詳細 comes back with the number and the seal box refilled and nothing is removed', async () => {
+      const { company } = await givenModeA();
+      await preview(company.id, { requestNumber: 'RQ-8', sealVerified: '1' });
+
+      const res = await staff.post(unregisterPath(company.id), { requestNumber: 'RQ-8', sealVerified: '1', step: 'back' });
+
+      const otp = otpSectionOf(res.text);
+      expect(res.status).toBe(200);
+      expect(otp?.field('書面受付番号')?.value).toBe('RQ-8');
+      expect(otp?.checkboxes('sealVerified')?.options).toMatchObject([{ label: SEAL_CONFIRMED, checked: true }]);
+      expectNothingRemoved(company.id);
+    });
+
+    test('when a client posts the fields without step=confirm (the one-click form of before), then it only gets the confirmation screen', async () => {
+      const { company } = await givenModeA();
+      await staff.get(companyPath(company.id));
+
+      const res = await staff.post(unregisterPath(company.id), { requestNumber: 'RQ-9', sealVerified: '1', step: 'anything' });
+
+      expect(res.status).toBe(200);
+      expect(readPage(res.text).heading()).toBe('管理者トークン登録解除の確認');
+      expectNothingRemoved(company.id);
+    });
+
+    test('when 確定 is posted twice (double click, back button), then the token goes once and the second is refused and recorded', async () => {
+      const { company } = await givenModeA();
+      const shown = readPage((await preview(company.id, { requestNumber: 'RQ-10', sealVerified: '1' })).text);
+      const fields = { ...shown.button('確定')!.form!.hidden, step: 'confirm' };
+
+      const first = await staff.post(unregisterPath(company.id), fields);
+      const second = await staff.post(unregisterPath(company.id), fields);
+
+      expect(first.status).toBe(303);
+      expect(second.status).toBe(400);
+      expect(registrationsOf(company.id)).toHaveLength(1);
+      expect(paperRequestsOf(company.id)).toHaveLength(1);
+      expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => e.outcome).sort()).toEqual(['failure', 'success']);
+    });
+
+    /** The 次へ and 戻る steps write nothing: no registration goes, no request or audit entry is recorded. */
+    function expectNothingRemoved(companyId: number): void {
+      expect(registrationsOf(companyId)).toHaveLength(2 - (stateOf(companyId).usageMode === 'shared' ? 1 : 0));
+      expect(paperRequestsOf(companyId)).toEqual([]);
+      expect(auditEvents(ctx.deps, 'otp.unregister')).toEqual([]);
+    }
+  });
+
   describe('refusals', () => {
     /** Nothing the form would write was written. */
     function expectUnchanged(companyId: number, registered: number): void {
@@ -246,12 +338,13 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
 
       const res = await unregister(company.id, { requestNumber: 'ＲＱ－１００', sealVerified: '1' });
 
+      // Refused at 次へ, before any confirmation screen: nothing to record but the first request.
       expect(res.status).toBe(400);
+      expect(readPage(res.text).heading()).toBe('契約先詳細');
       expect(readPage(res.text).text()).toContain('この書面受付番号はすでに登録されています。');
       expect(registrationsOf(company.id)).toHaveLength(2);
       expect(paperRequestsOf(company.id)).toHaveLength(1);
       expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => [e.outcome, e.detail])).toEqual([
-        ['failure', '書面受付番号=RQ-100 duplicateRequest'],
         ['success', expect.stringContaining('書面受付番号=RQ-100')],
       ]);
     });
@@ -269,25 +362,28 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     test('when the path names a contract without a token, then the other contract\'s token is untouched', async () => {
       const withToken = await givenModeA();
       const { company } = await givenContract(ctx.deps);
-      const res = await unregister(company.id, { requestNumber: 'RQ-1', sealVerified: '1' });
+      await staff.get(companyPath(company.id));
+      const res = await staff.post(unregisterPath(company.id), { requestNumber: 'RQ-1', sealVerified: '1', step: 'confirm' });
       expect(res.status).toBe(400);
       expectUnchanged(withToken.company.id, 2);
-      // The refused request is on record for the contract it named (R11).
+      // The refused 確定 is on record for the contract it named (R11).
       expect(auditEvents(ctx.deps, 'otp.unregister')).toMatchObject([{ outcome: 'failure', companyId: company.id, detail: '書面受付番号=RQ-1 notRegistered' }]);
     });
 
     test.each(['999999', 'abc'])('when the contract id is %s, then it is not found and nothing changes', async (id) => {
       const { company } = await givenModeA();
       await staff.get(companyPath(company.id));
-      const res = await staff.post(`/staff/companies/${id}/admin-token/unregister`, { requestNumber: 'RQ-1', sealVerified: '1' });
-      expect(res.status).toBe(404);
+      for (const step of [{}, { step: 'confirm' }]) {
+        const res = await staff.post(`/staff/companies/${id}/admin-token/unregister`, { requestNumber: 'RQ-1', sealVerified: '1', ...step });
+        expect(res.status).toBe(404);
+      }
       expectUnchanged(company.id, 2);
     });
 
     test('when the form is posted without a CSRF token, then 403 and nothing changes', async () => {
       const { company } = await givenModeA();
       await staff.get(companyPath(company.id));
-      const res = await staff.agent.post(`${companyPath(company.id)}/admin-token/unregister`).type('form').send({ requestNumber: 'RQ-1', sealVerified: '1' });
+      const res = await staff.agent.post(`${companyPath(company.id)}/admin-token/unregister`).type('form').send({ requestNumber: 'RQ-1', sealVerified: '1', step: 'confirm' });
       expect(res.status).toBe(403);
       expectUnchanged(company.id, 2);
     });
