@@ -121,7 +121,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     // 管理者トークン登録解除 without 届出印確認
     const form = page.getByRole('form', { name: '管理者トークン登録解除' });
     await form.getByLabel('書面受付番号').fill('rq-2026-001');
-    await form.getByRole('button', { name: '確定' }).click();
+    await form.getByRole('button', { name: '次へ' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('届出印を確認してください。');
     const seal = page.getByRole('checkbox', { name: '代表口座のお届け印を確認しました' });
     await expect(seal.isChecked()).resolves.toBe(false);
@@ -138,6 +138,12 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
 
     // …then with the seal checked
     await seal.check();
+    await page.getByRole('button', { name: '次へ' }).click();
+    // The confirmation screen (issue 15): the masked token, and only 確定 removes it.
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('管理者トークン登録解除の確認');
+    await expect(page.getByText(maskCredentialId(adminToken.credentialId), { exact: true }).isVisible()).resolves.toBe(true);
+    expect(world.ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(2);
+    await checkScreen(world, page, 'console-company-unregister-confirm');
     await page.getByRole('button', { name: '確定' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toBe('管理者のトークンの登録を解除しました。');
     await expect(page.getByRole('form', { name: '管理者トークン登録解除' }).count()).resolves.toBe(0);
@@ -175,7 +181,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(customer.getByLabel('ワンタイムパスワード').inputValue()).resolves.toBe('');
     expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
     await checkScreen(world, customer, 'console-after-unregister-refused');
-    // Nine screens, each checked and shot twice: about 15 s on an idle machine, far more on a shared one.
+    // Ten screens, each checked and shot twice: about 15 s on an idle machine, far more on a shared one.
   }, 240_000);
 
   test('when staff open a contract with one wrong field and then correct it, then the form explains the error and the new contract opens (契約登録)', async () => {
