@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { ActorType, AuditRepository } from '../repositories/audit';
+import type { ActorType, AuditQuery, AuditRepository } from '../repositories/audit';
 import type { User } from '../repositories/users';
 
 /** Who acts in a request, as the audit log records it (R11). */
@@ -37,9 +37,13 @@ export class AuditLog {
   }
 }
 
-/** 操作履歴 (R11): administrators see their own company's entries only, newest first. */
-export const companyAuditPage = (audit: AuditRepository, admin: User, limit: number, offset: number) =>
-  audit.listForCompany(admin.companyId, limit, offset);
+/**
+ * 操作履歴 (R11): administrators see their own company's entries only, newest
+ * first. The company comes from the signed-in administrator, never from the
+ * query: a filter narrows the page, it cannot widen it.
+ */
+export const companyAuditPage = (audit: AuditRepository, admin: User, query: AuditQuery, limit: number, offset: number) =>
+  audit.listForCompany(admin.companyId, limit, offset, query);
 
 /** 操作履歴 of the branch console: every company's entries, newest first. */
-export const allAuditPage = (audit: AuditRepository, limit: number, offset: number) => audit.listAll(limit, offset);
+export const allAuditPage = (audit: AuditRepository, query: AuditQuery, limit: number, offset: number) => audit.listAll(limit, offset, query);

@@ -36,10 +36,6 @@ const deliberateScans: Record<string, Deliberate> = {
   // Ends a user's sessions after an administrator resets the password: a rare
   // administrative action, and the user id lives only inside the session JSON.
   'sessions.deleteForUserRows': { plan: /^SCAN sessions$/, why: 'password reset by the administrator' },
-  // Staff audit page: newest first in rowid order, so the scan stops after the page (deep OFFSETs read what they skip).
-  'audit.pageAll': { plan: /^SCAN a$/, stopsEarly: true, why: 'staff audit page, ORDER BY id DESC LIMIT' },
-  // Its total for the pager: O(audit_log) on every staff audit page — a known cost.
-  'audit.countAll': { plan: /^SCAN audit_log\b/, why: 'total of the staff audit page' },
   // CLI `token list` pages through the whole register in id order, and its total.
   'tokens.page': { plan: /^SCAN tokens$/, stopsEarly: true, why: 'CLI token list, ORDER BY id LIMIT' },
   'tokens.count': { plan: /^SCAN tokens\b/, why: 'CLI token list total' },

@@ -1,14 +1,18 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { fetchPage } from '../paging';
 import { allAuditPage } from '../../services/auditLog';
+import { parseAuditFilter } from '../auditFilter';
+import { renderAuditPage } from '../auditPage';
+import { fetchPage } from '../paging';
 
-/** 操作履歴 for branch staff: every company's entries, newest first (R11). */
+/** 操作履歴 for branch staff: every company's entries, newest first, by date range and operation (R11). */
 export function auditRoutes(deps: Deps): Router {
   const router = Router();
   router.get('/', (req, res) => {
-    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => allAuditPage(deps.repos.audit, limit, offset));
-    res.render('staff/audit', { title: '操作履歴', rows, pager });
+    const filter = parseAuditFilter(req.query, 'staff');
+    if (!filter.ok) return renderAuditPage(res, 'staff/audit', 'staff', filter);
+    const page = fetchPage(req.query.page, (limit, offset) => allAuditPage(deps.repos.audit, filter.query, limit, offset), filter.pagerQuery);
+    return renderAuditPage(res, 'staff/audit', 'staff', filter, page);
   });
   return router;
 }
