@@ -36,7 +36,7 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     expect(page.button('登録・登録解除')).toMatchObject({ type: 'submit', form: { action: '/admin/otp/selection', method: 'post' } });
   });
 
-  test('when the overview lists the users, then each row shows 選択, 利用者ID, 氏名, 区分, 都度振込, the masked token and the OTP lock', async () => {
+  test('when the overview lists the users, then each row shows 選択, ログインID, 氏名, 区分, 都度振込, the masked token and the OTP lock', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id, { canTransfer: false });
     const token = givenToken(ctx);
@@ -53,11 +53,11 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     }
     const rows = page.table(USERS_TABLE)?.rows;
     expect(rows).toContainEqual({
-      選択: `選択（${admin.loginId}）`, 利用者ID: admin.loginId, 氏名: admin.name, 区分: '管理者', 都度振込: '可',
+      選択: `選択（${admin.loginId}）`, ログインID: admin.loginId, 氏名: admin.name, 区分: '管理者', 都度振込: '可',
       トークンID: maskCredentialId(token.credentialId), ワンタイムパスワードのロック: 'なし',
     });
     expect(rows).toContainEqual({
-      選択: `選択（${user.loginId}）`, 利用者ID: user.loginId, 氏名: user.name, 区分: '利用者', 都度振込: '不可',
+      選択: `選択（${user.loginId}）`, ログインID: user.loginId, 氏名: user.name, 区分: '利用者', 都度振込: '不可',
       トークンID: '未登録', ワンタイムパスワードのロック: 'ロック中',
     });
     expect(html).not.toContain(token.credentialId);

@@ -63,7 +63,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     expect(selected.headers.location).toBe(`/admin/otp/users/${user1.id}`);
     const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
     expect(page.heading()).toBe('利用者のトークン登録・登録解除');
-    expect(page.term('利用者ID')).toBe(user1.loginId);
+    expect(page.term('ログインID')).toBe(user1.loginId);
     expect(page.section('トークン登録')?.button('確定')?.form).toMatchObject({ action: `/admin/otp/users/${user1.id}`, hidden: { operation: 'register' } });
 
     const first = await registerFor(client, user1, token1);
