@@ -109,7 +109,7 @@ describe('mode A: each person their own token (manual §3(2)④-1, §3(3), §3(4
     await page.getByRole('checkbox', { name: `選択（${user.loginId}）` }).check();
     await press(page, '登録・登録解除');
     await onScreen(page, '利用者のトークン登録・登録解除');
-    expect(await termValue(page, '利用者ID')).toBe(user.loginId);
+    expect(await termValue(page, 'ログインID')).toBe(user.loginId);
     await checkScreen(world, page, 'otp-user-register');
 
     await enterToken(page, asShownByApp(userToken), userToken.code(), 'Wrong-Approval-9');
