@@ -26,17 +26,30 @@ ENV NODE_ENV=production \
 # STAFF_HOST=0.0.0.0 AND publish 3001 only on the bank's internal network,
 # e.g. `-p 10.1.2.3:3001:3001`, never on the interface customers reach.
 # Production also requires SECRET_KEY and SESSION_SECRET (the service refuses
-# to start without them); DEMO is off unless DEMO=1 is passed.
+# to start without them); DEMO is off unless DEMO=1 is passed. HOST is left to
+# its default: every interface, except in demo mode, where the customer site
+# stays on loopback unless HOST=0.0.0.0 is passed too (src/config.ts).
 WORKDIR /app
 # Application files belong to root and are read-only for the service user;
-# only /data (the SQLite database and its WAL) is writable.
+# only /data (the SQLite database and its WAL) is writable. What runs:
+# dist/ (the server, the CLI, the checkpoint worker dist/db/checkpointWorker.js),
+# node_modules/ with production dependencies only (the native bcrypt and
+# better-sqlite3, zengin-code's bank and branch names, pino-pretty unused in
+# production), migrations/ (applied at every start), views/ and public/.
 COPY package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY views ./views
 COPY public ./public
-RUN mkdir -p /data && chown node:node /data
+# `webfb`: the built CLI on the PATH, so that `docker exec <container> webfb
+# staff add …` works (there is no TypeScript here, so `npm run cli` cannot).
+# A symlink: Node resolves it to /app/dist/cli/index.js and finds node_modules
+# from there; docker exec gets the container's environment (DATABASE_FILE,
+# SECRET_KEY), so the CLI opens the same database with the same key.
+RUN chmod 755 dist/cli/index.js \
+ && ln -s /app/dist/cli/index.js /usr/local/bin/webfb \
+ && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000 3001

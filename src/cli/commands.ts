@@ -29,7 +29,7 @@ export const commands: readonly Command[] = [
 export function usageText(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));
   return [
-    'Usage: npm run cli -- <command>',
+    'Usage: webfb <command>   (in a checkout: npm run cli -- <command>)',
     '',
     ...commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
