@@ -11,7 +11,16 @@ export interface TransferInput {
   amount: number;
 }
 
-export interface Transfer extends TransferInput {
+/** What the draft keeps besides the form: the names it was shown with and its fee (issue 15). */
+export interface DraftFacts {
+  /** From the zengin dataset at draft time; null on transfers made before names were kept. */
+  bankName: string | null;
+  branchName: string | null;
+  /** 振込手数料 in yen, debited together with the amount. */
+  fee: number;
+}
+
+export interface Transfer extends TransferInput, DraftFacts {
   id: number;
   companyId: number;
   userId: number;
@@ -27,6 +36,7 @@ export interface Transfer extends TransferInput {
 const select = `SELECT t.id, t.company_id AS companyId, t.user_id AS userId, u.name AS userName,
   t.bank_code AS bankCode, t.branch_code AS branchCode, t.account_type AS accountType,
   t.account_number AS accountNumber, t.payee_name AS payeeName, t.amount, t.status,
+  t.bank_name AS bankName, t.branch_name AS branchName, t.fee,
   t.receipt_number AS receiptNumber, t.confirmed_with AS confirmedWith,
   t.created_at AS createdAt, t.expires_at AS expiresAt, t.completed_at AS completedAt
   FROM transfers t JOIN users u ON u.id = t.user_id`;
@@ -43,9 +53,9 @@ export class TransfersRepository {
   constructor(db: Db) {
     this.byId = db.prepare(`${select} WHERE t.id = ?`);
     this.insertRow = db.prepare(`INSERT INTO transfers (company_id, user_id, bank_code, branch_code,
-        account_type, account_number, payee_name, amount, status, created_at, expires_at)
+        account_type, account_number, payee_name, amount, bank_name, branch_name, fee, status, created_at, expires_at)
       VALUES (@companyId, @userId, @bankCode, @branchCode, @accountType, @accountNumber,
-        @payeeName, @amount, 'draft', @createdAt, @expiresAt)`);
+        @payeeName, @amount, @bankName, @branchName, @fee, 'draft', @createdAt, @expiresAt)`);
     // Compare-and-set from draft to completed: of two confirmations of one draft
     // (double click, replay, race) only one can see changes === 1 (R10).
     this.completeRow = db.prepare(`UPDATE transfers SET status = 'completed',
@@ -71,7 +81,7 @@ export class TransfersRepository {
     return this.byId.get(id) as Transfer | undefined;
   }
 
-  insertDraft(d: TransferInput & { companyId: number; userId: number; createdAt: number; expiresAt: number }): number {
+  insertDraft(d: TransferInput & DraftFacts & { companyId: number; userId: number; createdAt: number; expiresAt: number }): number {
     return Number(this.insertRow.run(d).lastInsertRowid);
   }
 

@@ -174,16 +174,30 @@ export function recordWrongEntry(deps: LockoutDeps, guard: Guard, actor: Actor, 
 export type OtpSpend =
   | { ok: true; tokenId: number }
   | { ok: false; reason: 'wrong'; remaining: number }
-  | { ok: false; reason: 'locked' };
+  | { ok: false; reason: 'locked' }
+  /** The code of the step this token accepted last, typed again: not counted (see spendOtp). */
+  | { ok: false; reason: 'replayed' };
 
 /**
  * Checks and spends a one-time password a user typed for a credential, under
  * the user's own OTP lockout counter (R9: per user, not per token, and apart
  * from the passwords); used by the transfer confirmation and by token
- * registration alike. A wrong, replayed or unreadable code is one and the
- * same answer to the user, so a refusal never tells that a reused code was
- * otherwise valid; the audit entry keeps the real reason. A right code is
- * spent at once (R2: the compare-and-set on the token's last step).
+ * registration alike. A wrong, older replayed or unreadable code is one and
+ * the same answer to the user, and counts; the audit entry keeps the real
+ * reason. A right code is spent at once (R2: the compare-and-set on the
+ * token's last step).
+ *
+ * One exception (issue 15): the code of exactly the step this token accepted
+ * last. It is what the phone still shows for up to 30 s after a transfer or a
+ * registration, so the person typing it holds the token and has just used
+ * it; a double entry must not push an honest user towards the lock, and the
+ * answer "already used, wait for the next code" is what they need. Telling it
+ * reveals nothing R9 protects: the last accepted code is no secret to its
+ * holder, it can never be accepted again, and hitting it without the token is
+ * as unlikely as guessing any code (one in a million per try, rate-limited per
+ * user). It is still refused, audited as `replayed` and rate-limited; it
+ * neither counts nor resets the counter, and a locked user stays locked.
+ * Older spent steps still read as wrong and count.
  *
  * Call it inside the transaction that acts on the code (the debit, the
  * registration): the lock is read, the code compared, the count or the spend
@@ -202,6 +216,10 @@ export function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: 
       return { ok: false, reason: 'locked' };
     }
     const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
+    if (check.result === 'replayed' && check.lastAccepted) {
+      deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: 'replayed' });
+      return { ok: false, reason: 'replayed' };
+    }
     // consume() cannot fail after validate() in the same write transaction; were it to, it reads as a replay.
     const result = check.result === 'ok' && !deps.tokenAuthority.consume(check) ? 'replayed' : check.result;
     if (check.result === 'ok' && result === 'ok') {

@@ -7,8 +7,13 @@ export type CodeCheck =
   | { result: 'ok'; tokenId: number; step: number; drift: number }
   /** The code matches no step in the window. */
   | { result: 'wrong' }
-  /** The code matches a step already spent (R2): told to the user exactly like 'wrong'. */
-  | { result: 'replayed' }
+  /**
+   * The code matches a step already spent (R2). lastAccepted: it is the very
+   * step this token accepted last — the code the phone may still show after
+   * its use — which its holder is told to wait out (issue 15); any older step
+   * is told to the user exactly like 'wrong'.
+   */
+  | { result: 'replayed'; lastAccepted: boolean }
   /** No such credential ID: told to the user exactly like 'wrong' (R3). */
   | { result: 'unknown' }
   | { result: 'disabled' }
@@ -57,7 +62,7 @@ export class EmbeddedTokenAuthority implements TokenAuthority {
     const step = matchStep(secret, code, now, this.window);
     secret.fill(0);
     if (step === null) return { result: 'wrong' };
-    if (token.lastStep !== null && step <= token.lastStep) return { result: 'replayed' };
+    if (token.lastStep !== null && step <= token.lastStep) return { result: 'replayed', lastAccepted: step === token.lastStep };
     return { result: 'ok', tokenId: token.id, step, drift: step - stepAt(now) };
   }
 

@@ -1,13 +1,22 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { GroupCommit } from '../db/groupCommit';
+import { findBank, findBranch } from '../domain/banks';
+import { transferFee } from '../domain/fees';
 import { jstDatePart } from '../domain/jst';
 import { forbidden, notFound } from '../errors';
 import type { CompaniesRepository } from '../repositories/companies';
 import type { Transfer, TransferInput, TransfersRepository } from '../repositories/transfers';
 import type { User } from '../repositories/users';
 import type { Actor, AuditLog } from './auditLog';
-import { confirmationFor, verifierFor, type Confirmation, type ConfirmationMethod, type VerificationRefusal } from './confirmation';
+import {
+  confirmationFor,
+  verifierFor,
+  type Confirmation,
+  type ConfirmationBlock,
+  type ConfirmationMethod,
+  type VerificationRefusal,
+} from './confirmation';
 import type { FixedPasswordDeps } from './confirmation/fixedPassword';
 import type { OtpVerifierDeps } from './confirmation/otp';
 
@@ -26,26 +35,57 @@ class Refusal extends Error {
 }
 
 type Ledger = { transfers: TransfersRepository };
+type Registrations = { registrations: Parameters<typeof confirmationFor>[0] };
 
 /** Only users given transfer authority (利用者管理 canTransfer) may draft or confirm 都度振込. */
 export function assertCanTransfer(user: User): void {
   if (!user.canTransfer) throw forbidden();
 }
 
+/**
+ * 都度振込 入力 is opened: whether this user can confirm a transfer at all
+ * (R7), so that the first screen says what to do before anything is typed
+ * (issue 15). The rule is the confirmation seam's (confirmationFor).
+ */
+export function transferBlock(repos: Registrations, user: User): ConfirmationBlock | null {
+  assertCanTransfer(user);
+  return confirmationFor(repos.registrations, user).blocked;
+}
+
+export type DraftOutcome =
+  | { ok: true; id: number }
+  | { ok: false; reason: ConfirmationBlock | 'unknownBank' }
+  | { ok: false; reason: 'unknownBranch'; bankName: string };
+
+/**
+ * 都度振込 入力 → 次へ: the destination must exist in the zengin dataset; its
+ * names and the 振込手数料 are fixed on the draft, so that 振込内容確認 shows
+ * what will be debited and the history never changes with the dataset or the
+ * fee table.
+ */
 export function createDraft(
-  deps: { clock: Clock; config: Pick<Config, 'draftTtlMs'>; repos: Ledger },
+  deps: { clock: Clock; config: Pick<Config, 'draftTtlMs' | 'transferFees'>; repos: Ledger & Registrations },
   user: User,
   input: TransferInput,
-): number {
-  assertCanTransfer(user);
+): DraftOutcome {
+  const blocked = transferBlock(deps.repos, user);
+  if (blocked) return { ok: false, reason: blocked };
+  const bank = findBank(input.bankCode);
+  if (!bank) return { ok: false, reason: 'unknownBank' };
+  const branch = findBranch(input.bankCode, input.branchCode);
+  if (!branch) return { ok: false, reason: 'unknownBranch', bankName: bank.name };
   const now = deps.clock.now();
-  return deps.repos.transfers.insertDraft({
+  const id = deps.repos.transfers.insertDraft({
     ...input,
+    bankName: bank.name,
+    branchName: branch.name,
+    fee: transferFee(deps.config.transferFees, input),
     companyId: user.companyId,
     userId: user.id,
     createdAt: now,
     expiresAt: now + deps.config.draftTtlMs,
   });
+  return { ok: true, id };
 }
 
 /** A transfer the user made; anyone else's id reads as absent (404), never as forbidden (R10). */
@@ -72,7 +112,7 @@ export const isExpired = (clock: Clock, transfer: Transfer): boolean => transfer
  * 404) and which secret confirms it (R7), read once for the request.
  */
 export function openConfirmation(
-  repos: Ledger & { registrations: Parameters<typeof confirmationFor>[0] },
+  repos: Ledger & Registrations,
   user: User,
   transferId: number,
 ): { transfer: Transfer; confirmation: Confirmation } {
@@ -138,6 +178,9 @@ export async function confirmTransfer(
   }
 }
 
+/** What the audit entry says was debited: the amount, and the fee where there is one. */
+const debitDetail = (draft: Transfer): string => (draft.fee > 0 ? `amount=${draft.amount} fee=${draft.fee}` : `amount=${draft.amount}`);
+
 const refusalDetail = (outcome: Exclude<ConfirmOutcome, { ok: true }>, draft: Transfer): string =>
   `reason=${outcome.reason} amount=${draft.amount}`;
 
@@ -158,7 +201,8 @@ function completeAndDebit(
   const receiptNumber = transfers.complete(draft.id, method, now, jstDatePart(now));
   // Another request completed it first, or it expired while the secret was checked.
   if (receiptNumber === undefined) throw new Refusal(transfers.find(draft.id)?.status === 'completed' ? 'completed' : 'expired');
-  if (!companies.debit(draft.companyId, draft.amount)) throw new Refusal('insufficient');
-  deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: `amount=${draft.amount}` });
+  // The amount and its fee leave the account together or not at all: one compare-and-set on the balance (R10, R14).
+  if (!companies.debit(draft.companyId, draft.amount + draft.fee)) throw new Refusal('insufficient');
+  deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: debitDetail(draft) });
   return receiptNumber;
 }

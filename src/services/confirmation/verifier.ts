@@ -4,16 +4,28 @@ import type { Actor } from '../auditLog';
 
 export type ConfirmationMethod = 'transferPassword' | 'otp';
 
+/**
+ * Why a user cannot confirm transfers at all right now (R7): OTP has started
+ * for the company and no token confirms this user's — a 利用者 in A whose
+ * token is not (or no longer) registered, or an administrator whose own (A)
+ * or shared (B) token the branch unregistered (Q1).
+ */
+export type ConfirmationBlock = 'noToken';
+
 /** Which secret confirms a user's transfers, as read once per request (R7). */
 export interface Confirmation {
   method: ConfirmationMethod;
   /** The company's 利用形態, which says whose token confirms (the own one in A, the shared one in B). */
   usageMode: UsageMode | null;
+  /** Set when no secret can confirm this user's transfers: the screens say so before anything is typed. */
+  blocked: ConfirmationBlock | null;
 }
 
 export type VerificationRefusal =
   | { ok: false; reason: 'wrong'; remaining: number }
   | { ok: false; reason: 'locked' }
+  /** The one-time password of the step the token accepted last, typed again (issue 15; not counted). */
+  | { ok: false; reason: 'replayed' }
   /** OTP has started but no token confirms this user's transfers (R7). */
   | { ok: false; reason: 'noToken' }
   /** The secret was right but can no longer be spent (R7: OTP started meanwhile). */

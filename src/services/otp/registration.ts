@@ -17,6 +17,8 @@ export type StateRefusal = { ok: false; reason: SlotRefusal | 'primaryRegistered
 export type CodeRefusal =
   | { ok: false; reason: 'codeWrong'; remaining: number | null }
   | { ok: false; reason: 'codeLocked' }
+  /** The code of the step the token accepted last, typed again: wait for the next one (not counted, see spendOtp). */
+  | { ok: false; reason: 'codeReplayed' }
   | { ok: false; reason: 'taken' };
 export type RegisterResult = { ok: true; credentialId: string } | StateRefusal | ApprovalRefusal | CodeRefusal;
 export type UnregisterResult = { ok: true; credentialId: string } | StateRefusal | ApprovalRefusal;
@@ -79,7 +81,7 @@ async function register(
       // The code is typed by the administrator: wrong ones count on the administrator's OTP counter (R9),
       // and are committed with it; a right one is spent here (R2), and given back if anything below aborts.
       const code = spendOtp(deps, admin, input.credentialId, input.otp, actor);
-      if (!code.ok) return code.reason === 'locked' ? { ok: false, reason: 'codeLocked' } : { ok: false, reason: 'codeWrong', remaining: code.remaining };
+      if (!code.ok) return codeRefusal(code);
       // R5: a token never serves two companies, and in A never two users.
       if (!tokens.bindToCompany(code.tokenId, companyId)) throw new Abort({ ok: false, reason: 'taken' });
       if (registrations.listForCompany(companyId).some((r) => r.tokenId === code.tokenId)) throw new Abort({ ok: false, reason: 'taken' });
@@ -93,6 +95,17 @@ async function register(
     if (!(err instanceof Abort)) throw err;
     deps.audit.record(actor, { event: 'otp.register', outcome: 'failure', subject: slot.subject, detail: err.refusal.reason });
     return err.refusal;
+  }
+}
+
+function codeRefusal(code: Exclude<ReturnType<typeof spendOtp>, { ok: true }>): CodeRefusal {
+  switch (code.reason) {
+    case 'locked':
+      return { ok: false, reason: 'codeLocked' };
+    case 'replayed':
+      return { ok: false, reason: 'codeReplayed' };
+    default:
+      return { ok: false, reason: 'codeWrong', remaining: code.remaining };
   }
 }
 

@@ -3,25 +3,28 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { enteredPasswordSchema } from '../../domain/credentials';
 import { otpField } from '../../domain/token';
-import { transferInputSchema } from '../../domain/zengin';
+import { transferInputSchema, type TransferForm } from '../../domain/zengin';
 import type { Transfer } from '../../repositories/transfers';
 import type { User } from '../../repositories/users';
-import type { ConfirmationMethod } from '../../services/confirmation';
+import type { ConfirmationBlock, ConfirmationMethod } from '../../services/confirmation';
 import {
-  assertCanTransfer,
   confirmTransfer,
   createDraft,
   findOwnTransfer,
   findViewableTransfer,
   isExpired,
   openConfirmation,
+  transferBlock,
   transferHistory,
   type ConfirmOutcome,
+  type DraftOutcome,
 } from '../../services/transfers';
 import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
 import { fetchPage } from '../paging';
 import { idParam } from '../params';
+import { OTP_REPLAYED_MESSAGE } from './admin/otp/forms';
+import { bankLookupRoutes } from './bankLookup';
 
 const secretLabels: Record<ConfirmationMethod, string> = {
   transferPassword: '送信確認パスワード',
@@ -39,34 +42,66 @@ const secretForms: Record<ConfirmationMethod, z.ZodType<Record<string, string>>>
 const RECEIVED = '都度振込を受け付けました。受付番号をお控えください。';
 const ALREADY_RECEIVED = 'この振込はすでに受付済みです。';
 
+/**
+ * Why this user cannot confirm transfers, and what to do (R7): in A each
+ * transfer user needs an own token, which the administrator registers
+ * (§3(3)); the administrator registers the own one again after the branch
+ * unregistered it (Q1). Said on 都度振込's first screen and on 振込内容確認.
+ */
+function blockMessage(_block: ConfirmationBlock, user: User): string {
+  return user.role === 'admin'
+    ? 'ワンタイムパスワードのトークンが登録されていません。「管理機能」の「ワンタイムパスワード認証情報管理」からトークンを登録してください。登録が済むまで、都度振込はご利用いただけません。'
+    : 'ワンタイムパスワードのトークンが登録されていません。管理者にソフトウェアトークンの登録を依頼してください。登録が済むまで、都度振込はご利用いただけません。';
+}
+
 /** What the 振込内容確認 screen says when a confirmation is refused, and with which status. */
 function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: ConfirmationMethod, user: User): { status: number; errors: FieldErrors } {
   const label = secretLabels[field];
   switch (outcome.reason) {
     case 'wrong':
       return { status: 400, errors: { [field]: `${label}が正しくありません。あと ${outcome.remaining} 回誤るとロックされます。` } };
+    case 'replayed':
+      return { status: 400, errors: { [field]: OTP_REPLAYED_MESSAGE } };
     case 'locked': {
       // R9: the administrator unlocks users; branch staff unlock the administrator.
-      const whom = user.role === 'admin' ? 'お取引店' : '管理者';
-      return { status: 403, errors: { [field]: `${label}がロックされています。${whom}にお問い合わせください。` } };
+      const whom = user.role === 'admin'
+        ? 'お取引店にロック解除をお申し出ください'
+        : '管理者に「利用者管理」でのロック解除を依頼してください';
+      return { status: 403, errors: { [field]: `${label}がロックされています。${whom}。` } };
     }
     case 'noToken':
-      // R7: in A each transfer user needs an own token; the administrator registers it (§3(3)), or
-      // registers the own one again after the branch unregistered it (Q1).
-      return {
-        status: 403,
-        errors: {
-          _form: user.role === 'admin'
-            ? 'ワンタイムパスワードのトークンが登録されていません。「管理機能」の「ワンタイムパスワード認証情報管理」からトークンを登録してください。'
-            : 'ワンタイムパスワードのトークンが登録されていません。管理者にソフトウェアトークンの登録を依頼してください。',
-        },
-      };
+      return { status: 403, errors: { _form: blockMessage(outcome.reason, user) } };
     case 'insufficient':
-      return { status: 409, errors: { _form: '残高が不足しているため、振込できません。' } };
+      return {
+        status: 409,
+        errors: { _form: '残高が不足しているため、振込できません。振込金額と振込手数料の合計が代表口座の残高を超えています。残高をご確認のうえ、振込金額を変更して入力し直してください。' },
+      };
     default:
-      // A secret that can no longer be spent reads like a wrong one (R9: never say a reused code was valid).
-      return { status: 400, errors: { [field]: `${label}が正しくありません。もう一度入力してください。` } };
+      // R7: the company started OTP while the fixed password was checked. The page now asks for the
+      // one-time password; the secret typed reads like a wrong one (R9: never say it was otherwise valid).
+      return { status: 400, errors: { [field]: `${label}を確認できませんでした。表示されている内容をご確認のうえ、もう一度入力してください。` } };
   }
+}
+
+/** Why 次へ on 入力 was refused, beside the field it concerns. */
+function draftRefusal(outcome: Exclude<DraftOutcome, { ok: true }>, values: Pick<TransferForm, 'bankCode' | 'branchCode'>, user: User): FieldErrors {
+  switch (outcome.reason) {
+    case 'unknownBank':
+      return { bankCode: `金融機関コード「${values.bankCode}」の金融機関は見つかりません。コードをご確認いただくか、「金融機関・支店を検索」から選んでください。` };
+    case 'unknownBranch':
+      return { branchCode: `${outcome.bankName}に支店コード「${values.branchCode}」の支店は見つかりません。コードをご確認いただくか、「金融機関・支店を検索」から選んでください。` };
+    default:
+      return { _form: blockMessage(outcome.reason, user) };
+  }
+}
+
+/** Codes carried back from 金融機関・支店の検索 (GET /transfers/new?bankCode=…&branchCode=…); anything else is ignored. */
+function prefilled(query: Record<string, unknown>): Record<string, string> {
+  const code = (value: unknown, length: number): string | undefined =>
+    typeof value === 'string' && new RegExp(`^[0-9]{${length}}$`).test(value) ? value : undefined;
+  const bankCode = code(query.bankCode, 4);
+  const branchCode = bankCode === undefined ? undefined : code(query.branchCode, 3);
+  return { accountType: 'ordinary', ...(bankCode && { bankCode }), ...(branchCode && { branchCode }) };
 }
 
 export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
@@ -74,7 +109,10 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const ttlMinutes = Math.round(deps.config.draftTtlMs / 60_000);
   const inputSchema = transferInputSchema(deps.config.transferLimitYen);
   const renderInput = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200) =>
-    res.status(status).render('transfers/new', { title: '都度振込', values, errors, limitYen: deps.config.transferLimitYen });
+    res.status(status).render('transfers/new', { title: '都度振込', values, errors, limitYen: deps.config.transferLimitYen, fees: deps.config.transferFees });
+  /** 都度振込 for a user who cannot confirm: what to do instead of a form (issue 15). */
+  const renderBlocked = (res: Response, block: ConfirmationBlock, user: User, status: number) =>
+    res.status(status).render('transfers/blocked', { title: '都度振込', message: blockMessage(block, user), isAdmin: user.role === 'admin' });
 
   /**
    * The confirm screen of a live draft, asking for `field`; a completed or
@@ -90,19 +128,27 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   }
 
   router.use('/transfers', requireLogin);
+  router.use(bankLookupRoutes());
 
-  router.get('/transfers/new', (_req, res) => {
-    assertCanTransfer(currentUser(res));
-    renderInput(res, { accountType: 'ordinary' });
+  router.get('/transfers/new', (req, res) => {
+    const user = currentUser(res);
+    const block = transferBlock(deps.repos, user);
+    if (block) return renderBlocked(res, block, user, 200);
+    renderInput(res, prefilled(req.query));
   });
 
   router.post('/transfers', (req, res) => {
     const user = currentUser(res);
-    assertCanTransfer(user);
+    const block = transferBlock(deps.repos, user);
+    if (block) return renderBlocked(res, block, user, 403);
     const form = parseForm(inputSchema, req.body);
     if (!form.ok) return renderInput(res, keepValues(req.body, []), form.errors, 400);
-    const id = createDraft(deps, user, form.data);
-    res.redirect(303, `/transfers/${id}/confirm`);
+    const outcome = createDraft(deps, user, form.data);
+    if (!outcome.ok) {
+      if (outcome.reason === 'noToken') return renderBlocked(res, outcome.reason, user, 403);
+      return renderInput(res, keepValues(req.body, []), draftRefusal(outcome, form.data, user), 400);
+    }
+    res.redirect(303, `/transfers/${outcome.id}/confirm`);
   });
 
   router.get('/transfers/:id/confirm', (req, res) => {

@@ -142,8 +142,8 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(registrationsOf(company.id)[0]?.credentialId).toBe(token.credentialId);
   });
 
-  test('when the same code is used again after the branch unregistered the token, then it is refused until the next step (R2)', async () => {
-    const { company, client } = await adminInMode('individual');
+  test('when the same code is used again after the branch unregistered the token, then it is refused as already used, not counted, until the next step (R2, issue 15)', async () => {
+    const { company, admin, client } = await adminInMode('individual');
     const token = givenToken(ctx);
     const code = token.code();
     await register(client, { credentialId: token.credentialId, otp: code, approvalPassword: APPROVAL_PASSWORD });
@@ -152,8 +152,12 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     const replay = await register(client, { credentialId: token.credentialId, otp: code, approvalPassword: APPROVAL_PASSWORD });
 
     expect(replay.status).toBe(400);
-    expect(besideField(replay.text, 'ワンタイムパスワード')).toContain(`${CODE_WRONG}あと 5 回誤るとロックされます。`);
+    expect(besideField(replay.text, 'ワンタイムパスワード')).toContain(
+      'このワンタイムパスワードはすでに使用されています。スマートフォンに次のワンタイムパスワードが表示されるまでお待ちのうえ、新しいワンタイムパスワードを入力してください。',
+    );
     expect(registrationsOf(company.id)).toEqual([]);
+    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', detail: 'replayed' });
+    expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(0);
     nextStep(ctx);
     const fresh = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
     expect(fresh.status).toBe(303);

@@ -7,6 +7,9 @@ import { confirmationFor } from '../../../src/services/confirmation';
 import { unregisterAtBranch } from '../../../src/services/otpBranch';
 import type { User } from '../../../src/repositories/users';
 import type { UsageMode } from '../../../src/repositories/registrations';
+import { readPage } from '../../helpers/page';
+
+const REPLAYED = 'このワンタイムパスワードはすでに使用されています。スマートフォンに次のワンタイムパスワードが表示されるまでお待ちのうえ、新しいワンタイムパスワードを入力してください。';
 
 describe('振込内容確認 with the ワンタイムパスワード (manual §3(4), R1, R2, R7, R9)', () => {
   let ctx: TestContext;
@@ -131,7 +134,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(res.status).toBe(303);
   });
 
-  test('when the same code is used for a second transfer, then it is refused with the same words as a wrong code and counted (R2, R9)', async () => {
+  test('when the code just used is typed again for a second transfer, then it is refused as already used, told to wait for the next code, and not counted (R2, issue 15)', async () => {
     const { company, user, userToken } = await otpContract('individual');
     const client = await signedIn(user);
     const first = await draft(client);
@@ -139,13 +142,50 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const code = userToken.code();
     expect((await confirm(client, first, { otp: code })).status).toBe(303);
 
-    ctx.clock.advance(5_000); // still inside the same step
+    ctx.clock.advance(5_000); // still inside the same step: the phone still shows this code
     const replay = await confirm(client, second, { otp: code });
 
     expect(replay.status).toBe(400);
-    expect(replay.text).toContain('ワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
+    const page = readPage(replay.text);
+    expect(page.field('ワンタイムパスワード')?.description).toContain(REPLAYED);
+    expect(page.field('ワンタイムパスワード')?.value).toBe('');
     expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', subject: user.loginId, detail: 'replayed failures=1' });
+    expect(ctx.deps.repos.transfers.find(second)!.status).toBe('draft');
+    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
+    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', subject: user.loginId, detail: 'replayed' });
+
+    nextStep(ctx); // the next code confirms it
+    expect((await confirm(client, second, { otp: userToken.code() })).status).toBe(303);
+  });
+
+  test('when the code just used is typed again and again, then the user is never locked by it, while each try is audited', async () => {
+    const { user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const first = await draft(client);
+    const second = await draft(client);
+    const code = userToken.code();
+    await confirm(client, first, { otp: code });
+
+    for (let i = 0; i < 8; i++) expect((await confirm(client, second, { otp: code })).status).toBe(400);
+
+    expect(ctx.deps.repos.locks.get(user.id, 'otp')).toEqual({ failures: 0, lockedAt: null });
+    expect(auditEvents(ctx.deps, 'otp.verify').filter((e) => e.detail === 'replayed')).toHaveLength(8);
+  });
+
+  test('when an older spent code (not the last accepted step) is typed, then it reads as wrong and counts (R9)', async () => {
+    const { user, userToken } = await otpContract('individual');
+    const client = await signedIn(user);
+    const [first, second, third] = [await draft(client), await draft(client), await draft(client)];
+    const older = userToken.code();
+    await confirm(client, first, { otp: older });
+    nextStep(ctx);
+    await confirm(client, second, { otp: userToken.code() });
+
+    const res = await confirm(client, third, { otp: older }); // still inside the window, but before the last step
+
+    expect(res.status).toBe(400);
+    expect(readPage(res.text).field('ワンタイムパスワード')?.description).toContain('ワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
+    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ detail: 'replayed failures=1' });
   });
 
   test('when another user of a shared token uses a code already spent, then it is refused for that user too (R2, mode B)', async () => {
@@ -160,6 +200,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const res = await confirm(adminClient, adminDraft, { otp: code });
 
     expect(res.status).toBe(400);
+    expect(readPage(res.text).field('ワンタイムパスワード')?.description).toContain(REPLAYED);
     expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
     nextStep(ctx);
     expect((await confirm(adminClient, adminDraft, { otp: adminToken.code() })).status).toBe(303);
@@ -197,9 +238,10 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const outcomes = await Promise.all(ids.map((id) => confirmTransfer(ctx.deps, confirmation, user, id, code, actor)));
 
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-    // The other seven are replays of the step just spent: refused like wrong codes and counted (R2, R9, R15) —
-    // the sixth locks, as six reuses one after the other would.
-    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual([...Array(5).fill('wrong'), 'locked', 'locked']);
+    // The other seven are replays of the step just spent: refused as already used (R2), not counted — seven
+    // reuses one after the other would not lock either (issue 15).
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(Array(7).fill('replayed'));
+    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
     expect(completed()).toHaveLength(1);
     expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
   });
@@ -234,7 +276,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
       const sixth = await wrongCodes(client, id, userToken, 6);
       expect(sixth.status).toBe(403);
-      expect(sixth.text).toContain('ワンタイムパスワードがロックされています。管理者にお問い合わせください。');
+      expect(sixth.text).toContain('ワンタイムパスワードがロックされています。管理者に「利用者管理」でのロック解除を依頼してください。');
       expect((await confirm(client, id, { otp: userToken.code() })).status).toBe(403);
       expect(auditEvents(ctx.deps, 'lock')[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
 
@@ -279,18 +321,18 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     });
   });
 
-  test('when a transfer user has no token in mode A, then the transfer cannot be confirmed and the user is told to ask the administrator (R7)', async () => {
-    const { company } = await otpContract('individual');
-    const newcomer = await givenUser(ctx.deps, company.id);
-    const client = await signedIn(newcomer);
+  test('when a transfer user whose draft was made before the token was unregistered confirms it, then nothing executes and the user is told to ask the administrator (R7)', async () => {
+    const { company, user } = await otpContract('individual');
+    const client = await signedIn(user);
     const id = await draft(client);
+    ctx.deps.repos.registrations.delete(ctx.deps.repos.registrations.forUser(company.id, user.id, 'individual')!.id);
 
     const byPassword = await confirm(client, id, { transferPassword: TRANSFER_PASSWORD });
     const byCode = await confirm(client, id, { otp: '123456' });
 
     expect(byPassword.status).toBe(400);
     expect(byCode.status).toBe(403);
-    expect(byCode.text).toContain('管理者にソフトウェアトークンの登録を依頼してください。');
+    expect(readPage(byCode.text).errors().map((e) => e.message)).toEqual([expect.stringContaining('管理者にソフトウェアトークンの登録を依頼してください。')]);
     expect(completed()).toHaveLength(0);
   });
 
@@ -304,12 +346,12 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(res.status).toBe(303);
   });
 
-  test('when the branch has unregistered the administrator\'s token, then the fixed password is still refused and the administrator is told to register again (R7, Q1)', async () => {
+  test('when the branch has unregistered the administrator\'s token after a draft was made, then the fixed password is still refused and the administrator is told to register again (R7, Q1)', async () => {
     const { company, admin } = await otpContract('individual');
-    const staff = { type: 'staff' as const, id: 'staff-x', companyId: null, clientIp: null };
-    expect(unregisterAtBranch(ctx.deps, company.id, 'Q1-0001', staff)).toMatchObject({ ok: true });
     const client = await signedIn(admin, ADMIN_PASSWORD);
     const id = await draft(client);
+    const staff = { type: 'staff' as const, id: 'staff-x', companyId: null, clientIp: null };
+    expect(unregisterAtBranch(ctx.deps, company.id, 'Q1-0001', staff)).toMatchObject({ ok: true });
 
     const page = await client.get(`/transfers/${id}/confirm`);
     const byPassword = await client.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD });

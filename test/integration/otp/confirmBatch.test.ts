@@ -44,14 +44,15 @@ describe('OTP confirmations in one group commit', () => {
     const aCode = a.token.code();
 
     // All four reach one batch together; each code is checked inside it, so a2's reuse of the step a1 has just
-    // spent is a replay: refused and counted like a wrong code, exactly as a reuse one after the other is (R2, R9).
+    // spent is a replay of the last accepted step: refused as already used and not counted, exactly as a reuse
+    // one after the other is (R2, issue 15).
     const outcomes = await Promise.all([confirm(a, a1, aCode), confirm(a, a2, aCode), confirm(b, bDraft, b.token.code()), confirm(c, cDraft, c.token.code())]);
 
     expect(ctx.deps.commits.stats.batches - before.batches).toBe(1);
     expect(ctx.deps.commits.stats.jobs - before.jobs).toBe(4);
     expect(outcomes).toEqual([
       { ok: true, receiptNumber: expect.any(String) },
-      { ok: false, reason: 'wrong', remaining: 5 },
+      { ok: false, reason: 'replayed' },
       { ok: false, reason: 'insufficient' },
       { ok: true, receiptNumber: expect.any(String) },
     ]);
@@ -63,12 +64,13 @@ describe('OTP confirmations in one group commit', () => {
     expect(confirmations().map((e) => [e.actor, e.outcome, e.detail]).sort()).toEqual(
       [
         [a.user.loginId, 'success', 'amount=1000'],
-        [a.user.loginId, 'failure', 'reason=wrong amount=2000'],
+        [a.user.loginId, 'failure', 'reason=replayed amount=2000'],
         [b.user.loginId, 'failure', 'reason=insufficient amount=1000'],
         [c.user.loginId, 'success', 'amount=3000'],
       ].sort(),
     );
-    expect(auditEvents(ctx.deps, 'otp.verify').map((e) => [e.actor, e.detail])).toEqual([[a.user.loginId, 'replayed failures=1']]);
+    expect(auditEvents(ctx.deps, 'otp.verify').map((e) => [e.actor, e.detail])).toEqual([[a.user.loginId, 'replayed']]);
+    expect(ctx.deps.repos.locks.get(a.user.id, 'otp').failures).toBe(0);
   });
 
   test('when N users of different contracts post their codes at once, then each is answered with its own receipt and each step is spent once', async () => {

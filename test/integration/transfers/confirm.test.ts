@@ -55,7 +55,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
     const { company, user, client } = await transferUser(1_000_000);
     const id = await draft(client, '1000');
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
-    const confirmation = { method: 'transferPassword' as const, usageMode: null };
+    const confirmation = { method: 'transferPassword' as const, usageMode: null, blocked: null };
 
     // Both calls read the draft before either awaits bcrypt, so both reach the transaction.
     const outcomes = await Promise.all([
@@ -170,7 +170,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
     const res = await client.submit(confirmPath(id), confirmPath(id), { transferPassword: TRANSFER_PASSWORD });
 
     expect(res.status).toBe(403);
-    expect(res.text).toContain('送信確認パスワードがロックされています。管理者にお問い合わせください。');
+    expect(res.text).toContain('送信確認パスワードがロックされています。管理者に「利用者管理」でのロック解除を依頼してください。');
     expect(ctx.deps.repos.locks.isLocked(user.id, 'transferPassword')).toBe(true);
     // Only this secret is locked (R9): the user can still log in.
     expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(false);
@@ -189,7 +189,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
       await client.submit(confirmPath(id), confirmPath(id), { transferPassword: 'Wrong-Pass-9' });
     }
     const res = await client.submit(confirmPath(id), confirmPath(id), { transferPassword: TRANSFER_PASSWORD });
-    expect(res.text).toContain('送信確認パスワードがロックされています。お取引店にお問い合わせください。');
+    expect(res.text).toContain('送信確認パスワードがロックされています。お取引店にロック解除をお申し出ください。');
   });
 
   test("when confirm is posted with another session's CSRF token, then it is refused with 403 and nothing changes", async () => {

@@ -24,7 +24,16 @@ const CODE_WRONG_MESSAGE = 'トークンIDまたはワンタイムパスワー�
 
 type Refusal = Exclude<RegisterResult | UnregisterResult, { ok: true }>;
 
-type StateReason = Exclude<Refusal['reason'], 'approvalWrong' | 'approvalLocked' | 'codeWrong' | 'codeLocked' | 'taken'>;
+type StateReason = Exclude<Refusal['reason'], 'approvalWrong' | 'approvalLocked' | 'codeWrong' | 'codeLocked' | 'codeReplayed' | 'taken'>;
+
+/**
+ * The code the phone still shows after its use (issue 15): said as such, on
+ * 振込内容確認 and on the registration forms alike, because waiting for the
+ * next code is what the customer has to do (see spendOtp for why telling it
+ * is safe and why it does not count).
+ */
+export const OTP_REPLAYED_MESSAGE =
+  'このワンタイムパスワードはすでに使用されています。スマートフォンに次のワンタイムパスワードが表示されるまでお待ちのうえ、新しいワンタイムパスワードを入力してください。';
 
 const stateMessages: Record<StateReason, string> = {
   noMode: '先に「利用形態設定」で利用形態を選択してください。',
@@ -49,6 +58,8 @@ export function refusalView(refusal: Refusal): { status: number; errors: FieldEr
       const left = refusal.remaining === null ? '' : `あと ${refusal.remaining} 回誤るとロックされます。`;
       return { status: 400, errors: { otp: CODE_WRONG_MESSAGE + left } };
     }
+    case 'codeReplayed':
+      return { status: 400, errors: { otp: OTP_REPLAYED_MESSAGE } };
     case 'codeLocked':
       return { status: 403, errors: { otp: 'ワンタイムパスワードがロックされています。お取引店にお問い合わせください。' } };
     case 'taken':
