@@ -29,8 +29,12 @@ function answer(done: Promise<unknown>, cb?: (err?: unknown) => void): void {
  *
  * Writes go through the group commit, so sessions saved by concurrent requests
  * share one fsync with each other and with transfer confirmations; each
- * callback runs after that commit, and express-session waits for it before it
- * ends the response, so no response precedes its session write.
+ * callback runs after that commit. express-session holds back only the last
+ * byte of the response until then: status, headers and Location go out at
+ * once, and a browser following a 303 can ask again before the commit has
+ * run (the browser suite's lost 受付完了, issue 15). So a session written and
+ * not yet committed is read from memory (`unsaved`): the next request sees
+ * what the last one wrote — its flash, or after login the new session itself.
  */
 export class SqliteSessionStore extends session.Store {
   private readonly getRow;
@@ -38,6 +42,8 @@ export class SqliteSessionStore extends session.Store {
   private readonly deleteRow;
   private readonly staleRow;
   private readonly touchRow;
+  /** Writes queued in the group commit, by sid; data null: destroyed. Cleared when their commit settles. */
+  private readonly unsaved = new Map<string, { data: string | null; expiresAt: number }>();
 
   constructor(
     db: Db,
@@ -65,7 +71,9 @@ export class SqliteSessionStore extends session.Store {
 
   override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {
     try {
-      const data = this.getRow.get(sid, this.realm, this.clock.now()) as string | undefined;
+      const now = this.clock.now();
+      const pending = this.unsaved.get(sid);
+      const data = pending ? (pending.expiresAt > now ? pending.data : null) : (this.getRow.get(sid, this.realm, now) as string | undefined);
       cb(null, data ? (JSON.parse(data) as session.SessionData) : null);
     } catch (err) {
       cb(err);
@@ -76,11 +84,21 @@ export class SqliteSessionStore extends session.Store {
     // Serialized now: the row holds the session as it was when saved.
     const json = JSON.stringify(data);
     const expiresAt = this.expiry();
-    answer(this.commits.run(() => this.upsertRow.run(sid, this.realm, json, expiresAt)), cb);
+    this.write(sid, { data: json, expiresAt }, () => this.upsertRow.run(sid, this.realm, json, expiresAt), cb);
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    answer(this.commits.run(() => this.deleteRow.run(sid, this.realm)), cb);
+    this.write(sid, { data: null, expiresAt: Infinity }, () => this.deleteRow.run(sid, this.realm), cb);
+  }
+
+  /** Queues a row write; until its commit settles (either way), reads of the sid see `pending`. */
+  private write(sid: string, pending: { data: string | null; expiresAt: number }, work: () => unknown, cb?: (err?: unknown) => void): void {
+    this.unsaved.set(sid, pending);
+    const done = this.commits.run(work).finally(() => {
+      // A later write of the same sid stays until its own commit settles.
+      if (this.unsaved.get(sid) === pending) this.unsaved.delete(sid);
+    });
+    answer(done, cb);
   }
 
   /** express-session touches every unchanged session it loaded; the row's expiry moves only by whole steps. */

@@ -197,6 +197,22 @@ describe('session store', () => {
     expect(db.prepare('SELECT sid FROM sessions ORDER BY sid').pluck().all()).toEqual(['a', 'b']);
   });
 
+  // express-session sends a redirect's status and Location before its save has called back: the browser's
+  // next request can arrive before the group commit has run, and must read what the last one wrote (issue 15).
+  test('when a session is read before its write is committed, then the read sees the write', async () => {
+    const { db, store } = freshStore();
+    await save(store, 'old');
+    const saving = save(store, 'new', { ...data, flash: '受付完了' } as SessionData);
+    const destroying = destroy(store, 'old');
+    expect(db.prepare('SELECT sid FROM sessions').pluck().all()).toEqual(['old']);
+
+    expect(await read(store, 'new')).toMatchObject({ flash: '受付完了' });
+    expect(await read(store, 'old')).toBeNull();
+    await Promise.all([saving, destroying]);
+    expect(await read(store, 'new')).toMatchObject({ flash: '受付完了' });
+    expect(db.prepare('SELECT sid FROM sessions').pluck().all()).toEqual(['new']);
+  });
+
   // The error is matched by its message: SqliteError comes from the native module's first realm, which
   // in a shared jest worker may not be this file's, so toThrow would not recognise it as an Error.
   test('when the write fails, then set and destroy call back with the error and nothing is stored', async () => {
