@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Encoding from 'encoding-japanese';
 
 /**
  * Bank and branch names of the zengin network (全銀協 codes), from the
@@ -49,7 +48,8 @@ const LARGE_KANA: Record<string, string> = { ぁ: 'あ', ぃ: 'い', ぅ: 'う',
  * a customer types とうきょう), without spaces, dots and long-vowel marks.
  */
 export function searchKey(text: string): string {
-  const folded = Encoding.toHiraganaCase(text.normalize('NFKC')).toLowerCase();
+  // NFKC makes half-width kana full-width; katakana ァ–ヶ sit 0x60 above their hiragana.
+  const folded = text.normalize('NFKC').toLowerCase().replace(/[ァ-ヶ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
   return folded.replace(/[ぁぃぅぇぉっゃゅょゎゕゖ]/g, (c) => LARGE_KANA[c] ?? c).replace(/[\s・.．ー\-－‐]/g, '');
 }
 
