@@ -48,8 +48,8 @@ export function parseAuditFilter(query: Record<string, unknown>, audience: Audit
   const errors: FieldErrors = {};
   const from = values.from ? parseJstDate(values.from) : undefined;
   const to = values.to ? parseJstDate(values.to) : undefined;
-  if (values.from && !from) errors.from = '開始日は「2026-04-01」のように、実在する日付を西暦で入力してください。';
-  if (values.to && !to) errors.to = '終了日は「2026-04-30」のように、実在する日付を西暦で入力してください。';
+  if (values.from && !from) errors.from = '開始日は「2026/04/01」のように、実在する日付を西暦で入力してください。';
+  if (values.to && !to) errors.to = '終了日は「2026/04/30」のように、実在する日付を西暦で入力してください。';
   if (from && to && jstDayStart(to) < jstDayStart(from)) errors.to = '終了日は開始日と同じ日か、それより後の日付を入力してください。';
   const group = auditGroupsFor(audience).find((g) => g.key === values.operation);
   if (values.operation && !group) errors.operation = '操作の種類は一覧から選んでください。';

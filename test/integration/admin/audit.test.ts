@@ -132,7 +132,7 @@ describe('操作履歴 (the company\'s audit log)', () => {
 
     expect(res.status).toBe(400);
     const page = readPage(res.text);
-    expect(page.errors()).toEqual([{ message: '開始日は「2026-04-01」のように、実在する日付を西暦で入力してください。', field: '開始日' }]);
+    expect(page.errors()).toEqual([{ message: '開始日は「2026/04/01」のように、実在する日付を西暦で入力してください。', field: '開始日' }]);
     expect(page.field('開始日')).toMatchObject({ invalid: true });
     expect(page.field('操作')?.value).toBe('lock');
     expect(page.table('操作履歴')).toBeUndefined();
