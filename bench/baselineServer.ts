@@ -15,8 +15,8 @@ app.set('view engine', 'ejs');
 Object.assign(app.locals, viewHelpers, { realm: 'customer' });
 
 const transfer = {
-  id: 123_456, bankCode: '1234', branchCode: '567', accountType: 'ordinary', accountNumber: '7654321',
-  payeeName: 'ﾍﾞﾝﾁ ｼｮｳｼﾞ', amount: 1_000, status: 'draft',
+  id: 123_456, bankCode: '0005', branchCode: '341', bankName: '三菱ＵＦＪ', branchName: '新宿', accountType: 'ordinary',
+  accountNumber: '7654321', payeeName: 'ﾍﾞﾝﾁ ｼｮｳｼﾞ', amount: 1_000, fee: 440, status: 'draft',
 };
 const currentUser = { id: 2, companyId: 2, loginId: 'c2u1', name: '利用者1', role: 'user', canTransfer: true };
 const csrfToken = (): string => 'f'.repeat(64);

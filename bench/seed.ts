@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import bcrypt from 'bcrypt';
 import crypto from 'node:crypto';
+import { loadConfig } from '../src/config';
+import { transferFee } from '../src/domain/fees';
 import { SecretBox } from '../src/services/encryption';
 import { signedCookie } from './session';
 
@@ -80,10 +82,11 @@ function statements(db: Database.Database) {
       VALUES (?, ?, 'mobile', ?, ?, ?, ?)`),
     registration: db.prepare(`INSERT INTO token_registrations (company_id, user_id, token_id, registered_at, registered_by)
       VALUES (?, ?, ?, ?, ?)`),
+    // Another bank's branch (三菱ＵＦＪ 新宿), so every transfer carries a fee that the ledger check must count.
     transfer: db.prepare(`INSERT INTO transfers (company_id, user_id, bank_code, branch_code, account_type, account_number,
-      payee_name, amount, status, receipt_number, confirmed_with, created_at, expires_at, completed_at)
-      VALUES (@companyId, @userId, '1234', '567', 'ordinary', @account, @payee, @amount, @status, @receipt, @with,
-        @createdAt, @expiresAt, @completedAt)`),
+      payee_name, amount, bank_name, branch_name, fee, status, receipt_number, confirmed_with, created_at, expires_at, completed_at)
+      VALUES (@companyId, @userId, '0005', '341', 'ordinary', @account, @payee, @amount, '三菱ＵＦＪ', '新宿', @fee, @status,
+        @receipt, @with, @createdAt, @expiresAt, @completedAt)`),
     audit: db.prepare(`INSERT INTO audit_log (occurred_at, company_id, actor_type, actor, event, subject, client_ip, outcome, detail)
       VALUES (?, ?, 'user', ?, ?, ?, '192.0.2.10', 'success', ?)`),
     session: db.prepare(`INSERT INTO sessions (sid, realm, data, expires_at) VALUES (?, 'customer', ?, ?)`),
@@ -95,6 +98,9 @@ const tokenSecret = (seed: Buffer, userId: number): Uint8Array =>
   new Uint8Array(crypto.createHmac('sha256', seed).update(`token:${userId}`).digest().subarray(0, 20));
 
 const loginId = (companyId: number, n: number): string => `c${companyId}u${n}`;
+
+/** The default fee table's fee to another bank (config FEE_OTHER_BANK), as the service computes it at draft time. */
+const feeOf = (amount: number): number => transferFee(loadConfig({ NODE_ENV: 'test' }).transferFees, { bankCode: '0005', branchCode: '341', amount });
 
 export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now: number): Fixture {
   const db = new Database(file);
@@ -148,10 +154,11 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
         const at = since + Math.floor((k / size.completedPerCompany) * 360 * DAY_MS);
         const amount = 1_000 + ((c * 7919 + k * 104_729) % 500_000);
         const id = (transferCount += 1);
+        const fee = feeOf(amount);
         st.transfer.run({ companyId: c, userId: users[k % users.length], account: String(2_000_000 + k).padStart(7, '0'),
-          payee: `ﾄﾘﾋｷｻｷ${k % 50}`, amount, status: 'completed', receipt: `B${String(id).padStart(9, '0')}`, with: 'otp',
+          payee: `ﾄﾘﾋｷｻｷ${k % 50}`, amount, fee, status: 'completed', receipt: `B${String(id).padStart(9, '0')}`, with: 'otp',
           createdAt: at, expiresAt: at + 600_000, completedAt: at + 30_000 });
-        debited += amount;
+        debited += amount + fee;
       }
       st.balance.run(debited, c);
       for (let k = 0; k < size.auditPerCompany; k += 1) {
@@ -169,7 +176,7 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
       for (const u of users.slice(1)) {
         const drafts: number[] = [];
         for (let d = 0; d < size.draftsPerUser; d += 1) {
-          drafts.push(Number(st.transfer.run({ companyId: c, userId: u, account: '7654321', payee: 'ﾍﾞﾝﾁ ｼｮｳｼﾞ', amount: 1_000,
+          drafts.push(Number(st.transfer.run({ companyId: c, userId: u, account: '7654321', payee: 'ﾍﾞﾝﾁ ｼｮｳｼﾞ', amount: 1_000, fee: feeOf(1_000),
             status: 'draft', receipt: null, with: null, createdAt: now, expiresAt: now + DAY_MS, completedAt: null }).lastInsertRowid));
           transferCount += 1;
         }

@@ -16,7 +16,7 @@ export interface Ledger {
   loginSucceeded: number;
   loginAudit: number;
   failureAudit: number;
-  /** Companies whose balance is not their opening balance minus their completed transfers. */
+  /** Companies whose balance is not their opening balance minus their completed transfers' amounts and fees. */
   badBalances: number;
   problems: string[];
 }
@@ -45,15 +45,17 @@ export function checkLedger(file: string, since: number, claims: Claims): Ledger
       loginSucceeded: claims.loggedIn.length + countIf(claims.loginCutOff, sessionGone),
       loginAudit: count("SELECT count(*) FROM audit_log WHERE event = 'login' AND outcome = 'success' AND occurred_at >= ?", since),
       failureAudit: count("SELECT count(*) FROM audit_log WHERE outcome = 'failure' AND occurred_at >= ?", since),
+      // Every balance = opening − Σ(amount + fee) of its completed transfers: a fee debited without its
+      // transfer, or a transfer without its fee, shows here (issue 15).
       badBalances: count(`SELECT count(*) FROM companies c WHERE c.balance != c.opening_balance -
-        (SELECT coalesce(sum(t.amount), 0) FROM transfers t WHERE t.company_id = c.id AND t.status = 'completed')`),
+        (SELECT coalesce(sum(t.amount + t.fee), 0) FROM transfers t WHERE t.company_id = c.id AND t.status = 'completed')`),
       problems,
     };
     if (ledger.newCompleted !== ledger.confirmSucceeded) problems.push(`${ledger.newCompleted} new completed transfers, ${ledger.confirmSucceeded} confirmations succeeded`);
     if (ledger.confirmAudit !== ledger.confirmSucceeded) problems.push(`${ledger.confirmAudit} confirmation audit rows, ${ledger.confirmSucceeded} confirmations`);
     if (ledger.loginAudit !== ledger.loginSucceeded) problems.push(`${ledger.loginAudit} login audit rows, ${ledger.loginSucceeded} logins`);
     if (ledger.failureAudit !== 0) problems.push(`${ledger.failureAudit} failure audit rows during the run`);
-    if (ledger.badBalances !== 0) problems.push(`${ledger.badBalances} companies whose balance is not opening minus transfers`);
+    if (ledger.badBalances !== 0) problems.push(`${ledger.badBalances} companies whose balance is not opening minus transfers and fees`);
     return ledger;
   } finally {
     db.close();
