@@ -122,7 +122,7 @@ describe('the customer screens, in a browser without JavaScript', () => {
     await onScreen(page, '振込履歴');
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: receipt }) });
     expect(await row.getByRole('cell').allTextContents()).toEqual([
-      receipt, expect.stringMatching(JST_TODAY), '0001-123 普通 1234567', A_TRANSFER.payeeName, '123,456円', '受付済',
+      receipt, expect.stringMatching(JST_TODAY), 'みずほ 戸越 0001-123 普通 1234567', A_TRANSFER.payeeName, '123,456円 手数料 0円', '受付済',
     ]);
     await checkScreen(world, page, 'transfer-history');
     await follow(page, receipt);
@@ -135,5 +135,67 @@ describe('the customer screens, in a browser without JavaScript', () => {
     expect(await page.getByText('残高').textContent()).toMatch(/残高\s*876,544円/);
     const saved = world.ctx.deps.db.prepare('SELECT confirmed_with AS via, amount FROM transfers WHERE receipt_number = ?').get(receipt);
     expect(saved).toEqual({ via: 'transferPassword', amount: 123_456 });
+  });
+
+  test('when a user finds another bank\'s branch with 金融機関・支店を検索 and sends to it, then 振込内容確認 and 受付完了 show 金融機関名, 支店名 and the 振込手数料, and the balance falls by amount + fee', async () => {
+    const { company } = await givenContract(world.ctx.deps, { balance: 1_000_000 });
+    const user = await givenUser(world.ctx.deps, company.id);
+    const page = await newPage(world);
+    await signIn(world, page, user.loginId, USER_PASSWORD);
+    await follow(page, '都度振込');
+    await onScreen(page, '都度振込');
+
+    // The lookup, without script: a GET form by name, links that carry the codes back.
+    await follow(page, '金融機関・支店を検索');
+    await onScreen(page, '金融機関・支店の検索');
+    await page.getByLabel('金融機関名', { exact: true }).fill('みつびし');
+    await press(page, '検索');
+    await checkScreen(world, page, 'transfer-lookup-banks');
+    await follow(page, '三菱ＵＦＪ');
+    await page.getByLabel('支店名', { exact: true }).fill('しんじゅく');
+    await press(page, '検索');
+    await checkScreen(world, page, 'transfer-lookup-branches');
+    await follow(page, '新宿');
+    await onScreen(page, '都度振込');
+    expect(await page.getByLabel('金融機関コード', { exact: true }).inputValue()).toBe('0005');
+    expect(await page.getByLabel('支店コード', { exact: true }).inputValue()).toBe('341');
+
+    await enterTransfer(page, { ...A_TRANSFER, bankCode: '0005', branchCode: '341', amount: '50,000' });
+    await onScreen(page, '振込内容確認');
+    expect(await termValue(page, '金融機関名')).toBe('三菱ＵＦＪ');
+    expect(await termValue(page, '支店名')).toBe('新宿');
+    expect(await termValue(page, '振込金額')).toBe('50,000円');
+    expect(await termValue(page, '振込手数料')).toBe('660円');
+    expect(await termValue(page, 'お引落金額')).toBe('50,660円（振込金額＋振込手数料）');
+    await checkScreen(world, page, 'transfer-confirm-fee');
+
+    await page.getByLabel('送信確認パスワード', { exact: true }).fill(TRANSFER_PASSWORD);
+    await press(page, '確定');
+    await onScreen(page, '受付完了');
+    expect(await termValue(page, '金融機関名')).toBe('三菱ＵＦＪ');
+    expect(await termValue(page, '支店名')).toBe('新宿');
+    expect(await termValue(page, '振込手数料')).toBe('660円');
+
+    await follow(page, 'メニュー');
+    expect(await page.getByText('残高').textContent()).toMatch(/残高\s*949,340円/);
+    expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000 - 50_000 - 660);
+  });
+
+  test('when a user types a 金融機関コード that does not exist, then 入力 says so beside the field and keeps what was typed', async () => {
+    const { company } = await givenContract(world.ctx.deps, { balance: 1_000_000 });
+    const user = await givenUser(world.ctx.deps, company.id);
+    const page = await newPage(world);
+    await signIn(world, page, user.loginId, USER_PASSWORD);
+    await follow(page, '都度振込');
+
+    await enterTransfer(page, { ...A_TRANSFER, bankCode: '1234' });
+
+    await onScreen(page, '都度振込');
+    const bankCode = page.getByLabel('金融機関コード', { exact: true });
+    const [message] = await summaryMessages(page);
+    expect(message).toBe('金融機関コード「1234」の金融機関は見つかりません。コードをご確認いただくか、「金融機関・支店を検索」から選んでください。');
+    expect(await description(bankCode)).toContain(message);
+    expect(await bankCode.inputValue()).toBe('1234');
+    expect(await page.getByLabel('口座番号', { exact: true }).inputValue()).toBe(A_TRANSFER.accountNumber);
   });
 });
