@@ -375,7 +375,8 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     test.each(['999999', 'abc'])('when the contract id is %s, then it is not found and nothing changes', async (id) => {
       const { company } = await givenModeA();
       await staff.get(companyPath(company.id));
-      for (const step of [{}, { step: 'confirm' }]) {
+      const steps: Record<string, string>[] = [{}, { step: 'confirm' }];
+      for (const step of steps) {
         const res = await staff.post(`/staff/companies/${id}/admin-token/unregister`, { requestNumber: 'RQ-1', sealVerified: '1', ...step });
         expect(res.status).toBe(404);
       }
