@@ -93,7 +93,7 @@ describe('操作履歴 in a browser without JavaScript, at 1280 and 360 px', () 
       [{ type: 'system', id: 'cli', companyId: null, clientIp: null }, 'key.rotate', 'success', null, '40000 secret(s) re-sealed under key 2026-11-key-rotation-01'],
     ];
     for (const [actor, event, outcome, subject, detail] of entries) {
-      deps.clock.advance(1000);
+      world.ctx.clock.advance(1000);
       deps.audit.record(actor, { event, outcome, subject, detail });
     }
   });
