@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { checkScreen, newPage, screenshots, seriousA11yViolations, startWorld, WIDTHS, type BrowserWorld } from './helpers/browser';
+import { checkScreen, newPage, openStill, screenshots, seriousA11yViolations, startWorld, WIDTHS, type BrowserWorld } from './helpers/browser';
 import { givenToken, nextStep } from '../helpers/otp';
 
 const grouped = (credentialId: string): string => `${credentialId.slice(0, 4)} ${credentialId.slice(4, 8)} ${credentialId.slice(8)}`;
@@ -16,16 +16,6 @@ async function checkRefreshingScreen(world: BrowserWorld, page: Page, name: stri
   const found = await seriousA11yViolations(world, page);
   expect(found.map((v) => `${v.id}: ${v.help}`)).toEqual(['meta-refresh: Delayed refresh under 20 hours must not be used']);
   await screenshots(page, name);
-}
-
-/**
- * Opens the page and keeps it still: the page reloads itself (meta refresh) within 30 s, which could
- * land in the middle of a check on a slow machine, so any later load of it is cancelled.
- */
-async function openStill(page: Page, url: string) {
-  let loads = 0;
-  await page.route(url, (route) => (++loads === 1 ? route.continue() : route.abort('aborted')));
-  return page.goto(url);
 }
 
 // The demo phone (DESIGN §4, manual §3(1)): what VIP Access would show, on a page without script.

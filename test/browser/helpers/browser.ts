@@ -67,6 +67,17 @@ export async function newPage(world: BrowserWorld, width: number = WIDTHS.desk):
   return context.newPage();
 }
 
+/**
+ * Opens a page that reloads itself (/softtoken's meta refresh, within 30 s) and keeps it still: a
+ * reload could land in the middle of a check or a picture on a slow machine, so any later load of
+ * the URL is cancelled.
+ */
+export async function openStill(page: Page, url: string) {
+  let loads = 0;
+  await page.route(url, (route) => (++loads === 1 ? route.continue() : route.abort('aborted')));
+  return page.goto(url);
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
