@@ -40,7 +40,7 @@ const secretForms: Record<ConfirmationMethod, z.ZodType<Record<string, string>>>
   transferPassword: z.object({ transferPassword: enteredPasswordSchema(secretLabels.transferPassword) }),
 };
 const RECEIVED = '都度振込を受け付けました。受付番号をお控えください。';
-const ALREADY_RECEIVED = 'この振込はすでに受付済みです。';
+const ALREADY_RECEIVED = 'この振込はすでに受付済みです。同じ振込が重ねて行われることはありません。受付番号と内容をご確認ください。';
 
 /**
  * Why this user cannot confirm transfers, and what to do (R7): in A each
@@ -55,7 +55,11 @@ function blockMessage(_block: ConfirmationBlock, user: User): string {
 }
 
 /** What the 振込内容確認 screen says when a confirmation is refused, and with which status. */
-function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: ConfirmationMethod, user: User): { status: number; errors: FieldErrors } {
+function refusal(
+  outcome: Exclude<ConfirmOutcome, { ok: true }>,
+  field: ConfirmationMethod,
+  user: User,
+): { status: number; errors: FieldErrors; field?: ConfirmationMethod } {
   const label = secretLabels[field];
   switch (outcome.reason) {
     case 'wrong':
@@ -77,9 +81,14 @@ function refusal(outcome: Exclude<ConfirmOutcome, { ok: true }>, field: Confirma
         errors: { _form: '残高が不足しているため、振込できません。振込金額と振込手数料の合計が代表口座の残高を超えています。残高をご確認のうえ、振込金額を変更して入力し直してください。' },
       };
     default:
-      // R7: the company started OTP while the fixed password was checked. The page now asks for the
-      // one-time password; the secret typed reads like a wrong one (R9: never say it was otherwise valid).
-      return { status: 400, errors: { [field]: `${label}を確認できませんでした。表示されている内容をご確認のうえ、もう一度入力してください。` } };
+      // R7: the company started OTP while the fixed password was checked; from now on only a one-time
+      // password confirms, so the page asks for one. (Whether the password was right no longer matters:
+      // the fixed password can never confirm again.)
+      return {
+        status: 409,
+        field: 'otp',
+        errors: { otp: 'ワンタイムパスワードの利用が開始されたため、送信確認パスワードでは振込できなくなりました。スマートフォンに表示されているワンタイムパスワードを入力してください。' },
+      };
   }
 }
 
@@ -171,8 +180,8 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     if (outcome.reason === 'completed' || outcome.reason === 'expired') {
       return showConfirm(req, res, findOwnTransfer(deps.repos.transfers, user, transfer.id), field);
     }
-    const { status, errors } = refusal(outcome, field, user);
-    showConfirm(req, res, transfer, field, errors, status);
+    const refused = refusal(outcome, field, user);
+    showConfirm(req, res, transfer, refused.field ?? field, refused.errors, refused.status);
   });
 
   router.get('/transfers/:id', (req, res) => {

@@ -8,6 +8,7 @@ import { unregisterAtBranch } from '../../../src/services/otpBranch';
 import type { User } from '../../../src/repositories/users';
 import type { UsageMode } from '../../../src/repositories/registrations';
 import { readPage } from '../../helpers/page';
+import { fire, holdCompares } from '../../helpers/race';
 
 const REPLAYED = 'このワンタイムパスワードはすでに使用されています。スマートフォンに次のワンタイムパスワードが表示されるまでお待ちのうえ、新しいワンタイムパスワードを入力してください。';
 
@@ -223,6 +224,31 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(outcome).toEqual({ ok: false, reason: 'refused' });
     expect(completed()).toHaveLength(0);
     expect(balanceOf(company.id)).toBe(1_000_000);
+  });
+
+  test('when OTP starts while the posted 送信確認パスワード is being checked, then the page asks for the ワンタイムパスワード and says why (R7, issue 15)', async () => {
+    const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
+    const user = await givenUser(ctx.deps, company.id);
+    const userToken = givenToken(ctx);
+    const client = await signedIn(user);
+    const id = await draft(client);
+    await client.get(`/transfers/${id}/confirm`);
+    const gate = holdCompares(ctx.deps);
+
+    const pending = fire(client.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD }));
+    await gate.reached(1);
+    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }, { userId: user.id, token: userToken }]);
+    gate.release();
+    const res = await pending;
+
+    expect(res.status).toBe(409);
+    const page = readPage(res.text);
+    expect(page.field('送信確認パスワード')).toBeUndefined();
+    expect(page.field('ワンタイムパスワード')?.description).toContain(
+      'ワンタイムパスワードの利用が開始されたため、送信確認パスワードでは振込できなくなりました。スマートフォンに表示されているワンタイムパスワードを入力してください。',
+    );
+    expect(completed()).toHaveLength(0);
+    expect((await client.post(`/transfers/${id}/confirm`, { otp: userToken.code() })).status).toBe(303);
   });
 
   test('when N drafts are confirmed at the same moment with one code, then exactly one executes and the account is debited once', async () => {
