@@ -1,19 +1,15 @@
 import type { Clock } from '../clock';
-import type { Config } from '../config';
 import type { GroupCommit } from '../db/groupCommit';
-import { findBank, findBranch } from '../domain/banks';
-import { transferFee } from '../domain/fees';
 import { jstDatePart } from '../domain/jst';
 import { forbidden, notFound } from '../errors';
 import type { CompaniesRepository } from '../repositories/companies';
-import type { Transfer, TransferInput, TransfersRepository } from '../repositories/transfers';
+import type { Transfer, TransfersRepository } from '../repositories/transfers';
 import type { User } from '../repositories/users';
 import type { Actor, AuditLog } from './auditLog';
 import {
   confirmationFor,
   verifierFor,
   type Confirmation,
-  type ConfirmationBlock,
   type ConfirmationMethod,
   type VerificationRefusal,
 } from './confirmation';
@@ -34,58 +30,12 @@ class Refusal extends Error {
   }
 }
 
-type Ledger = { transfers: TransfersRepository };
-type Registrations = { registrations: Parameters<typeof confirmationFor>[0] };
+export type Ledger = { transfers: TransfersRepository };
+export type Registrations = { registrations: Parameters<typeof confirmationFor>[0] };
 
 /** Only users given transfer authority (利用者管理 canTransfer) may draft or confirm 都度振込. */
 export function assertCanTransfer(user: User): void {
   if (!user.canTransfer) throw forbidden();
-}
-
-/**
- * 都度振込 入力 is opened: whether this user can confirm a transfer at all
- * (R7), so that the first screen says what to do before anything is typed
- * (issue 15). The rule is the confirmation seam's (confirmationFor).
- */
-export function transferBlock(repos: Registrations, user: User): ConfirmationBlock | null {
-  assertCanTransfer(user);
-  return confirmationFor(repos.registrations, user).blocked;
-}
-
-export type DraftOutcome =
-  | { ok: true; id: number }
-  | { ok: false; reason: ConfirmationBlock | 'unknownBank' }
-  | { ok: false; reason: 'unknownBranch'; bankName: string };
-
-/**
- * 都度振込 入力 → 次へ: the destination must exist in the zengin dataset; its
- * names and the 振込手数料 are fixed on the draft, so that 振込内容確認 shows
- * what will be debited and the history never changes with the dataset or the
- * fee table.
- */
-export function createDraft(
-  deps: { clock: Clock; config: Pick<Config, 'draftTtlMs' | 'transferFees'>; repos: Ledger & Registrations },
-  user: User,
-  input: TransferInput,
-): DraftOutcome {
-  const blocked = transferBlock(deps.repos, user);
-  if (blocked) return { ok: false, reason: blocked };
-  const bank = findBank(input.bankCode);
-  if (!bank) return { ok: false, reason: 'unknownBank' };
-  const branch = findBranch(input.bankCode, input.branchCode);
-  if (!branch) return { ok: false, reason: 'unknownBranch', bankName: bank.name };
-  const now = deps.clock.now();
-  const id = deps.repos.transfers.insertDraft({
-    ...input,
-    bankName: bank.name,
-    branchName: branch.name,
-    fee: transferFee(deps.config.transferFees, input),
-    companyId: user.companyId,
-    userId: user.id,
-    createdAt: now,
-    expiresAt: now + deps.config.draftTtlMs,
-  });
-  return { ok: true, id };
 }
 
 /** A transfer the user made; anyone else's id reads as absent (404), never as forbidden (R10). */

@@ -1,0 +1,56 @@
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import { findBank, findBranch } from '../domain/banks';
+import { transferFee } from '../domain/fees';
+import type { TransferInput } from '../repositories/transfers';
+import type { User } from '../repositories/users';
+import { confirmationFor, type ConfirmationBlock } from './confirmation';
+import { assertCanTransfer, type Ledger, type Registrations } from './transfers';
+
+/** 都度振込 入力 → 次へ: who may start a transfer, and the draft with its names and fee (issue 15). */
+
+/**
+ * 都度振込 入力 is opened: whether this user can confirm a transfer at all
+ * (R7), so that the first screen says what to do before anything is typed
+ * (issue 15). The rule is the confirmation seam's (confirmationFor).
+ */
+export function transferBlock(repos: Registrations, user: User): ConfirmationBlock | null {
+  assertCanTransfer(user);
+  return confirmationFor(repos.registrations, user).blocked;
+}
+
+export type DraftOutcome =
+  | { ok: true; id: number }
+  | { ok: false; reason: ConfirmationBlock | 'unknownBank' }
+  | { ok: false; reason: 'unknownBranch'; bankName: string };
+
+/**
+ * 都度振込 入力 → 次へ: the destination must exist in the zengin dataset; its
+ * names and the 振込手数料 are fixed on the draft, so that 振込内容確認 shows
+ * what will be debited and the history never changes with the dataset or the
+ * fee table.
+ */
+export function createDraft(
+  deps: { clock: Clock; config: Pick<Config, 'draftTtlMs' | 'transferFees'>; repos: Ledger & Registrations },
+  user: User,
+  input: TransferInput,
+): DraftOutcome {
+  const blocked = transferBlock(deps.repos, user);
+  if (blocked) return { ok: false, reason: blocked };
+  const bank = findBank(input.bankCode);
+  if (!bank) return { ok: false, reason: 'unknownBank' };
+  const branch = findBranch(input.bankCode, input.branchCode);
+  if (!branch) return { ok: false, reason: 'unknownBranch', bankName: bank.name };
+  const now = deps.clock.now();
+  const id = deps.repos.transfers.insertDraft({
+    ...input,
+    bankName: bank.name,
+    branchName: branch.name,
+    fee: transferFee(deps.config.transferFees, input),
+    companyId: user.companyId,
+    userId: user.id,
+    createdAt: now,
+    expiresAt: now + deps.config.draftTtlMs,
+  });
+  return { ok: true, id };
+}
