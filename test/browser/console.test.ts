@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { checkScreen, newPage, startWorld, WIDTHS, type BrowserWorld } from './helpers/browser';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenStaff, givenUser, STAFF_PASSWORD, USER_PASSWORD } from '../helpers/fixtures';
-import { givenRegistered, givenToken, nextStep } from '../helpers/otp';
+import { givenRegistered, givenToken } from '../helpers/otp';
 import { maskCredentialId } from '../../src/domain/token';
 
 const MODE_A = '管理者、利用者が異なるトークンを利用する。';
@@ -55,17 +55,6 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await page.getByLabel('ログインパスワード').fill(password);
     await page.getByRole('button', { name: 'ログイン' }).click();
     return page;
-  }
-
-  /** 都度振込 入力 → 次へ, as a person fills it in; ends on 振込内容確認. */
-  async function draftTransfer(page: Page): Promise<void> {
-    await page.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '都度振込' }).click();
-    await page.getByLabel('金融機関コード').fill('0001');
-    await page.getByLabel('支店コード').fill('123');
-    await page.getByLabel('口座番号').fill('1234567');
-    await page.getByLabel('受取人名').fill('ﾔﾏﾀﾞ ﾀﾛｳ');
-    await page.getByLabel('振込金額（円）').fill('1000');
-    await page.getByRole('button', { name: '次へ' }).click();
   }
 
   /** Mode A: the administrator and one transfer user, each with an own token (§3(2)④-1, §3(3)). */
@@ -164,21 +153,15 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(log.getByRole('row', { name: new RegExp(`^\\S+ \\S+ ブラウザ信用金庫テスト商事 行員 ${staffId} トークン登録解除 `) }).count()).resolves.toBe(1);
     await checkScreen(world, page, 'console-audit');
 
-    // The customer side: OTP stays started (R7), the administrator has no token until registering again.
+    // The customer side: OTP stays started (R7), the administrator has no token until registering again,
+    // and is told so on 都度振込's first screen, before typing anything (issue 15).
     const customer = await customerSignedIn(admin.loginId, ADMIN_PASSWORD);
-    await draftTransfer(customer);
-    await expect(customer.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('振込内容確認');
-    await expect(customer.getByLabel('ワンタイムパスワード').isVisible()).resolves.toBe(true);
-    await expect(customer.getByLabel('送信確認パスワード').count()).resolves.toBe(0);
-    await checkScreen(world, customer, 'console-after-unregister-confirm');
-
-    nextStep(world.ctx);
-    await customer.getByLabel('ワンタイムパスワード').fill(adminToken.code());
-    await customer.getByRole('button', { name: '確定' }).click();
+    await customer.getByRole('navigation', { name: 'メニュー' }).getByRole('link', { name: '都度振込' }).click();
+    await expect(customer.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('都度振込');
     await expect(customer.getByRole('alert').textContent()).resolves.toContain(
       'ワンタイムパスワードのトークンが登録されていません。「管理機能」の「ワンタイムパスワード認証情報管理」からトークンを登録してください。',
     );
-    await expect(customer.getByLabel('ワンタイムパスワード').inputValue()).resolves.toBe('');
+    await expect(customer.getByLabel('金融機関コード').count()).resolves.toBe(0);
     expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
     await checkScreen(world, customer, 'console-after-unregister-refused');
     // Ten screens, each checked and shot twice: about 15 s on an idle machine, far more on a shared one.
