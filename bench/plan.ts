@@ -20,7 +20,7 @@ export type Flow = 'menu' | 'confirm' | 'login';
 
 const QUICK: Omit<Plan, 'quick'> = {
   rounds: 1, seconds: 1, floodSeconds: 2, growthSliceMs: 250, growthSlices: 1, bcryptSamples: 2, connections: 16,
-  large: { companies: 60, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 4, preLoginSessions: 200 },
+  large: { companies: 240, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 2, preLoginSessions: 200 },
   small: { companies: 3, usersPerCompany: 10, completedPerCompany: 30, auditPerCompany: 30, draftsPerUser: 1, preLoginSessions: 0 },
 };
 
