@@ -4,7 +4,7 @@ import { findBank, findBranch } from '../domain/banks';
 import { transferFee } from '../domain/fees';
 import type { TransferInput } from '../repositories/transfers';
 import type { User } from '../repositories/users';
-import { confirmationFor, type ConfirmationBlock } from './confirmation';
+import { confirmationBlock, type ConfirmationBlock } from './confirmation';
 import { assertCanTransfer, type Ledger, type Registrations } from './transfers';
 
 /** 都度振込 入力 → 次へ: who may start a transfer, and the draft with its names and fee (issue 15). */
@@ -12,11 +12,11 @@ import { assertCanTransfer, type Ledger, type Registrations } from './transfers'
 /**
  * 都度振込 入力 is opened: whether this user can confirm a transfer at all
  * (R7), so that the first screen says what to do before anything is typed
- * (issue 15). The rule is the confirmation seam's (confirmationFor).
+ * (issue 15). The rule is the confirmation seam's (confirmationBlock).
  */
 export function transferBlock(repos: Registrations, user: User): ConfirmationBlock | null {
   assertCanTransfer(user);
-  return confirmationFor(repos.registrations, user).blocked;
+  return confirmationBlock(repos.registrations, user);
 }
 
 export type DraftOutcome =

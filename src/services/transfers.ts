@@ -7,6 +7,7 @@ import type { Transfer, TransfersRepository } from '../repositories/transfers';
 import type { User } from '../repositories/users';
 import type { Actor, AuditLog } from './auditLog';
 import {
+  confirmationBlock,
   confirmationFor,
   verifierFor,
   type Confirmation,
@@ -31,7 +32,7 @@ class Refusal extends Error {
 }
 
 export type Ledger = { transfers: TransfersRepository };
-export type Registrations = { registrations: Parameters<typeof confirmationFor>[0] };
+export type Registrations = { registrations: Parameters<typeof confirmationBlock>[0] };
 
 /** Only users given transfer authority (利用者管理 canTransfer) may draft or confirm 都度振込. */
 export function assertCanTransfer(user: User): void {

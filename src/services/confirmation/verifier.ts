@@ -17,8 +17,6 @@ export interface Confirmation {
   method: ConfirmationMethod;
   /** The company's 利用形態, which says whose token confirms (the own one in A, the shared one in B). */
   usageMode: UsageMode | null;
-  /** Set when no secret can confirm this user's transfers: the screens say so before anything is typed. */
-  blocked: ConfirmationBlock | null;
 }
 
 export type VerificationRefusal =

@@ -55,7 +55,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
     const { company, user, client } = await transferUser(1_000_000);
     const id = await draft(client, '1000');
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
-    const confirmation = { method: 'transferPassword' as const, usageMode: null, blocked: null };
+    const confirmation = { method: 'transferPassword' as const, usageMode: null };
 
     // Both calls read the draft before either awaits bcrypt, so both reach the transaction.
     const outcomes = await Promise.all([
