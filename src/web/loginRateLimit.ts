@@ -1,6 +1,7 @@
 import { rateLimit } from 'express-rate-limit';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../deps';
+import { perMinute } from './userRateLimit';
 
 /**
  * Login attempts per client address and minute (DESIGN §6), on either
@@ -8,13 +9,8 @@ import type { Deps } from '../deps';
  */
 export function loginRateLimit(deps: Deps, view: string, title: string): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.loginRateLimitPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // Without a trusted proxy a client's own X-Forwarded-For is ignored by design (TRUST_PROXY, issue 10),
-    // so the limiter is not to print a warning whenever one is sent.
-    validate: { xForwardedForHeader: false },
+    // Keyed by the client address Express derives under TRUST_PROXY (the library's default key).
+    ...perMinute(deps.config.loginRateLimitPerMinute),
     handler: (_req, res) => {
       res.status(429).render(view, {
         title,

@@ -3,6 +3,14 @@ import type { Request, RequestHandler } from 'express';
 import type { Deps } from '../deps';
 
 /**
+ * What every limiter of the service shares: a one-minute window, the draft-8
+ * RateLimit headers, and no warning when a client sends X-Forwarded-For —
+ * without a trusted proxy it is ignored by design (TRUST_PROXY, issue 10).
+ */
+export const perMinute = (limit: number) =>
+  ({ windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false, validate: { xForwardedForHeader: false } }) as const;
+
+/**
  * Entries of one secret per signed-in user and minute (DESIGN §6), on top of
  * its lockout (R9): the lockout caps guesses in total, this caps their speed.
  * Keyed by user, so one office behind one address shares nothing, and a
@@ -10,12 +18,7 @@ import type { Deps } from '../deps';
  */
 function perUserRateLimit(limit: number, carriesSecret: (req: Request) => boolean, message: string): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // Keyed by user, never by address: X-Forwarded-For plays no part (TRUST_PROXY, issue 10).
-    validate: { xForwardedForHeader: false },
+    ...perMinute(limit),
     skip: (req) => req.method !== 'POST' || !carriesSecret(req),
     keyGenerator: (req) => `user:${String(req.session.userId ?? 'anonymous')}`,
     handler: (req, res) => {
