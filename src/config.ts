@@ -22,7 +22,8 @@ const port = (fallback: number) =>
  */
 export type TrustProxy = false | number | string[];
 
-const CATCH_ALL = /^(true|all|\*|0\.0\.0\.0\/0|::\/0|::ffff:0\.0\.0\.0\/96)$/i;
+/** Words and subnets that mean every address: any prefix length 0, and IPv4 as a whole mapped into IPv6. */
+const CATCH_ALL = /^(true|all|\*|.*\/0|::ffff:0\.0\.0\.0\/96)$/i;
 
 const trustProxy = z
   .string()
@@ -32,7 +33,7 @@ const trustProxy = z
     if (value === '' || value === '0' || value.toLowerCase() === 'false') return false;
     if (/^\d+$/.test(value)) return Number(value);
     const list = value.split(',').map((v) => v.trim()).filter(Boolean);
-    const catchAll = list.find((v) => CATCH_ALL.test(v) || /\/0$/.test(v));
+    const catchAll = list.find((v) => CATCH_ALL.test(v));
     if (catchAll) {
       ctx.addIssue({
         code: 'custom',

@@ -36,6 +36,8 @@ export class GroupCommit {
   private readonly savepoint;
   private readonly release;
   private readonly rollbackTo;
+  private readonly syncNormal;
+  private readonly syncFull;
   /** Batches committed and jobs run, for the benchmark and the logs. */
   readonly stats = { batches: 0, jobs: 0, largestBatch: 0 };
 
@@ -43,6 +45,9 @@ export class GroupCommit {
     this.savepoint = db.prepare('SAVEPOINT group_commit_job');
     this.release = db.prepare('RELEASE group_commit_job');
     this.rollbackTo = db.prepare('ROLLBACK TO group_commit_job');
+    // Prepared once: db.pragma() compiles its statement on every call, and this runs on every password check.
+    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
   }
 
   /**
@@ -70,11 +75,11 @@ export class GroupCommit {
    */
   runWithoutFsync<T>(work: () => T): T {
     if (this.db.inTransaction) return work();
-    this.db.pragma('synchronous = NORMAL');
+    this.syncNormal.run();
     try {
       return this.db.transaction(work).immediate();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.syncFull.run();
     }
   }
 
