@@ -83,6 +83,7 @@ const schema = z.object({
   TRANSFER_LIMIT_YEN: z.coerce.number().int().positive().default(10_000_000),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   OTP_WINDOW: z.coerce.number().int().min(0).max(10).default(1),
+  OTP_RESYNC_WINDOW: z.coerce.number().int().min(1).max(60).default(10),
   OTP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   APPROVAL_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   BANK_CODE: code('金融機関コード', 4).default('0001'),
@@ -116,6 +117,8 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Time steps accepted either side of the current one (R1). */
   otpWindow: number;
+  /** 同期ズレ補正 (issue 13): steps either side searched for a drifted token's code, and the most drift recorded. */
+  otpResyncWindow: number;
   /** One-time-password entries per user and minute, on top of the lockout (DESIGN §6). */
   otpRateLimitPerMinute: number;
   /** 承認用パスワード entries per administrator and minute, on top of the lockout (issue 10). */
@@ -149,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const demo = e.DEMO ?? !production;
+  if (e.OTP_RESYNC_WINDOW <= e.OTP_WINDOW) {
+    throw new ConfigError(`Invalid configuration:\n  OTP_RESYNC_WINDOW: must be wider than OTP_WINDOW (${e.OTP_WINDOW})`);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -171,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     transferLimitYen: e.TRANSFER_LIMIT_YEN,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT,
     otpWindow: e.OTP_WINDOW,
+    otpResyncWindow: e.OTP_RESYNC_WINDOW,
     otpRateLimitPerMinute: e.OTP_RATE_LIMIT,
     approvalRateLimitPerMinute: e.APPROVAL_RATE_LIMIT,
     transferFees: {

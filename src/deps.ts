@@ -70,7 +70,7 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
     hasher: new PasswordHasher(config.bcryptCost),
     audit: new AuditLog(audit, clock),
     secretBox,
-    tokenAuthority: new EmbeddedTokenAuthority(tokens, secretBox, config.otpWindow, logger),
+    tokenAuthority: new EmbeddedTokenAuthority(tokens, secretBox, { otp: config.otpWindow, resync: config.otpResyncWindow }, logger),
     repos: {
       companies: new CompaniesRepository(db),
       users: new UsersRepository(db),

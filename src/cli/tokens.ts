@@ -22,7 +22,12 @@ const PLATFORM_NOTES: Record<Platform, string> = {
 function printToken(ctx: { print(line: string): void }, verb: string, token: Provisioned): void {
   ctx.print(`Token ${verb}: ${token.credentialId} (shown as ${groupCredentialId(token.credentialId)})`);
   ctx.print(`Platform: ${PLATFORM_NOTES[token.platform]}`);
+  ctx.print(`Expires: ${token.expiresOn} (valid through 23:59:59 JST that day)`);
 }
+
+/** --expires YYYY-MM-DD (issue 13): without it, the day the token is made plus three years. */
+const EXPIRES_OPTION = { expires: { type: 'string' } } as const;
+const expiresOf = (ctx: CommandContext): string | undefined => (typeof ctx.options.expires === 'string' ? ctx.options.expires : undefined);
 
 /** Register errors carry no secret (the URI parser names the problem, not the value). */
 function registerError(err: unknown, what: string): never {
@@ -32,10 +37,10 @@ function registerError(err: unknown, what: string): never {
 
 export const tokenProvisionCommand: Command = {
   name: 'token provision',
-  usage: 'token provision --platform mobile|desktop',
+  usage: 'token provision --platform mobile|desktop [--expires YYYY-MM-DD]',
   summary: 'create a token with a random secret; prints its credential ID and otpauth URI once',
   args: 0,
-  options: { platform: { type: 'string' } },
+  options: { platform: { type: 'string' }, ...EXPIRES_OPTION },
   run(ctx) {
     const platform = ctx.options.platform;
     if (platform !== 'mobile' && platform !== 'desktop') {
@@ -44,7 +49,7 @@ export const tokenProvisionCommand: Command = {
     const { deps } = ctx.open();
     let token: Provisioned;
     try {
-      token = provisionToken(deps, platform);
+      token = provisionToken(deps, platform, { expiresOn: expiresOf(ctx) });
     } catch (err) {
       registerError(err, 'Cannot provision a token');
     }
@@ -57,14 +62,15 @@ export const tokenProvisionCommand: Command = {
 
 export const tokenImportCommand: Command = {
   name: 'token import',
-  usage: 'token import <otpauth-uri>',
+  usage: 'token import <otpauth-uri> [--expires YYYY-MM-DD]',
   summary: 'add a token from the otpauth://totp/VIP%20Access:SYMC…?secret=… URI a VIP Access client printed',
   args: 1,
+  options: EXPIRES_OPTION,
   run(ctx) {
     const { deps } = ctx.open();
     let token: Provisioned;
     try {
-      token = importToken(deps, ctx.args[0]!);
+      token = importToken(deps, ctx.args[0]!, expiresOf(ctx));
     } catch (err) {
       registerError(err, 'Cannot import the token');
     }
@@ -78,18 +84,19 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
 export const tokenListCommand: Command = {
   name: 'token list',
   usage: 'token list',
-  summary: 'list the register: credential ID, platform, status, company, last accepted step, created',
+  summary: 'list the register: credential ID, platform, status, company, last accepted step, drift, expires, created',
   args: 0,
   run(ctx) {
     const { tokens } = ctx.open().deps.repos;
-    const lines = [['credential ID', 'platform', 'status', 'company', 'last accepted step', 'created (UTC)']];
+    const lines = [['credential ID', 'platform', 'status', 'company', 'last accepted step', 'drift', 'expires (JST)', 'created (UTC)']];
     for (let offset = 0, total = 1; offset < total; offset += 100) {
       const page = tokens.list(100, offset);
       total = page.total;
       for (const t of page.rows) {
         // A step is shown with the time it began, so the operator can read when the token was last used (R2).
         const last = t.lastStep === null ? '-' : `${t.lastStep} (${iso(t.lastStep * TOTP_PERIOD_SECONDS * 1000)})`;
-        lines.push([t.credentialId, t.platform, t.status, t.companyId === null ? '-' : String(t.companyId), last, iso(t.createdAt)]);
+        const drift = t.drift === 0 ? '0' : `${t.drift > 0 ? '+' : ''}${t.drift} (${t.drift * TOTP_PERIOD_SECONDS} s)`;
+        lines.push([t.credentialId, t.platform, t.status, t.companyId === null ? '-' : String(t.companyId), last, drift, t.expiresOn, iso(t.createdAt)]);
       }
     }
     if (lines.length === 1) return ctx.print('The token register is empty.');

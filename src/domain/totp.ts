@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { HOTP, Secret, TOTP, URI } from 'otpauth';
+import type { StepWindow } from './otpDrift';
 
 /**
  * The TOTP core (RFC 6238) with the vendor's parameters (R1): HMAC-SHA1,
@@ -11,6 +13,7 @@ export const TOTP_DIGITS = 6;
 export const TOTP_PERIOD_SECONDS = 30;
 
 const PERIOD_MS = TOTP_PERIOD_SECONDS * 1000;
+const SIX_DIGITS = /^[0-9]{6}$/;
 
 export const stepAt = (nowMs: number): number => Math.floor(nowMs / PERIOD_MS);
 
@@ -28,21 +31,39 @@ export const codeAt = (secret: Uint8Array, nowMs: number, digits?: number): stri
   codeAtStep(secret, stepAt(nowMs), digits);
 
 /**
- * The step within ±window of now whose code equals `code`, or null. The
- * library compares in constant time; the earliest matching step is returned.
+ * The step in a (symmetric) window whose code equals `code`, or null. The
+ * library compares in constant time and returns the match nearest the
+ * window's centre (the earlier one of two equally near).
  */
-export function matchStep(secret: Uint8Array, code: string, nowMs: number, window: number): number | null {
-  if (!/^[0-9]{6}$/.test(code)) return null;
-  const delta = TOTP.validate({
-    token: code,
-    secret: secretOf(secret),
-    algorithm: TOTP_ALGORITHM,
-    digits: TOTP_DIGITS,
-    period: TOTP_PERIOD_SECONDS,
-    timestamp: nowMs,
-    window,
-  });
-  return delta === null ? null : stepAt(nowMs) + delta;
+export function matchStepIn(secret: Uint8Array, code: string, window: StepWindow): number | null {
+  if (!SIX_DIGITS.test(code)) return null;
+  const radius = Math.floor((window.to - window.from) / 2);
+  const centre = window.from + radius;
+  const delta = HOTP.validate({ token: code, secret: secretOf(secret), algorithm: TOTP_ALGORITHM, digits: TOTP_DIGITS, counter: centre, window: radius });
+  return delta === null ? null : centre + delta;
+}
+
+/** The step within ±window of now whose code equals `code`, or null. */
+export const matchStep = (secret: Uint8Array, code: string, nowMs: number, window: number): number | null =>
+  matchStepIn(secret, code, { from: stepAt(nowMs) - window, to: stepAt(nowMs) + window });
+
+/**
+ * The first step s in [from, to] whose code is `first` and whose next
+ * step's code is `second` — two consecutive codes, the proof 同期ズレ補正
+ * asks for (issue 13) — or null. Every step of the range is computed and
+ * compared in constant time, whatever matches.
+ */
+export function matchConsecutiveSteps(secret: Uint8Array, first: string, second: string, { from, to }: StepWindow): number | null {
+  if (!SIX_DIGITS.test(first) || !SIX_DIGITS.test(second)) return null;
+  const same = (a: string, b: string): boolean => crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  let found: number | null = null;
+  let previous = codeAtStep(secret, from);
+  for (let step = from; step <= to; step++) {
+    const next = codeAtStep(secret, step + 1);
+    if (same(previous, first) && same(next, second) && found === null) found = step;
+    previous = next;
+  }
+  return found;
 }
 
 export const toBase32 = (secret: Uint8Array): string => secretOf(secret).base32;

@@ -171,9 +171,18 @@ export function recordWrongEntry(deps: LockoutDeps, guard: Guard, actor: Actor, 
   })();
 }
 
+/**
+ * Why a one-time password that is not accepted was refused, where the holder
+ * can do something about it (issue 13): the token's clock seems off (a code
+ * of the wider window: 同期ズレ補正 fixes it), or the token is past its
+ * 有効期限 (a right code; replace or re-register the token). Carried on the
+ * 'wrong' refusal so that callers that only know 'wrong' still refuse.
+ */
+export type OtpWrongCause = 'outOfSync' | 'expired';
+
 export type OtpSpend =
   | { ok: true; tokenId: number }
-  | { ok: false; reason: 'wrong'; remaining: number }
+  | { ok: false; reason: 'wrong'; remaining: number; cause?: OtpWrongCause }
   | { ok: false; reason: 'locked' }
   /** The code of the step this token accepted last, typed again: not counted (see spendOtp). */
   | { ok: false; reason: 'replayed' };
@@ -199,6 +208,11 @@ export type OtpSpend =
  * neither counts nor resets the counter, and a locked user stays locked.
  * Older spent steps still read as wrong and count.
  *
+ * Issue 13: a code found only in the wider 同期ズレ補正 window counts like a
+ * wrong one but says why (cause 'outOfSync'), so its holder can resync; a
+ * right code of a token past its 有効期限 is refused without counting (cause
+ * 'expired'). Neither is said for a code that matches nothing.
+ *
  * Call it inside the transaction that acts on the code (the debit, the
  * registration): the lock is read, the code compared, the count or the spend
  * written in one write transaction, so on any number of processes no attempt
@@ -220,6 +234,11 @@ export function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: 
       deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: 'replayed' });
       return { ok: false, reason: 'replayed' };
     }
+    if (check.result === 'expired') {
+      // A right code of an expired token proves its holder: told as such, not counted (issue 13).
+      deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: `expired ${check.expiresOn}` });
+      return { ok: false, reason: 'wrong', remaining: deps.config.lockoutThreshold - lock.failures, cause: 'expired' };
+    }
     // consume() cannot fail after validate() in the same write transaction; were it to, it reads as a replay.
     const result = check.result === 'ok' && !deps.tokenAuthority.consume(check) ? 'replayed' : check.result;
     if (check.result === 'ok' && result === 'ok') {
@@ -227,7 +246,9 @@ export function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: 
       if (lock.failures > 0) locks.recordSuccess(user.id, 'otp');
       return { ok: true, tokenId: check.tokenId };
     }
+    // A code of the wider window counts like any wrong one (R9, R15): the lock caps every kind of attempt.
     const counted = recordWrongEntry(deps, guard, actor, result);
-    return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
+    if (counted.result !== 'wrong') return { ok: false, reason: 'locked' };
+    return { ok: false, reason: 'wrong', remaining: counted.remaining, ...(result === 'outOfSync' && { cause: 'outOfSync' as const }) };
   }).immediate();
 }

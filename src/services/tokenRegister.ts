@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Uses } from '../deps';
 import { DESKTOP_PREFIX, isCredentialId, MOBILE_PREFIX, normalizeCredentialId, platformOf, type Platform } from '../domain/token';
+import { defaultExpiry, isCalendarDate, isExpired, jstDate } from '../domain/tokenExpiry';
 import { codeAt, msLeftInStep, otpauthUri, parseOtpauthUri } from '../domain/totp';
 import { demoTokenPurpose } from '../demo/data';
 import { SecretBox } from './encryption';
@@ -16,13 +17,25 @@ export interface Provisioned {
   credentialId: string;
   platform: Platform;
   uri: string;
+  /** 有効期限 (YYYY-MM-DD, JST): given, or the day it was made plus three years. */
+  expiresOn: string;
 }
 
 const SECRET_BYTES = 20; // 160 bits, the RFC 4226 recommendation for HMAC-SHA1
 
 type RegisterDeps = Uses<'secretBox' | 'clock', 'tokens'>;
 
-function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Array): Provisioned {
+/** The 有効期限 a new token gets: the one given (a real date, today or later), or the default of issue 13. */
+function expiryFor(now: number, given: string | undefined): string {
+  if (given === undefined) return defaultExpiry(now);
+  if (!isCalendarDate(given)) throw new TokenRegisterError(`--expires must be a date written YYYY-MM-DD (got "${given}")`);
+  if (isExpired(given, now)) throw new TokenRegisterError(`--expires ${given} is in the past (today is ${jstDate(now)} in JST)`);
+  return given;
+}
+
+function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Array, given: string | undefined): Provisioned {
+  const now = deps.clock.now();
+  const expiresOn = expiryFor(now, given);
   const platform = platformOf(credentialId);
   if (!isCredentialId(credentialId) || !platform) {
     throw new TokenRegisterError(`${credentialId} is not a VIP Access credential ID (SYMC/VSMT/SYDC/VSST + 8 digits)`);
@@ -33,9 +46,10 @@ function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Arra
     platform,
     secretSealed: deps.secretBox.seal(secret, credentialId),
     keyId: deps.secretBox.keyId,
-    createdAt: deps.clock.now(),
+    createdAt: now,
+    expiresOn,
   });
-  return { credentialId, platform, uri: otpauthUri(credentialId, secret) };
+  return { credentialId, platform, uri: otpauthUri(credentialId, secret), expiresOn };
 }
 
 /**
@@ -45,20 +59,20 @@ function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Arra
 export function provisionToken(
   deps: RegisterDeps,
   platform: Platform,
-  opts: { credentialId?: string; secret?: Uint8Array } = {},
+  opts: { credentialId?: string; secret?: Uint8Array; expiresOn?: string } = {},
 ): Provisioned {
   const secret = opts.secret ?? crypto.randomBytes(SECRET_BYTES);
-  if (opts.credentialId) return insertToken(deps, opts.credentialId, secret);
+  if (opts.credentialId) return insertToken(deps, opts.credentialId, secret, opts.expiresOn);
   const prefix = platform === 'mobile' ? MOBILE_PREFIX : DESKTOP_PREFIX;
   for (let attempt = 0; attempt < 20; attempt++) {
     const credentialId = `${prefix}${crypto.randomInt(0, 100_000_000).toString().padStart(8, '0')}`;
-    if (!deps.repos.tokens.find(credentialId)) return insertToken(deps, credentialId, secret);
+    if (!deps.repos.tokens.find(credentialId)) return insertToken(deps, credentialId, secret, opts.expiresOn);
   }
   throw new TokenRegisterError('could not find a free credential ID');
 }
 
 /** A token from the otpauth URI an open-source VIP Access client printed; the label names the credential. */
-export function importToken(deps: RegisterDeps, uri: string): Provisioned {
+export function importToken(deps: RegisterDeps, uri: string, expiresOn?: string): Provisioned {
   let parsed: { label: string; secret: Uint8Array };
   try {
     parsed = parseOtpauthUri(uri);
@@ -66,7 +80,7 @@ export function importToken(deps: RegisterDeps, uri: string): Provisioned {
     throw new TokenRegisterError((err as Error).message);
   }
   const credentialId = normalizeCredentialId(parsed.label.split(':').pop());
-  return insertToken(deps, credentialId, parsed.secret);
+  return insertToken(deps, credentialId, parsed.secret, expiresOn);
 }
 
 /**
@@ -127,6 +141,7 @@ export function demoTokens(deps: Uses<'config' | 'clock' | 'secretBox' | 'logger
       code: codeAt(secret, now),
       secondsLeft: Math.ceil(msLeftInStep(now) / 1000),
       meantFor: demoTokenPurpose(row.credentialId),
+      expiresOn: row.expiresOn,
     }];
   });
 }

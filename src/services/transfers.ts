@@ -20,7 +20,7 @@ import type { OtpVerifierDeps } from './confirmation/otp';
 export type ConfirmOutcome =
   | { ok: true; receiptNumber: string }
   | { ok: false; reason: Refused | Exclude<VerificationRefusal['reason'], 'wrong'> }
-  | { ok: false; reason: 'wrong'; remaining: number };
+  | Extract<VerificationRefusal, { reason: 'wrong' }>;
 
 type Refused = 'completed' | 'expired' | 'insufficient';
 

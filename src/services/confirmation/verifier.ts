@@ -1,6 +1,7 @@
 import type { UsageMode } from '../../repositories/registrations';
 import type { User } from '../../repositories/users';
 import type { Actor } from '../auditLog';
+import type { OtpWrongCause } from '../secretCheck';
 
 export type ConfirmationMethod = 'transferPassword' | 'otp';
 
@@ -20,7 +21,8 @@ export interface Confirmation {
 }
 
 export type VerificationRefusal =
-  | { ok: false; reason: 'wrong'; remaining: number }
+  /** cause: the token's clock seems off, or it is past its 有効期限 (issue 13; see spendOtp). */
+  | { ok: false; reason: 'wrong'; remaining: number; cause?: OtpWrongCause }
   | { ok: false; reason: 'locked' }
   /** The one-time password of the step the token accepted last, typed again (issue 15; not counted). */
   | { ok: false; reason: 'replayed' }

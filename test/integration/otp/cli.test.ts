@@ -7,6 +7,7 @@ import { FakeClock } from '../../../src/clock';
 import { loadConfig } from '../../../src/config';
 import { openDatabase } from '../../../src/db/connection';
 import { createDeps, type Deps } from '../../../src/deps';
+import { defaultExpiry } from '../../../src/domain/tokenExpiry';
 import { codeAt, parseOtpauthUri, toBase32 } from '../../../src/domain/totp';
 import { createLogger } from '../../../src/logger';
 import { givenContract } from '../../helpers/fixtures';
@@ -112,6 +113,38 @@ describe('token and key commands (npm run cli)', () => {
     expect(fs.existsSync(databaseFile)).toBe(false);
   });
 
+  describe('有効期限 (--expires, issue 13)', () => {
+    test('when a token is provisioned without --expires, then it expires on the day it was made plus three years', async () => {
+      const run = await cli('token', 'provision', '--platform', 'mobile');
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Expires: ${defaultExpiry(Date.now())} (valid through 23:59:59 JST that day)`);
+    });
+
+    test('when a token is provisioned and imported with --expires, then that date is kept and listed', async () => {
+      const provisionedRun = await cli('token', 'provision', '--platform', 'mobile', '--expires', '2031-03-31');
+      const uri = `otpauth://totp/VIP%20Access:SYMC22223333?secret=${toBase32(new Uint8Array(crypto.randomBytes(20)))}`;
+      const importedRun = await cli('token', 'import', uri, '--expires', '2030-01-15');
+
+      expect(provisionedRun.stdout).toContain('Expires: 2031-03-31');
+      expect(importedRun.stdout).toContain('Expires: 2030-01-15');
+      expect((await cli('token', 'list')).stdout).toMatch(/SYMC22223333\s+mobile\s+active\s+-\s+-\s+0\s+2030-01-15/);
+    });
+
+    test.each([
+      ['not a date', '31/03/2031', 'must be a date written YYYY-MM-DD'],
+      ['a day that does not exist', '2031-02-30', 'must be a date written YYYY-MM-DD'],
+      ['a day in the past', '2020-01-01', 'is in the past'],
+    ])('when --expires is %s, then the token is refused and nothing is written', async (_case, expires, message) => {
+      const run = await cli('token', 'provision', '--platform', 'mobile', '--expires', expires);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('Nothing was written.');
+      expect(rows(depsWith(KEY))).toEqual([]);
+    });
+  });
+
   describe('token import', () => {
     const secret = new Uint8Array(crypto.randomBytes(20));
     const base32 = toBase32(secret);
@@ -178,10 +211,10 @@ describe('token and key commands (npm run cli)', () => {
     const run = await cli('token', 'list');
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/credential ID\s+platform\s+status\s+company\s+last accepted step\s+created \(UTC\)/);
+    expect(run.stdout).toMatch(/credential ID\s+platform\s+status\s+company\s+last accepted step\s+drift\s+expires \(JST\)\s+created \(UTC\)/);
     const stepTime = new Date(check.step * 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    expect(run.stdout).toMatch(new RegExp(`${mobile.credentialId}\\s+mobile\\s+active\\s+${company.id}\\s+${check.step} \\(${stepTime}\\)\\s+\\d{4}-`));
-    expect(run.stdout).toMatch(new RegExp(`${desktop.credentialId}\\s+desktop\\s+active\\s+-\\s+-\\s+\\d{4}-`));
+    expect(run.stdout).toMatch(new RegExp(`${mobile.credentialId}\\s+mobile\\s+active\\s+${company.id}\\s+${check.step} \\(${stepTime}\\)\\s+0\\s+\\d{4}-\\d{2}-\\d{2}\\s+\\d{4}-`));
+    expect(run.stdout).toMatch(new RegExp(`${desktop.credentialId}\\s+desktop\\s+active\\s+-\\s+-\\s+0\\s+\\d{4}-\\d{2}-\\d{2}\\s+\\d{4}-`));
     expect(run.stdout).toContain('2 token(s).');
     for (const t of [mobile, desktop]) expect(run.stdout).not.toContain(toBase32(t.secret));
     expect(run.stdout).not.toContain('v1.');
