@@ -8,6 +8,8 @@ import { createSessionMiddleware, flash, type Realm } from './web/session';
 import { loadCustomer, loadStaff } from './web/auth';
 import { errorHandler, notFoundHandler } from './web/errors';
 import { viewHelpers } from './web/format';
+import { outboxHealth } from './services/mailOps';
+import { durableResponses } from './web/durableResponses';
 import { customerRoutes } from './web/customer';
 import { staffRoutes } from './web/staff';
 
@@ -16,7 +18,8 @@ const ROOT = path.resolve(__dirname, '..');
 /**
  * The middleware both listeners share, in the order that matters: headers
  * first (so error pages get them too), static files before sessions, the body
- * parser with a small limit, the session, then CSRF on every state change.
+ * parser with a small limit, the session, responses held until what they show
+ * is durable, then CSRF on every state change.
  */
 function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   const app = express();
@@ -35,11 +38,12 @@ function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   app.use('/static', express.static(path.join(ROOT, 'public'), { index: false, maxAge: '1h' }));
   app.get('/healthz', (_req, res) => {
     ping(deps.db);
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    // The outbox backlog (issue 14): a monitor alerts on mail piling up or failing for good.
+    res.set('Cache-Control', 'no-store').json({ status: 'ok', outbox: outboxHealth(deps.repos.outbox, deps.clock) });
   });
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
   const { middleware: session } = createSessionMiddleware(deps, realm);
-  app.use(session, noStore, exposeCsrfToken, flash);
+  app.use(session, durableResponses(deps.walSync), noStore, exposeCsrfToken, flash);
   app.use(realm === 'customer' ? loadCustomer(deps) : loadStaff(deps));
   app.use(csrfProtection);
   app.use(routes);

@@ -3,9 +3,15 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Db } from './db/connection';
 import { GroupCommit } from './db/groupCommit';
+import { WalSync } from './db/walSync';
 import { AuditRepository } from './repositories/audit';
 import { CompaniesRepository } from './repositories/companies';
+import { EmailsRepository } from './repositories/emails';
+import { MailboxRepository } from './repositories/mailbox';
+import { OutboxRepository } from './repositories/outbox';
 import { CredentialLocksRepository, StaffLocksRepository } from './repositories/credentialLocks';
+import { LimitsRepository } from './repositories/limits';
+import { LoginHistoryRepository } from './repositories/loginHistory';
 import { RegistrationsRepository } from './repositories/registrations';
 import { SessionsRepository } from './repositories/sessions';
 import { StaffRepository } from './repositories/staff';
@@ -13,6 +19,7 @@ import { TokensRepository } from './repositories/tokens';
 import { TransfersRepository } from './repositories/transfers';
 import { UsersRepository } from './repositories/users';
 import { AuditLog } from './services/auditLog';
+import { Notices } from './services/notices';
 import { SecretBox } from './services/encryption';
 import { PasswordHasher } from './services/passwords';
 import { resolveSecretKey } from './services/secretKey';
@@ -24,10 +31,14 @@ export interface Deps {
   db: Db;
   /** Durable writes that arrive together share one fsync (src/db/groupCommit.ts). */
   commits: GroupCommit;
+  /** Makes commits durable off the event loop once started (src/db/walSync.ts); responses wait for it. */
+  walSync: WalSync;
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
   audit: AuditLog;
+  /** E-mail notices, written to the outbox inside the event's transaction (R16, issue 14). */
+  notices: Notices;
   /** Seals token secrets at rest (AES-256-GCM). */
   secretBox: SecretBox;
   /** Answers whether a code belongs to a credential (DESIGN §5). */
@@ -43,6 +54,11 @@ export interface Deps {
     audit: AuditRepository;
     tokens: TokensRepository;
     registrations: RegistrationsRepository;
+    emails: EmailsRepository;
+    outbox: OutboxRepository;
+    mailbox: MailboxRepository;
+    limits: LimitsRepository;
+    loginHistory: LoginHistoryRepository;
   };
 }
 
@@ -60,15 +76,20 @@ export type Uses<S extends keyof Services = never, R extends keyof Deps['repos']
 export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger): Deps {
   const audit = new AuditRepository(db);
   const tokens = new TokensRepository(db);
+  const emails = new EmailsRepository(db);
+  const outbox = new OutboxRepository(db);
   const secretBox = new SecretBox(resolveSecretKey(config, logger));
+  const walSync = new WalSync(db, logger);
   return {
     config,
     db,
-    commits: new GroupCommit(db),
+    commits: new GroupCommit(db, walSync),
+    walSync,
     clock,
     logger,
     hasher: new PasswordHasher(config.bcryptCost),
     audit: new AuditLog(audit, clock),
+    notices: new Notices(config.mail, clock, emails, outbox),
     secretBox,
     tokenAuthority: new EmbeddedTokenAuthority(tokens, secretBox, { otp: config.otpWindow, resync: config.otpResyncWindow }, logger),
     repos: {
@@ -82,6 +103,11 @@ export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger)
       audit,
       tokens,
       registrations: new RegistrationsRepository(db),
+      emails,
+      outbox,
+      mailbox: new MailboxRepository(db),
+      limits: new LimitsRepository(db),
+      loginHistory: new LoginHistoryRepository(db),
     },
   };
 }

@@ -10,6 +10,7 @@ import { createDeps } from './deps';
 import { createCustomerApp, createStaffApp } from './app';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startupLines } from './listenUrls';
+import { createOutboxWorker } from './mail';
 
 export interface RunningService {
   customer: AddressInfo;
@@ -29,6 +30,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const deps = createDeps(config, db, systemClock, logger);
   if (config.demo) await seedDemoIfEmpty(deps);
   const checkpointer = await Checkpointer.start(db, config.databaseFile, logger);
+  // From here commits are synced off the event loop; a failed fdatasync ends the process (see WalSync).
+  await deps.walSync.start(config.databaseFile, { onFatal: () => setImmediate(() => process.exit(70)) });
 
   const listen = (app: ReturnType<typeof createCustomerApp>, port: number, host: string): Promise<Server> =>
     new Promise((resolve, reject) => {
@@ -43,6 +46,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const [customer, staff] = servers.map((s) => s.address() as AddressInfo) as [AddressInfo, AddressInfo];
   for (const { msg, url } of startupLines(customer, staff, config.demo)) logger.info({ url }, msg);
 
+  // E-mail notices leave the outbox here, never inside a request (issue 14).
+  const mailWorker = createOutboxWorker(deps);
+  mailWorker?.start();
+  logger.info({ transport: config.mail.transport }, mailStartLine(config.mail.transport, config.demo));
+
   const pruneTimer = setInterval(() => deps.repos.sessions.prune(systemClock.now()), 10 * 60_000);
   pruneTimer.unref();
 
@@ -51,9 +59,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     for (const s of servers) s.closeIdleConnections();
     await closed;
+    // After the listeners (nothing new is written) and before the database closes: the round in flight settles.
+    await mailWorker?.stop();
+    await deps.walSync.stop();
     await checkpointer.stop();
     // Closing the database checkpoints the WAL cleanly.
     db.close();
   };
   return { customer, staff, stop };
+}
+
+function mailStartLine(transport: Config['mail']['transport'], demo: boolean): string {
+  if (transport === 'smtp') return 'E-mail notices: delivered over SMTP (SMTP_URL)';
+  if (transport === 'disabled') return 'E-mail notices: switched off (MAIL_DISABLED); no notice is written or sent';
+  return demo
+    ? 'E-mail notices: no SMTP_URL, so they go to the demo mailbox on the branch console (/staff/mail)'
+    : 'E-mail notices: no SMTP_URL, so they go to the local mailbox table only (set SMTP_URL to send them)';
 }

@@ -2,7 +2,7 @@
  * What the main thread and the WAL checkpoint worker (checkpointWorker.ts)
  * say to each other. Types only: the worker imports nothing but types from
  * its siblings, because under jest it runs transpiled from its own source,
- * alone (see spawnCheckpointWorker in checkpointer.ts).
+ * alone (see spawnDbWorker in workerThread.ts).
  */
 
 /** SQLite's answer to `PRAGMA wal_checkpoint`: frames in the WAL and frames copied into the database. */

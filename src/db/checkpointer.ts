@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type {
   CheckpointOutcome,
@@ -11,43 +8,15 @@ import type {
   WorkerMessage,
 } from './checkpointMessages';
 import type { Db } from './connection';
+import { spawnDbWorker } from './workerThread';
 
 export type { CheckpointResult } from './checkpointMessages';
 
 const AUTO_CHECKPOINT_PAGES = 1000; // SQLite's default
 
-let transpiledWorker: string | undefined;
-
-/**
- * Starts the checkpoint worker thread. Compiled (dist/db/checkpointer.js), it
- * is dist/db/checkpointWorker.js beside this file: production needs nothing
- * more. Run from source (jest via ts-jest, where no .js exists), the same
- * checkpointWorker.ts is transpiled with TypeScript — a devDependency, loaded
- * only on this path — and run with `eval: true`; its `require` resolves from
- * its own directory. That is why the worker may import only types from its
- * siblings.
- */
+/** Starts the checkpoint worker thread (see spawnDbWorker). */
 export function spawnCheckpointWorker(data: CheckpointWorkerData): Worker {
-  if (path.extname(__filename) !== '.ts') {
-    return new Worker(path.join(__dirname, 'checkpointWorker.js'), { workerData: data });
-  }
-  const entry = path.join(__dirname, 'checkpointWorker.ts');
-  if (transpiledWorker === undefined) {
-    const ts = createRequire(__filename)('typescript') as typeof import('typescript');
-    const { outputText } = ts.transpileModule(fs.readFileSync(entry, 'utf8'), {
-      fileName: entry,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    // The CommonJS wrapper Node gives a file, with this file's path.
-    transpiledWorker = [
-      `const workerModule = { exports: {} };`,
-      `(function (exports, require, module, __filename, __dirname) {`,
-      outputText,
-      `})(workerModule.exports, require('node:module').createRequire(${JSON.stringify(entry)}), workerModule,`,
-      `  ${JSON.stringify(entry)}, ${JSON.stringify(__dirname)});`,
-    ].join('\n');
-  }
-  return new Worker(transpiledWorker, { eval: true, workerData: data });
+  return spawnDbWorker('checkpointWorker', data);
 }
 
 export interface CheckpointerOptions {

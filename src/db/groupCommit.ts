@@ -1,4 +1,5 @@
 import type { Db } from './connection';
+import type { WalSync } from './walSync';
 
 interface Job {
   work: () => unknown;
@@ -21,7 +22,8 @@ export class BatchAbortedError extends Error {
  * do. Writes that arrive together therefore share one transaction: each runs
  * in its own savepoint, so a write that throws is rolled back alone and its
  * caller gets its error, while the others commit. Every caller is answered
- * only after the one COMMIT — after the fsync — and if that COMMIT fails, or
+ * only after the one COMMIT is durable — after its fsync, on this thread at
+ * synchronous=FULL or in the WAL sync worker (walSync.ts) — and if that COMMIT fails, or
  * SQLite ends the transaction on its own, every caller of the batch gets the
  * error and nothing of the batch is on disk.
  *
@@ -41,7 +43,10 @@ export class GroupCommit {
   /** Batches committed and jobs run, for the benchmark and the logs. */
   readonly stats = { batches: 0, jobs: 0, largestBatch: 0 };
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly walSync: WalSync,
+  ) {
     this.savepoint = db.prepare('SAVEPOINT group_commit_job');
     this.release = db.prepare('RELEASE group_commit_job');
     this.rollbackTo = db.prepare('ROLLBACK TO group_commit_job');
@@ -75,6 +80,8 @@ export class GroupCommit {
    */
   runWithoutFsync<T>(work: () => T): T {
     if (this.db.inTransaction) return work();
+    // Committing at NORMAL already; the WAL sync carries it with the next response.
+    if (this.walSync.active) return this.db.transaction(work).immediate();
     this.syncNormal.run();
     try {
       return this.db.transaction(work).immediate();
@@ -99,10 +106,18 @@ export class GroupCommit {
     this.stats.batches += 1;
     this.stats.jobs += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    batch.forEach((job, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
+    const answer = (): void =>
+      batch.forEach((job, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      });
+    // With the WAL sync running, the COMMIT above wrote the WAL without an
+    // fsync: nobody is answered before the worker has made it durable.
+    const durable = this.walSync.whenDurable();
+    if (!durable) return answer();
+    durable.then(answer, (error: unknown) => {
+      for (const job of batch) job.reject(error);
     });
   }
 

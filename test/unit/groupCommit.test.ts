@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../src/db/connection';
 import { BatchAbortedError, GroupCommit } from '../../src/db/groupCommit';
+import { WalSync } from '../../src/db/walSync';
+import { createLogger } from '../../src/logger';
 
 /** What a job's promise came to, without letting a rejection escape the test. */
 const settle = <T>(p: Promise<T>) =>
@@ -27,7 +29,7 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
       CREATE TABLE parent (id INTEGER PRIMARY KEY);
       CREATE TABLE entry (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
       INSERT INTO parent (id) VALUES (1);`);
-    commits = new GroupCommit(db);
+    commits = new GroupCommit(db, new WalSync(db, createLogger('silent')));
   });
 
   afterEach(() => {

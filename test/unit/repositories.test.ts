@@ -6,6 +6,8 @@ import { CompaniesRepository } from '../../src/repositories/companies';
 import { AuditRepository } from '../../src/repositories/audit';
 import { SESSION_REFRESH_STEP_MS, SessionsRepository, SqliteSessionStore } from '../../src/repositories/sessions';
 import { GroupCommit } from '../../src/db/groupCommit';
+import { WalSync } from '../../src/db/walSync';
+import { createLogger } from '../../src/logger';
 import type { Db } from '../../src/db/connection';
 import type { SessionData } from 'express-session';
 
@@ -150,7 +152,7 @@ describe('session store', () => {
   function freshStore(realm: 'customer' | 'staff' = 'customer') {
     const { db } = freshDb();
     const clock = new FakeClock();
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(db, new WalSync(db, createLogger('silent')));
     return { db, clock, commits, store: new SqliteSessionStore(db, commits, realm, clock, 60 * 60_000) };
   }
 
