@@ -1,6 +1,7 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import type { FeeTable } from './domain/fees';
+import { isEmail } from './domain/email';
 
 // The one place that reads process.env (DESIGN §7). Every setting is parsed and
 // checked here at start-up so that a misconfiguration fails fast with a message.
@@ -92,6 +93,21 @@ const schema = z.object({
   FEE_SAME_BRANCH: feeTier.default({ below: 0, from: 0 }),
   FEE_OTHER_BRANCH: feeTier.default({ below: 110, from: 330 }),
   FEE_OTHER_BANK: feeTier.default({ below: 440, from: 660 }),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/?#]+/i, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
+  MAIL_FROM: z.string().default('WEB-FBサービス <noreply@webfb.example.jp>').transform((raw, ctx) => {
+    const m = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(raw);
+    const address = (m?.[2] ?? m?.[3] ?? '').toLowerCase();
+    if (!isEmail(address)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an address, optionally with a name: WEB-FB <noreply@bank.example.jp>' });
+      return z.NEVER;
+    }
+    return { name: m?.[1]?.replace(/^"|"$/g, '') || undefined, address };
+  }),
+  MAIL_DISABLED: bool.default(false),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  MAIL_RETRY_SECONDS: z.coerce.number().positive().default(5),
+  BANK_CONTACT: z.string().min(1).default('しんきん銀行 WEB-FBヘルプデスク 0120-000-000（平日 9:00〜17:00）またはお取引店'),
+  EMAIL_CODE_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
 });
@@ -125,9 +141,29 @@ export interface Config {
   approvalRateLimitPerMinute: number;
   /** 振込手数料 (issue 15): this bank and branch, the tier and the fee of each destination. */
   transferFees: FeeTable;
+  /** E-mail notices (issue 14). */
+  mail: MailConfig;
   logLevel: string;
   /** LOG_PRETTY: human-readable logs; unset means "when stdout is a terminal". Development only (src/logger.ts). */
   logPretty: boolean | undefined;
+}
+
+/**
+ * Where the outbox's mail goes: an SMTP server (SMTP_URL), the local mailbox
+ * (no SMTP_URL outside production; shown on /staff/mail in demo mode), or
+ * nowhere — notices switched off with MAIL_DISABLED, and then not written.
+ */
+export interface MailConfig {
+  transport: 'smtp' | 'mailbox' | 'disabled';
+  smtpUrl: string | undefined;
+  from: { name: string | undefined; address: string };
+  maxAttempts: number;
+  /** The first retry's delay; each next one doubles it (capped, see src/mail/worker.ts). */
+  retryBaseMs: number;
+  /** How to reach the bank, at the end of every notice. */
+  bankContact: string;
+  /** How long the code sent to a new address confirms the change. */
+  codeTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -154,6 +190,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const demo = e.DEMO ?? !production;
   if (e.OTP_RESYNC_WINDOW <= e.OTP_WINDOW) {
     throw new ConfigError(`Invalid configuration:\n  OTP_RESYNC_WINDOW: must be wider than OTP_WINDOW (${e.OTP_WINDOW})`);
+  }
+  // Security notices are part of the service: production sends them over SMTP or is told, at start, to say it will not.
+  if (production && !e.SMTP_URL && !e.MAIL_DISABLED) {
+    throw new ConfigError(
+      'Refusing to start in production without SMTP_URL: e-mail notices (振込受付のお知らせ, lockouts, …) need an SMTP server ' +
+        '(smtp://user:pass@host:587 or smtps://…). Set MAIL_DISABLED=true to run without notices.',
+    );
   }
   return {
     env: e.NODE_ENV,
@@ -187,6 +230,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sameBranch: e.FEE_SAME_BRANCH,
       otherBranch: e.FEE_OTHER_BRANCH,
       otherBank: e.FEE_OTHER_BANK,
+    },
+    mail: {
+      transport: e.MAIL_DISABLED ? 'disabled' : e.SMTP_URL ? 'smtp' : 'mailbox',
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: e.MAIL_RETRY_SECONDS * 1000,
+      bankContact: e.BANK_CONTACT,
+      codeTtlMs: e.EMAIL_CODE_TTL_MINUTES * 60_000,
     },
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY,

@@ -21,9 +21,14 @@ export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, logi
     return { ok: false, reason: 'invalid' };
   }
   const actor = { type: 'user' as const, id: user.loginId, companyId: user.companyId, clientIp };
+  // Read before the check resets it: a login after wrong passwords is told to the user (issue 14).
+  const failuresBefore = deps.repos.locks.get(user.id, 'login').failures;
   const check = await checkSecret(deps, user, 'login', password, user.passwordHash, actor);
   if (check.result === 'ok') {
-    await deps.commits.run(() => deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId }));
+    await deps.commits.run(() => {
+      deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId });
+      if (failuresBefore > 0) deps.notices.loginAfterFailures(user.id, failuresBefore, clientIp);
+    });
     return { ok: true, user };
   }
   return { ok: false, reason: check.result === 'locked' ? 'locked' : 'invalid' };

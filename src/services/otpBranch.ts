@@ -65,7 +65,7 @@ export function previewUnregisterAtBranch(deps: Uses<never, 'companies' | 'regis
  * the 書面受付番号 used and changes nothing. OTP stays started (R7): the
  * administrator registers again as in §3(2).
  */
-export function unregisterAtBranch(deps: Uses<'db' | 'clock' | 'audit', 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
+export function unregisterAtBranch(deps: Uses<'db' | 'clock' | 'audit' | 'notices', 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
   const { companies, registrations } = deps.repos;
   if (!companies.find(companyId)) return { ok: false, reason: 'notFound' };
   const result = deps.db.transaction((): BranchUnregisterResult => {
@@ -86,6 +86,7 @@ export function unregisterAtBranch(deps: Uses<'db' | 'clock' | 'audit', 'compani
       subject: target.subject,
       detail: `書面受付番号=${requestNumber} 届出印確認済 ${maskCredentialId(target.credentialId)}`,
     });
+    deps.notices.tokenChanged(companyId, target.usageMode === 'shared' ? 'shared' : 'admin', 'unregister', target.credentialId, '営業店（書面によるお申し出）');
     return { ok: true, credentialId: target.credentialId, subject: target.subject };
   }).immediate();
   if (!result.ok) {

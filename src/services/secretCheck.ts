@@ -8,6 +8,7 @@ import type { Staff } from '../repositories/staff';
 import type { User } from '../repositories/users';
 import { forbidden } from '../errors';
 import type { Actor, AuditLog } from './auditLog';
+import type { Notices } from './notices';
 import type { PasswordHasher } from './passwords';
 import type { TokenAuthority } from './tokenAuthority';
 
@@ -17,6 +18,8 @@ export interface LockoutDeps {
   db: Db;
   clock: Clock;
   audit: AuditLog;
+  /** A lock and a replayed code are told to the customer by e-mail, in the transaction that records them (issue 14). */
+  notices: Notices;
 }
 
 /** A bcrypt-hashed secret under the lockout: bcrypt, and the group commit that carries its writes. */
@@ -166,7 +169,11 @@ export function recordWrongEntry(deps: LockoutDeps, guard: Guard, actor: Actor, 
     deps.audit.record(actor, { event: guard.event, outcome: 'failure', ...base, detail });
     if (state.lockedAt === null) return { result: 'wrong', remaining: threshold - state.failures };
     // A locked secret never reaches this point (refused before any compare), so the lock was set just now.
-    if (state.lockedAt === now) deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: guard.lockDetail });
+    if (state.lockedAt === now) {
+      deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: guard.lockDetail });
+      // A customer's secret (a staff account has no company, and no customer to tell).
+      if (guard.companyId !== null) deps.notices.locked(guard.holder, guard.kind);
+    }
     return { result: 'locked' };
   })();
 }
@@ -230,6 +237,8 @@ export function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: 
       return { ok: false, reason: 'locked' };
     }
     const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
+    // ASVS 4.0.3 §2.8.5: a code used a second time is refused, logged and its holder told — committed with the refusal.
+    if (check.result === 'replayed') deps.notices.codeReplayed(user.id);
     if (check.result === 'replayed' && check.lastAccepted) {
       deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: 'replayed' });
       return { ok: false, reason: 'replayed' };

@@ -16,6 +16,7 @@ import {
 } from './confirmation';
 import type { FixedPasswordDeps } from './confirmation/fixedPassword';
 import type { OtpVerifierDeps } from './confirmation/otp';
+import type { Notices } from './notices';
 
 export type ConfirmOutcome =
   | { ok: true; receiptNumber: string }
@@ -142,7 +143,7 @@ function assertStillDraft(deps: { clock: Clock; repos: Ledger }, draft: Transfer
 }
 
 function completeAndDebit(
-  deps: { clock: Clock; audit: AuditLog; repos: Ledger & { companies: CompaniesRepository } },
+  deps: { clock: Clock; audit: AuditLog; notices: Notices; repos: Ledger & { companies: CompaniesRepository } },
   draft: Transfer,
   method: ConfirmationMethod,
   actor: Actor,
@@ -155,5 +156,7 @@ function completeAndDebit(
   // The amount and its fee leave the account together or not at all: one compare-and-set on the balance (R10, R14).
   if (!companies.debit(draft.companyId, draft.amount + draft.fee)) throw new Refusal('insufficient');
   deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: debitDetail(draft) });
+  // 振込受付のお知らせ is due in this same savepoint (R16): a transfer rolled back leaves no notice, a completed one always has it.
+  deps.notices.transferAccepted(draft, receiptNumber, now);
   return receiptNumber;
 }

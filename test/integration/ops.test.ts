@@ -25,7 +25,7 @@ describe('health endpoint (DESIGN §7)', () => {
     const app = name === 'customer site' ? ctx.app : ctx.staffApp;
     const res = await request(app).get('/healthz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', outbox: { pending: 0, failed: 0, oldestPendingSeconds: 0 } });
     expect(res.headers['cache-control']).toBe('no-store');
     // A probe every few seconds must not fill the sessions table.
     expect(res.headers['set-cookie']).toBeUndefined();

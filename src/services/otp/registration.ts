@@ -89,6 +89,7 @@ async function register(
       registrations.insert({ companyId, userId: slot.userId, tokenId: code.tokenId, registeredAt: now, registeredBy: admin.loginId });
       if (slot.primary) registrations.markOtpStarted(companyId, now);
       deps.audit.record(actor, { event: 'otp.register', outcome: 'success', subject: slot.subject, detail: maskCredentialId(input.credentialId) });
+      deps.notices.tokenChanged(companyId, slot.userId ?? 'shared', 'register', input.credentialId, `管理者（${admin.loginId}）`);
       return { ok: true, credentialId: input.credentialId };
     }).immediate();
   } catch (err) {
@@ -123,6 +124,7 @@ export async function unregisterUserToken(deps: RegistrationDeps, admin: User, u
   return deps.db.transaction((): UnregisterResult => {
     if (!deps.repos.registrations.delete(registration.id)) return refuse('notRegistered');
     deps.audit.record(actor, { event: 'otp.unregister', outcome: 'success', subject: slot.user.loginId, detail: maskCredentialId(registration.credentialId) });
+    deps.notices.tokenChanged(admin.companyId, slot.user.id, 'unregister', registration.credentialId, `管理者（${admin.loginId}）`);
     return { ok: true, credentialId: registration.credentialId };
   })();
 }
