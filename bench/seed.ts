@@ -78,8 +78,9 @@ function statements(db: Database.Database) {
     balance: db.prepare('UPDATE companies SET balance = opening_balance - ? WHERE id = ?'),
     user: db.prepare(`INSERT INTO users (id, company_id, login_id, name, role, password_hash, transfer_password_hash,
       approval_password_hash, can_transfer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`),
-    token: db.prepare(`INSERT INTO tokens (id, credential_id, platform, secret_sealed, key_id, company_id, created_at)
-      VALUES (?, ?, 'mobile', ?, ?, ?, ?)`),
+    // 有効期限 (issue 13): three years on, like `token provision` without --expires.
+    token: db.prepare(`INSERT INTO tokens (id, credential_id, platform, secret_sealed, key_id, company_id, created_at, expires_on)
+      VALUES (?, ?, 'mobile', ?, ?, ?, ?, date(? / 1000, 'unixepoch', '+9 hours', '+3 years'))`),
     registration: db.prepare(`INSERT INTO token_registrations (company_id, user_id, token_id, registered_at, registered_by)
       VALUES (?, ?, ?, ?, ?)`),
     // Another bank's branch (三菱ＵＦＪ 新宿), so every transfer carries a fee that the ledger check must count.
@@ -145,7 +146,7 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
         st.user.run(userId, c, loginId(c, n), `利用者${n}`, admin ? 'admin' : 'user', secrets.passwordHash,
           secrets.passwordHash, admin ? secrets.passwordHash : null, since);
         const credentialId = `SYMC${String(userId).padStart(8, '0')}`;
-        st.token.run(userId, credentialId, box.seal(tokenSecret(seed, userId), credentialId), box.keyId, c, since);
+        st.token.run(userId, credentialId, box.seal(tokenSecret(seed, userId), credentialId), box.keyId, c, since, since);
         st.registration.run(c, userId, userId, since, loginId(c, 0));
         users.push(userId);
       }
