@@ -1,3 +1,4 @@
+import { backupCommand } from './backup';
 import type { Command } from './command';
 import { migrateCommand, seedDemoCommand } from './database';
 import { staffAddCommand, staffUnlockCommand } from './staff';
@@ -17,6 +18,7 @@ const helpCommand: Command = {
 export const commands: readonly Command[] = [
   migrateCommand,
   seedDemoCommand,
+  backupCommand,
   staffAddCommand,
   staffUnlockCommand,
   tokenProvisionCommand,
