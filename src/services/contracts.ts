@@ -12,6 +12,8 @@ export interface ContractInput {
   adminPassword: string;
   adminApprovalPassword: string;
   adminTransferPassword: string;
+  /** The administrator's notice address (issue 14), normalised; none when not given. */
+  adminEmail?: string | null | undefined;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface ContractInput {
  * and its administrator, written in one transaction so that a failure leaves
  * no contract without an administrator. Throws LoginIdTakenError.
  */
-export async function openContract(deps: Uses<'hasher' | 'clock' | 'db' | 'audit', 'companies' | 'users'>, input: ContractInput, actor: Actor): Promise<Company> {
+export async function openContract(deps: Uses<'hasher' | 'clock' | 'db' | 'audit', 'companies' | 'users' | 'emails'>, input: ContractInput, actor: Actor): Promise<Company> {
   // bcrypt runs first, outside the transaction: a transaction must not span an await.
   const admin = await hashNewUser(deps, {
     companyId: 0,
@@ -37,7 +39,8 @@ export async function openContract(deps: Uses<'hasher' | 'clock' | 'db' | 'audit
       balance: input.accountBalance,
       createdAt: deps.clock.now(),
     });
-    insertUser(deps, { ...admin, companyId: company.id });
+    const adminUser = insertUser(deps, { ...admin, companyId: company.id });
+    if (input.adminEmail) deps.repos.emails.setEmail(adminUser.id, input.adminEmail);
     deps.audit.record(actor, {
       event: 'contract.open',
       outcome: 'success',

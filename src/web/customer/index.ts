@@ -5,6 +5,7 @@ import { menuRoutes } from './menu';
 import { transferRoutes } from './transfers';
 import { adminRoutes } from './admin';
 import { softtokenRoutes } from './softtoken';
+import { settingsRoutes } from './settings';
 import { otpRateLimit } from '../userRateLimit';
 
 /** Every customer screen, wired in one place (DESIGN §4). */
@@ -18,5 +19,6 @@ export function customerRoutes(deps: Deps): Router {
   router.use(transferRoutes(deps, otpLimit));
   router.use('/admin', adminRoutes(deps, otpLimit));
   router.use(softtokenRoutes(deps));
+  router.use(settingsRoutes(deps));
   return router;
 }

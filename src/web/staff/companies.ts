@@ -6,6 +6,7 @@ import { maskCredentialId } from '../../domain/token';
 import type { Registration } from '../../repositories/registrations';
 import { otpOverview } from '../../services/otp/overview';
 import { companyDetail, paperRequests, searchCompanies, unlockCompanyUser } from '../../services/staffConsole';
+import { undeliveredMails } from '../../services/mailOps';
 import type { FieldErrors } from '../forms';
 import { USAGE_MODE_LABELS } from '../format';
 import { fetchPage } from '../paging';
@@ -49,7 +50,8 @@ export interface UnregisterFormState {
 export function renderCompany(deps: Deps, res: Response, companyId: number, form: UnregisterFormState = { errors: {}, values: {} }, status = 200): void {
   const detail = companyDetail(deps, companyId);
   if (!detail) throw notFound();
-  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: otpSection(deps, companyId), ...form });
+  const mails = undeliveredMails(deps.repos.outbox, companyId);
+  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: otpSection(deps, companyId), mails, ...form });
 }
 
 /** 契約先検索 and 契約先詳細 with ロック解除. */

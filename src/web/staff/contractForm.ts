@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalize } from '../../domain/text';
 import { yenSchema } from '../../domain/yen';
 import { loginIdSchema, newPasswordSchema, personNameSchema } from '../../domain/credentials';
+import { optionalEmailSchema } from '../../domain/email';
 
 /** The largest opening balance the console accepts: 12 digits, far above any real deposit. */
 export const MAX_OPENING_BALANCE = 999_999_999_999;
@@ -23,6 +24,8 @@ export const contractForm = z.object({
   accountBalance: balanceSchema,
   adminLoginId: loginIdSchema('管理者ログインID'),
   adminName: personNameSchema('管理者氏名'),
+  // Where the administrator's notices go (issue 14); may be given later on the customer's メールアドレス設定.
+  adminEmail: optionalEmailSchema('管理者メールアドレス'),
   adminPassword: newPasswordSchema('管理者ログインパスワード'),
   adminApprovalPassword: newPasswordSchema('承認用パスワード'),
   adminTransferPassword: newPasswordSchema('送信確認パスワード'),

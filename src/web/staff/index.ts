@@ -6,6 +6,7 @@ import { contractRoutes } from './contracts';
 import { companyRoutes } from './companies';
 import { otpRoutes } from './otp';
 import { auditRoutes } from './audit';
+import { mailRoutes } from './mail';
 
 /**
  * Every screen of the branch console (営業店端末, DESIGN §4 bank side), wired
@@ -16,6 +17,7 @@ export function staffRoutes(deps: Deps): Router {
   router.use(staffAuthRoutes(deps));
   // Everything past login needs a signed-in staff member.
   router.use('/staff', requireStaff);
+  router.use(mailRoutes(deps));
   // 契約登録 (/new) before 契約先詳細 (/:id), which would otherwise take "new" as an id.
   router.use('/staff/companies', contractRoutes(deps), companyRoutes(deps), otpRoutes(deps));
   router.use('/staff/audit', auditRoutes(deps));

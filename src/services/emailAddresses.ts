@@ -1,0 +1,91 @@
+import crypto from 'node:crypto';
+import type { Uses } from '../deps';
+import { maskEmail } from '../domain/email';
+import type { EmailChange } from '../repositories/emails';
+import type { User } from '../repositories/users';
+import type { Actor } from './auditLog';
+
+/** Wrong codes a pending change survives; the next one voids it. */
+export const EMAIL_CODE_ATTEMPTS = 5;
+/** A new code at most this often per user: each one is a mail to an address nobody has confirmed yet. */
+export const EMAIL_CODE_RESEND_MS = 60_000;
+
+export type RequestResult = { ok: true; expiresAt: number } | { ok: false; reason: 'unchanged' | 'tooSoon' };
+export type ConfirmResult =
+  | { ok: true; email: string }
+  | { ok: false; reason: 'noChange' | 'expired' | 'exhausted' }
+  | { ok: false; reason: 'wrong'; remaining: number };
+
+type EmailDeps = Uses<'db' | 'clock' | 'audit' | 'notices' | 'config', 'emails'>;
+
+const hashCode = (userId: number, code: string): string => crypto.createHash('sha256').update(`${userId}:${code}`).digest('hex');
+
+/** メールアドレス設定: the user's own address and the change waiting for its code, if any. */
+export function emailSettings(repos: Uses<never, 'emails'>['repos'], user: User): { email: string | null; pending: EmailChange | undefined } {
+  return { email: repos.emails.recipient(user.id)?.email ?? null, pending: repos.emails.change(user.id) };
+}
+
+/**
+ * A user changes their own address (issue 14): a six-digit code goes to the
+ * new address, written to the outbox in the transaction that stores the
+ * pending change, so the address becomes the notice address only once its
+ * owner has typed the code back. The code is kept as a hash.
+ */
+export function requestEmailChange(deps: EmailDeps, user: User, email: string, actor: Actor): RequestResult {
+  const now = deps.clock.now();
+  return deps.db.transaction((): RequestResult => {
+    if (deps.repos.emails.recipient(user.id)?.email === email) return { ok: false, reason: 'unchanged' };
+    const pending = deps.repos.emails.change(user.id);
+    if (pending && now - pending.createdAt < EMAIL_CODE_RESEND_MS) return { ok: false, reason: 'tooSoon' };
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    const expiresAt = now + deps.config.mail.codeTtlMs;
+    deps.repos.emails.putChange({ userId: user.id, email, codeHash: hashCode(user.id, code), createdAt: now, expiresAt });
+    deps.notices.emailCode(user.id, email, code, expiresAt);
+    deps.audit.record(actor, { event: 'email.change_request', outcome: 'success', subject: user.loginId, detail: maskEmail(email) });
+    return { ok: true, expiresAt };
+  })();
+}
+
+/**
+ * The code typed back: the new address replaces the old one, and the old
+ * address is told (a hijacked session cannot move the notices away unseen).
+ * A wrong code counts; the fifth voids the change, as does its expiry.
+ */
+export function confirmEmailChange(deps: EmailDeps, user: User, code: string, actor: Actor): ConfirmResult {
+  const now = deps.clock.now();
+  const result = deps.db.transaction((): ConfirmResult => {
+    const { emails } = deps.repos;
+    const pending = emails.change(user.id);
+    if (!pending) return { ok: false, reason: 'noChange' };
+    if (pending.expiresAt <= now) {
+      emails.deleteChange(user.id);
+      return { ok: false, reason: 'expired' };
+    }
+    const typed = Buffer.from(hashCode(user.id, code));
+    if (!crypto.timingSafeEqual(typed, Buffer.from(pending.codeHash))) {
+      const attempts = emails.countAttempt(user.id);
+      if (attempts < EMAIL_CODE_ATTEMPTS) return { ok: false, reason: 'wrong', remaining: EMAIL_CODE_ATTEMPTS - attempts };
+      emails.deleteChange(user.id);
+      return { ok: false, reason: 'exhausted' };
+    }
+    const old = emails.recipient(user.id)?.email ?? null;
+    emails.setEmail(user.id, pending.email);
+    emails.deleteChange(user.id);
+    deps.notices.emailChanged(user.id, old, pending.email, 'ご本人（メールアドレス設定）');
+    deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: user.loginId, detail: maskEmail(pending.email) });
+    return { ok: true, email: pending.email };
+  })();
+  if (!result.ok) deps.audit.record(actor, { event: 'email.change', outcome: 'failure', subject: user.loginId, detail: result.reason });
+  return result;
+}
+
+/** An administrator sets (or clears) a user's address in 利用者管理; call inside the action's transaction. */
+export function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin: User, target: User, email: string | null, actor: Actor): boolean {
+  const old = deps.repos.emails.recipient(target.id)?.email ?? null;
+  if (old === email) return false;
+  deps.repos.emails.setEmail(target.id, email);
+  deps.repos.emails.deleteChange(target.id);
+  deps.notices.emailChanged(target.id, old, email, `管理者（${admin.loginId}）`);
+  deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: target.loginId, detail: email ? maskEmail(email) : 'cleared' });
+  return true;
+}
