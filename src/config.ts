@@ -82,6 +82,8 @@ const schema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().positive().default(6),
   DRAFT_TTL_MINUTES: z.coerce.number().int().positive().default(10),
   TRANSFER_LIMIT_YEN: z.coerce.number().int().positive().default(10_000_000),
+  DEFAULT_PER_TRANSFER_LIMIT: z.coerce.number().int().positive().default(5_000_000),
+  DEFAULT_DAILY_LIMIT: z.coerce.number().int().positive().default(10_000_000),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   OTP_WINDOW: z.coerce.number().int().min(0).max(10).default(1),
   OTP_RESYNC_WINDOW: z.coerce.number().int().min(1).max(60).default(10),
@@ -130,6 +132,8 @@ export interface Config {
   lockoutThreshold: number;
   draftTtlMs: number;
   transferLimitYen: number;
+  /** 振込限度額 (issue 13) a new contract gets from the bank unless the branch sets others: 1回あたり, 1日あたり. */
+  defaultLimits: { perTransfer: number; daily: number };
   loginRateLimitPerMinute: number;
   /** Time steps accepted either side of the current one (R1). */
   otpWindow: number;
@@ -187,6 +191,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
+  // A bank limit above the largest amount the input accepts could never be used (issue 13).
+  if (e.DEFAULT_PER_TRANSFER_LIMIT > e.TRANSFER_LIMIT_YEN || e.DEFAULT_PER_TRANSFER_LIMIT > e.DEFAULT_DAILY_LIMIT) {
+    throw new ConfigError('Invalid configuration:\n  DEFAULT_PER_TRANSFER_LIMIT: must not exceed TRANSFER_LIMIT_YEN nor DEFAULT_DAILY_LIMIT');
+  }
   const demo = e.DEMO ?? !production;
   if (e.OTP_RESYNC_WINDOW <= e.OTP_WINDOW) {
     throw new ConfigError(`Invalid configuration:\n  OTP_RESYNC_WINDOW: must be wider than OTP_WINDOW (${e.OTP_WINDOW})`);
@@ -218,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutThreshold: e.LOCKOUT_THRESHOLD,
     draftTtlMs: e.DRAFT_TTL_MINUTES * 60_000,
     transferLimitYen: e.TRANSFER_LIMIT_YEN,
+    defaultLimits: { perTransfer: e.DEFAULT_PER_TRANSFER_LIMIT, daily: e.DEFAULT_DAILY_LIMIT },
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT,
     otpWindow: e.OTP_WINDOW,
     otpResyncWindow: e.OTP_RESYNC_WINDOW,

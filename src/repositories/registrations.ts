@@ -17,6 +17,9 @@ export interface Registration {
   userId: number | null;
   tokenId: number;
   credentialId: string;
+  /** The token's 有効期限 and recorded drift (issue 13), read with it for the screens. */
+  expiresOn: string;
+  drift: number;
   registeredAt: number;
   registeredBy: string;
 }
@@ -30,7 +33,7 @@ export interface PaperRequest {
 }
 
 const columns = `r.id, r.company_id AS companyId, r.user_id AS userId, r.token_id AS tokenId,
-  t.credential_id AS credentialId, r.registered_at AS registeredAt, r.registered_by AS registeredBy`;
+  t.credential_id AS credentialId, t.expires_on AS expiresOn, t.drift, r.registered_at AS registeredAt, r.registered_by AS registeredBy`;
 
 export class RegistrationsRepository {
   private readonly stateRow;
@@ -40,6 +43,7 @@ export class RegistrationsRepository {
   private readonly byUser;
   private readonly insertRow;
   private readonly deleteRow;
+  private readonly replaceRow;
   private readonly paperRow;
   private readonly papersByCompany;
 
@@ -64,6 +68,11 @@ export class RegistrationsRepository {
        VALUES (@companyId, @userId, @tokenId, @registeredAt, @registeredBy)`,
     );
     this.deleteRow = db.prepare('DELETE FROM token_registrations WHERE id = ?');
+    // トークン切替 (issue 13): the slot keeps its row and moves to the new token, only if it still holds the old one.
+    this.replaceRow = db.prepare(
+      `UPDATE token_registrations SET token_id = @newTokenId, registered_at = @at, registered_by = @by
+       WHERE id = @id AND token_id = @oldTokenId`,
+    );
     this.paperRow = db.prepare(
       `INSERT INTO paper_requests (company_id, request_number, seal_verified, credential_id, staff_id, recorded_at)
        VALUES (@companyId, @requestNumber, 1, @credentialId, @staffId, @recordedAt)`,
@@ -103,6 +112,11 @@ export class RegistrationsRepository {
 
   delete(id: number): boolean {
     return this.deleteRow.run(id).changes === 1;
+  }
+
+  /** Moves a registration from one token to another; false when it no longer holds the old one. */
+  replaceToken(r: { id: number; oldTokenId: number; newTokenId: number; at: number; by: string }): boolean {
+    return this.replaceRow.run(r).changes === 1;
   }
 
   listPaperRequests(companyId: number): PaperRequest[] {

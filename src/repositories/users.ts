@@ -43,6 +43,7 @@ export class UsersRepository {
   private readonly insertRow;
   private readonly setPassword;
   private readonly setTransferPassword;
+  private readonly setCanTransfer;
 
   constructor(db: Db) {
     this.byId = db.prepare(`SELECT ${columns} FROM users WHERE id = ?`);
@@ -58,6 +59,7 @@ export class UsersRepository {
     );
     this.setPassword = db.prepare('UPDATE users SET password_hash = ? WHERE id = ?');
     this.setTransferPassword = db.prepare('UPDATE users SET transfer_password_hash = ? WHERE id = ?');
+    this.setCanTransfer = db.prepare('UPDATE users SET can_transfer = ? WHERE id = ?');
   }
 
   find(id: number): User | undefined {
@@ -89,5 +91,9 @@ export class UsersRepository {
 
   updateTransferPasswordHash(id: number, hash: string): void {
     this.setTransferPassword.run(hash, id);
+  }
+
+  updateCanTransfer(id: number, canTransfer: boolean): void {
+    this.setCanTransfer.run(canTransfer ? 1 : 0, id);
   }
 }

@@ -1,4 +1,6 @@
+import type { Config } from '../config';
 import type { Uses } from '../deps';
+import type { Limits } from '../domain/limits';
 import type { CompaniesRepository, Company } from '../repositories/companies';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
@@ -14,6 +16,8 @@ export interface ContractInput {
   adminTransferPassword: string;
   /** The administrator's notice address (issue 14), normalised; none when not given. */
   adminEmail?: string | null | undefined;
+  /** 振込限度額 the bank sets (issue 13); the configured defaults when not given. */
+  limits?: Limits | undefined;
 }
 
 /**
@@ -21,7 +25,11 @@ export interface ContractInput {
  * and its administrator, written in one transaction so that a failure leaves
  * no contract without an administrator. Throws LoginIdTakenError.
  */
-export async function openContract(deps: Uses<'hasher' | 'clock' | 'db' | 'audit', 'companies' | 'users' | 'emails'>, input: ContractInput, actor: Actor): Promise<Company> {
+export async function openContract(
+  deps: Uses<'hasher' | 'clock' | 'db' | 'audit', 'companies' | 'users' | 'limits' | 'emails'> & { config: Pick<Config, 'defaultLimits'> },
+  input: ContractInput,
+  actor: Actor,
+): Promise<Company> {
   // bcrypt runs first, outside the transaction: a transaction must not span an await.
   const admin = await hashNewUser(deps, {
     companyId: 0,
@@ -48,6 +56,9 @@ export async function openContract(deps: Uses<'hasher' | 'clock' | 'db' | 'audit
       subject: input.adminLoginId,
       detail: `口座 ${company.accountNumber} 開設残高 ${input.accountBalance}`,
     });
+    const limits = input.limits ?? deps.config.defaultLimits;
+    deps.repos.limits.setBank(company.id, limits);
+    deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId: company.id, detail: `perTransfer=${limits.perTransfer} daily=${limits.daily}` });
     return company;
   })();
 }

@@ -4,7 +4,9 @@ import { findBank, findBranch } from '../domain/banks';
 import { transferFee } from '../domain/fees';
 import type { TransferInput } from '../repositories/transfers';
 import type { User } from '../repositories/users';
+import type { Actor, AuditLog } from './auditLog';
 import { confirmationBlock, type ConfirmationBlock } from './confirmation';
+import { limitRefusal, type LimitRefusal, type LimitsDeps } from './limits';
 import { assertCanTransfer, type Ledger, type Registrations } from './transfers';
 
 /** 都度振込 入力 → 次へ: who may start a transfer, and the draft with its names and fee (issue 15). */
@@ -22,7 +24,8 @@ export function transferBlock(repos: Registrations, user: User): ConfirmationBlo
 export type DraftOutcome =
   | { ok: true; id: number }
   | { ok: false; reason: ConfirmationBlock | 'unknownBank' }
-  | { ok: false; reason: 'unknownBranch'; bankName: string };
+  | { ok: false; reason: 'unknownBranch'; bankName: string }
+  | LimitRefusal;
 
 /**
  * 都度振込 入力 → 次へ: the destination must exist in the zengin dataset; its
@@ -31,9 +34,10 @@ export type DraftOutcome =
  * fee table.
  */
 export function createDraft(
-  deps: { clock: Clock; config: Pick<Config, 'draftTtlMs' | 'transferFees'>; repos: Ledger & Registrations },
+  deps: LimitsDeps & { clock: Clock; audit: AuditLog; config: Pick<Config, 'draftTtlMs' | 'transferFees'>; repos: Ledger & Registrations },
   user: User,
   input: TransferInput,
+  actor: Actor,
 ): DraftOutcome {
   const blocked = transferBlock(deps.repos, user);
   if (blocked) return { ok: false, reason: blocked };
@@ -41,6 +45,13 @@ export function createDraft(
   if (!bank) return { ok: false, reason: 'unknownBank' };
   const branch = findBranch(input.bankCode, input.branchCode);
   if (!branch) return { ok: false, reason: 'unknownBranch', bankName: bank.name };
+  // 振込限度額 (issue 13): refused here with the day's remaining allowance; checked again at 確定.
+  const overLimit = limitRefusal(deps, user, input.amount);
+  if (overLimit) {
+    const detail = `reason=${overLimit.excess} amount=${input.amount} remaining=${overLimit.allowance.remainingToday}`;
+    deps.audit.record(actor, { event: 'transfer.limit', outcome: 'failure', subject: user.loginId, detail });
+    return overLimit;
+  }
   const now = deps.clock.now();
   const id = deps.repos.transfers.insertDraft({
     ...input,

@@ -16,12 +16,14 @@ import {
 } from './confirmation';
 import type { FixedPasswordDeps } from './confirmation/fixedPassword';
 import type { OtpVerifierDeps } from './confirmation/otp';
+import { limitRefusal, type LimitRefusal, type LimitsDeps } from './limits';
 import type { Notices } from './notices';
 
 export type ConfirmOutcome =
   | { ok: true; receiptNumber: string }
   | { ok: false; reason: Refused | Exclude<VerificationRefusal['reason'], 'wrong'> }
-  | Extract<VerificationRefusal, { reason: 'wrong' }>;
+  | Extract<VerificationRefusal, { reason: 'wrong' }>
+  | LimitRefusal;
 
 type Refused = 'completed' | 'expired' | 'insufficient';
 
@@ -80,7 +82,8 @@ export function transferHistory(transfers: TransfersRepository, user: User, limi
 }
 
 export type ConfirmDeps = FixedPasswordDeps &
-  OtpVerifierDeps & { commits: GroupCommit; repos: Ledger & { companies: CompaniesRepository } };
+  OtpVerifierDeps &
+  LimitsDeps & { commits: GroupCommit; repos: Ledger & { companies: CompaniesRepository } };
 
 /**
  * 振込内容確認 → 確定 (R10). What cannot run inside a transaction (bcrypt)
@@ -116,6 +119,10 @@ export async function confirmTransfer(
     return await deps.commits.run((): ConfirmOutcome => {
       // The draft first: a double click or an expired draft must neither spend nor count the secret (R14).
       assertStillDraft(deps, draft);
+      // 振込限度額 before the secret, so a refusal never spends the code typed (R14); read in this job, the
+      // day's total cannot change before the completion below adds to it (issue 13).
+      const overLimit = limitRefusal(deps, user, draft.amount);
+      if (overLimit) return refuse(overLimit);
       const spent = verifier.spend(user, secret, actor);
       if (!spent.ok) {
         // Returned, not thrown: the count and audit entry of a wrong secret commit with the batch.

@@ -3,12 +3,16 @@ import { notFound, forbidden } from '../errors';
 import type { LockKind } from '../repositories/credentialLocks';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { approve, type ApprovalRefusal, type PasswordCheckDeps } from './secretCheck';
+import { authorizeAdmin, spendStepUp, type AdminSecrets, type StepUpRefusal } from './adminStepUp';
+import type { ApprovalRefusal, OtpDeps, PasswordCheckDeps } from './secretCheck';
 import { hashNewUser, insertUser, LoginIdTakenError } from './users';
 
-export type AddUserResult = { ok: true; user: User } | ApprovalRefusal | { ok: false; reason: 'loginIdTaken' };
-export type UnlockResult = { ok: true; kinds: LockKind[] } | ApprovalRefusal | { ok: false; reason: 'notLocked' };
-export type ResetResult = { ok: true } | ApprovalRefusal;
+export type AddUserResult = { ok: true; user: User } | ApprovalRefusal | StepUpRefusal | { ok: false; reason: 'loginIdTaken' };
+export type UnlockResult = { ok: true; kinds: LockKind[] } | ApprovalRefusal | StepUpRefusal | { ok: false; reason: 'notLocked' };
+export type ResetResult = { ok: true } | ApprovalRefusal | StepUpRefusal;
+
+/** An administrator action: the 承認用パスワード, and once OTP has started the administrator's code (issue 13). */
+export type AdminActionDeps = PasswordCheckDeps & OtpDeps & Uses<never, 'registrations'>;
 
 export interface AddUserInput {
   loginId: string;
@@ -57,26 +61,29 @@ export function managedUser(deps: Uses<'audit', 'users'>, admin: User, userId: n
 
 /** 利用者追加: a 利用者 of the administrator's company. */
 export async function addUser(
-  deps: PasswordCheckDeps & Uses<'hasher' | 'clock' | 'db' | 'audit', 'users'>,
+  deps: AdminActionDeps & Uses<'hasher' | 'clock' | 'db' | 'audit', 'users'>,
   admin: User,
   input: AddUserInput,
-  approvalPassword: string,
+  secrets: AdminSecrets,
   actor: Actor,
 ): Promise<AddUserResult> {
   // The approval comes first: a session left open must not be able to probe
   // which login IDs exist (they are unique across companies) without it.
-  const refused = await approve(deps, admin, approvalPassword, actor);
-  if (refused) return refused;
+  const authorized = await authorizeAdmin(deps, admin, 'addUser', secrets, actor);
+  if (!authorized.ok) return authorized;
   // bcrypt runs before the transaction: a transaction must not span an await.
   const row = await hashNewUser(deps, { ...input, companyId: admin.companyId, role: 'user', approvalPassword: null });
   try {
-    const user = deps.db.transaction(() => {
+    const user = deps.db.transaction((): User | StepUpRefusal => {
+      const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+      if (code) return code;
+      // A login ID taken meanwhile throws: the code spent above is given back with the rollback (R14).
       const inserted = insertUser(deps, row);
       const detail = input.canTransfer ? '都度振込権限あり' : '都度振込権限なし';
       deps.audit.record(actor, { event: 'user.add', outcome: 'success', subject: inserted.loginId, detail });
       return inserted;
-    })();
-    return { ok: true, user };
+    }).immediate();
+    return 'ok' in user ? user : { ok: true, user };
   } catch (err) {
     if (err instanceof LoginIdTakenError) return { ok: false, reason: 'loginIdTaken' };
     throw err;
@@ -85,49 +92,55 @@ export async function addUser(
 
 /** ロック解除: lifts every lock of a 利用者 — login, 送信確認, OTP alike (R9). */
 export async function unlockUser(
-  deps: PasswordCheckDeps & Uses<'db' | 'audit', 'users' | 'locks'>,
+  deps: AdminActionDeps & Uses<'db' | 'audit', 'users' | 'locks'>,
   admin: User,
   userId: number,
-  approvalPassword: string,
+  secrets: AdminSecrets,
   actor: Actor,
 ): Promise<UnlockResult> {
   const target = managedUser(deps, admin, userId, actor);
   // Nothing to lift: say so without spending an approval attempt.
   if (!deps.repos.locks.lockedKindsByUser(admin.companyId).has(target.id)) return { ok: false, reason: 'notLocked' };
-  const refused = await approve(deps, admin, approvalPassword, actor);
-  if (refused) return refused;
+  const authorized = await authorizeAdmin(deps, admin, 'unlockUser', secrets, actor);
+  if (!authorized.ok) return authorized;
   return deps.db.transaction((): UnlockResult => {
-    // Read again inside the transaction: another administrator's session may have unlocked meanwhile.
+    // Read again inside the transaction: another administrator's session may have unlocked meanwhile
+    // (then the code is not spent).
     const kinds = deps.repos.locks.lockedKindsByUser(admin.companyId).get(target.id) ?? [];
-    if (deps.repos.locks.unlockAll(target.id) === 0) return { ok: false, reason: 'notLocked' };
+    if (kinds.length === 0) return { ok: false, reason: 'notLocked' };
+    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    if (code) return code;
+    deps.repos.locks.unlockAll(target.id);
     deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: target.loginId, detail: kinds.join(',') });
     return { ok: true, kinds };
-  })();
+  }).immediate();
 }
 
 /** パスワード再設定: new ログインパスワード and/or 送信確認パスワード for a 利用者. */
 export async function resetPasswords(
-  deps: PasswordCheckDeps & Uses<'hasher' | 'db' | 'audit', 'users' | 'sessions'>,
+  deps: AdminActionDeps & Uses<'hasher' | 'db' | 'audit', 'users' | 'sessions'>,
   admin: User,
   userId: number,
   secrets: NewSecrets,
-  approvalPassword: string,
+  confirm: AdminSecrets,
   actor: Actor,
 ): Promise<ResetResult> {
   const target = managedUser(deps, admin, userId, actor);
-  const refused = await approve(deps, admin, approvalPassword, actor);
-  if (refused) return refused;
+  const authorized = await authorizeAdmin(deps, admin, 'resetPassword', confirm, actor);
+  if (!authorized.ok) return authorized;
   const [passwordHash, transferPasswordHash] = await Promise.all([
     secrets.password === undefined ? undefined : deps.hasher.hash(secrets.password),
     secrets.transferPassword === undefined ? undefined : deps.hasher.hash(secrets.transferPassword),
   ]);
-  deps.db.transaction(() => {
+  return deps.db.transaction((): ResetResult => {
+    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    if (code) return code;
     if (passwordHash) deps.repos.users.updatePasswordHash(target.id, passwordHash);
     if (transferPasswordHash) deps.repos.users.updateTransferPasswordHash(target.id, transferPasswordHash);
     // A new password ends the sessions opened with the old one (someone may have learned it).
     if (passwordHash) deps.repos.sessions.deleteForUser(target.id);
     const which = [passwordHash && 'password', transferPasswordHash && 'transferPassword'].filter(Boolean).join(',');
     deps.audit.record(actor, { event: 'user.password_reset', outcome: 'success', subject: target.loginId, detail: which });
-  })();
-  return { ok: true };
+    return { ok: true };
+  }).immediate();
 }

@@ -31,6 +31,7 @@ const codeReasons: Record<string, string> = {
   unknown: '登録されていないトークンのワンタイムパスワードです',
   disabled: '利用停止中のトークンのワンタイムパスワードです',
   sealBroken: 'トークンの情報を読み取れませんでした',
+  outOfSync: 'トークンの時刻がずれている可能性があるワンタイムパスワードです（受け付けていません）',
 };
 
 /** Login, 送信確認パスワード, 承認用パスワード, OTP and staff login: a refusal and the count of wrong entries. */
@@ -67,6 +68,10 @@ const tokenReasons: Record<string, string> = {
   branchOnly: '管理者のトークン・共用トークンの登録解除は営業店でのお手続きが必要です。',
   notFound: '契約先が見つかりません。',
   duplicateRequest: 'この書面受付番号は既に使われています。',
+  tokenExpired: 'トークンの有効期限が切れています。',
+  sameToken: '現在のトークンと同じトークンIDが入力されました。',
+  stale: '画面を表示した後に登録状態が変わっていました。',
+  noDrift: '時刻のずれの記録がありません。',
 };
 
 /** key=value pairs separated by spaces, or undefined when the text has any other part. */
@@ -104,6 +109,19 @@ function branchUnregister(detail: string): string | undefined {
 
 type Describe = (detail: string) => string | undefined;
 
+/** 同期ズレ補正 and 有効期限 (issue 13): `expired 2029-11-26`, `SYMC **** 0001 drift=3`, `SYMC **** 0001 → SYMC **** 0002`. */
+const expiredDetail = (d: string): string | undefined => {
+  const m = /^expired (\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  return m ? `有効期限（${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日）が切れたトークンのため、受け付けていません。` : undefined;
+};
+const driftDetail = (verb: string) => (d: string): string | undefined => {
+  const m = /^([A-Z]{4} \*{4} \d{4}) drift=(-?\d+)$/.exec(d);
+  if (!m) return undefined;
+  const steps = Number(m[2]);
+  return `トークンID ${m[1]} の${verb}（時刻のずれ ${steps > 0 ? '+' : ''}${steps}ステップ、${steps * 30}秒）。`;
+};
+const otpCheck = secretCheck('ワンタイムパスワード');
+
 const platforms: Record<string, string> = { mobile: 'スマートフォン・タブレット用', desktop: 'パソコン用（都度振込には使えません）' };
 
 const describers: Record<string, Describe> = {
@@ -111,7 +129,13 @@ const describers: Record<string, Describe> = {
   'staff.login': secretCheck('パスワード'),
   'transfer_password.verify': secretCheck('送信確認パスワード'),
   'approval_password.verify': secretCheck('承認用パスワード'),
-  'otp.verify': secretCheck('ワンタイムパスワード'),
+  'otp.verify': (d) => expiredDetail(d) ?? otpCheck(d),
+  'otp.resync': (d) => expiredDetail(d) ?? driftDetail('時刻のずれを補正しました')(d) ?? otpCheck(d),
+  'otp.drift_reset': (d) => tokenReasons[d] ?? driftDetail('同期ズレ補正をリセットしました')(d),
+  'otp.replace': (d) => {
+    const m = /^([A-Z]{4} \*{4} \d{4}) → ([A-Z]{4} \*{4} \d{4})$/.exec(d);
+    return m ? `トークンID ${m[1]} から ${m[2]} に切り替えました。` : tokenReasons[d];
+  },
   lock: (d) => isLockKind(d) ? `${lockKindLabel(d)}の誤りが続いたため、ロックしました。` : undefined,
   unlock: (d) => lockNames(d) && `${lockNames(d)}のロックを解除しました。`,
   'otp.mode': (d) => {

@@ -13,6 +13,9 @@ const labels: Record<string, string> = {
   'otp.mode': '利用形態設定',
   'otp.register': 'トークン登録',
   'otp.unregister': 'トークン登録解除',
+  'otp.resync': '同期ズレ補正',
+  'otp.replace': 'トークン切替',
+  'otp.drift_reset': '同期ズレ補正のリセット',
   'token.provision': 'トークン発行',
   'token.import': 'トークン取込',
   'key.rotate': '暗号鍵更新',
@@ -39,7 +42,7 @@ export interface AuditEventGroup {
 export const AUDIT_EVENT_GROUPS: readonly AuditEventGroup[] = [
   { key: 'login', label: 'ログイン・ログアウト', events: ['login', 'logout', 'staff.login', 'staff.logout'] },
   { key: 'transfer', label: '振込', events: ['transfer.confirm', 'transfer_password.verify'] },
-  { key: 'otp', label: 'ワンタイムパスワード', events: ['otp.verify', 'otp.mode', 'otp.register', 'otp.unregister'] },
+  { key: 'otp', label: 'ワンタイムパスワード', events: ['otp.verify', 'otp.mode', 'otp.register', 'otp.unregister', 'otp.resync', 'otp.replace', 'otp.drift_reset'] },
   { key: 'users', label: '利用者管理・承認用パスワード', events: ['user.add', 'user.password_reset', 'approval_password.verify', 'access.denied'] },
   { key: 'lock', label: 'ロック・ロック解除', events: ['lock', 'unlock'] },
   { key: 'contract', label: '契約', events: ['contract.open'] },

@@ -1,4 +1,5 @@
 import { maskCredentialId } from '../domain/token';
+import { formatExpiry } from '../domain/tokenExpiry';
 import { auditEventLabel, lockKindLabel } from './auditLabels';
 
 // View helpers: what every template may call to show values the way a
@@ -30,6 +31,10 @@ export const formatDateTime = (ms: number | null | undefined): string =>
 // Lives in the domain so services can number receipts without importing the web layer.
 export { jstDatePart } from '../domain/jst';
 
+/** A token's recorded drift (issue 13) as staff read it: +3 steps is the phone 90 s ahead. */
+export const driftLabel = (drift: number): string =>
+  drift === 0 ? 'なし' : `${drift > 0 ? '+' : '−'}${Math.abs(drift)}ステップ（${drift > 0 ? '進み' : '遅れ'} ${Math.abs(drift) * 30}秒）`;
+
 export const accountTypeLabel = (t: string): string => (t === 'current' ? '当座' : '普通');
 
 export const viewHelpers = {
@@ -39,5 +44,7 @@ export const viewHelpers = {
   auditEventLabel,
   lockKindLabel,
   maskCredentialId,
+  formatExpiry,
+  driftLabel,
   usageModeLabels: USAGE_MODE_LABELS,
 };

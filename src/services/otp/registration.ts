@@ -15,7 +15,10 @@ import { userSlot, type UserSlot } from './overview';
 
 export type StateRefusal = { ok: false; reason: SlotRefusal | 'primaryRegistered' };
 export type CodeRefusal =
-  | { ok: false; reason: 'codeWrong'; remaining: number | null }
+  /** cause outOfSync: the code is of the wider window, the new token's clock seems off (issue 13). */
+  | { ok: false; reason: 'codeWrong'; remaining: number | null; cause?: 'outOfSync' }
+  /** A right code of a token past its 有効期限: it cannot be registered (issue 13). */
+  | { ok: false; reason: 'tokenExpired' }
   | { ok: false; reason: 'codeLocked' }
   /** The code of the step the token accepted last, typed again: wait for the next one (not counted, see spendOtp). */
   | { ok: false; reason: 'codeReplayed' }
@@ -99,14 +102,15 @@ async function register(
   }
 }
 
-function codeRefusal(code: Exclude<ReturnType<typeof spendOtp>, { ok: true }>): CodeRefusal {
+export function codeRefusal(code: Exclude<ReturnType<typeof spendOtp>, { ok: true }>): CodeRefusal {
   switch (code.reason) {
     case 'locked':
       return { ok: false, reason: 'codeLocked' };
     case 'replayed':
       return { ok: false, reason: 'codeReplayed' };
     default:
-      return { ok: false, reason: 'codeWrong', remaining: code.remaining };
+      if (code.cause === 'expired') return { ok: false, reason: 'tokenExpired' };
+      return { ok: false, reason: 'codeWrong', remaining: code.remaining, ...(code.cause && { cause: code.cause }) };
   }
 }
 

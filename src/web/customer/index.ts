@@ -7,6 +7,7 @@ import { adminRoutes } from './admin';
 import { softtokenRoutes } from './softtoken';
 import { settingsRoutes } from './settings';
 import { otpRateLimit } from '../userRateLimit';
+import { resyncRoutes } from './resync';
 
 /** Every customer screen, wired in one place (DESIGN §4). */
 export function customerRoutes(deps: Deps): Router {
@@ -17,6 +18,7 @@ export function customerRoutes(deps: Deps): Router {
   router.use(authRoutes(deps));
   router.use(menuRoutes(deps));
   router.use(transferRoutes(deps, otpLimit));
+  router.use(resyncRoutes(deps, otpLimit));
   router.use('/admin', adminRoutes(deps, otpLimit));
   router.use(softtokenRoutes(deps));
   router.use(settingsRoutes(deps));

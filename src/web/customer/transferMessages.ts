@@ -5,6 +5,7 @@ import type { DraftOutcome } from '../../services/drafts';
 import type { ConfirmOutcome } from '../../services/transfers';
 import type { FieldErrors } from '../forms';
 import { OTP_REPLAYED_MESSAGE } from './admin/otp/forms';
+import { wrongCauseMessage } from './otpMessages';
 
 /**
  * What the 都度振込 screens say when they refuse (issue 15, item 3): each
@@ -34,11 +35,15 @@ export function refusal(
   outcome: Exclude<ConfirmOutcome, { ok: true }>,
   field: ConfirmationMethod,
   user: User,
-): { status: number; errors: FieldErrors; field?: ConfirmationMethod } {
+): { status: number; errors: FieldErrors; field?: ConfirmationMethod; resyncLink?: true } {
   const label = secretLabels[field];
   switch (outcome.reason) {
-    case 'wrong':
+    case 'wrong': {
+      // issue 13: the token's clock seems off (with a link to 同期ズレ補正), or the token is past its 有効期限.
+      const caused = wrongCauseMessage(outcome.cause, outcome.remaining, user);
+      if (caused) return { status: 400, errors: { [field]: caused }, ...(outcome.cause === 'outOfSync' && { resyncLink: true as const }) };
       return { status: 400, errors: { [field]: `${label}が正しくありません。あと ${outcome.remaining} 回誤るとロックされます。` } };
+    }
     case 'replayed':
       return { status: 400, errors: { [field]: OTP_REPLAYED_MESSAGE } };
     case 'locked': {

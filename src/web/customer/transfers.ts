@@ -105,6 +105,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
       return showConfirm(req, res, findOwnTransfer(deps.repos.transfers, user, transfer.id), field);
     }
     const refused = refusal(outcome, field, user);
+    if (refused.resyncLink) res.locals.resyncLink = true;
     showConfirm(req, res, transfer, refused.field ?? field, refused.errors, refused.status);
   });
 

@@ -34,6 +34,10 @@ function otpSection(deps: Deps, companyId: number) {
     otpStartedAt,
     sharedToken: shared && maskCredentialId(shared.credentialId),
     users: users.map(({ user, registration }) => ({ user, token: tokenOf(registration) })),
+    // 同期ズレ補正 and 有効期限 of every registered token (issue 13): the shared one (B) or each user's (A).
+    tokens: (usageMode === 'shared' ? (shared ? [{ holder: '共用トークン', registration: shared }] : [])
+      : users.flatMap(({ user, registration }) => (registration ? [{ holder: `${user.name}（${user.loginId}）`, registration }] : [])))
+      .map(({ holder, registration }) => ({ holder, tokenId: registration.tokenId, masked: maskCredentialId(registration.credentialId), drift: registration.drift, expiresOn: registration.expiresOn })),
     primary: primary && { masked: maskCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
     admin: users.find((u) => u.user.role === 'admin')?.user,
     paperRequests: paperRequests(deps.repos.registrations, companyId)

@@ -4,6 +4,7 @@ import { requireStaff } from '../auth';
 import { staffAuthRoutes } from './auth';
 import { contractRoutes } from './contracts';
 import { companyRoutes } from './companies';
+import { limitsRoutes } from './limits';
 import { otpRoutes } from './otp';
 import { auditRoutes } from './audit';
 import { mailRoutes } from './mail';
@@ -19,7 +20,7 @@ export function staffRoutes(deps: Deps): Router {
   router.use('/staff', requireStaff);
   router.use(mailRoutes(deps));
   // 契約登録 (/new) before 契約先詳細 (/:id), which would otherwise take "new" as an id.
-  router.use('/staff/companies', contractRoutes(deps), companyRoutes(deps), otpRoutes(deps));
+  router.use('/staff/companies', contractRoutes(deps), companyRoutes(deps), otpRoutes(deps), limitsRoutes(deps));
   router.use('/staff/audit', auditRoutes(deps));
   return router;
 }

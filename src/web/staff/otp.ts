@@ -5,6 +5,7 @@ import { normalize } from '../../domain/text';
 import { maskCredentialId } from '../../domain/token';
 import { notFound } from '../../errors';
 import { previewUnregisterAtBranch, unregisterAtBranch } from '../../services/otpBranch';
+import { previewDriftReset, resetDriftAtBranch } from '../../services/otpDriftReset';
 import { staffActor } from '../auth';
 import { keepValues, parseForm } from '../forms';
 import { idParam } from '../params';
@@ -82,5 +83,33 @@ export function otpRoutes(deps: Deps): Router {
     res.redirect(303, `/staff/companies/${companyId}`);
   });
 
+  /**
+   * 同期ズレ補正のリセット (issue 13): 次へ on 契約先詳細 shows the token and the
+   * drift that would be removed; only 確定 (step=confirm) resets it, 戻る goes back.
+   */
+  router.post('/:id/tokens/:tokenId/drift-reset', (req, res) => {
+    const companyId = idParam(req.params.id);
+    const tokenId = idParam(req.params.tokenId);
+    const step = typeof req.body?.step === 'string' ? req.body.step : undefined;
+    if (step === 'back') return res.redirect(303, `/staff/companies/${companyId}`);
+    if (step !== 'confirm') {
+      const preview = previewDriftReset(deps, companyId, tokenId);
+      if (!preview.ok) {
+        if (preview.reason === 'notFound') throw notFound();
+        return renderCompany(deps, res, companyId, { errors: { _form: NO_DRIFT }, values: {} }, 400);
+      }
+      return res.render('staff/driftResetConfirm', { title: '同期ズレ補正のリセットの確認', companyId, target: { ...preview, masked: maskCredentialId(preview.credentialId) } });
+    }
+    const result = resetDriftAtBranch(deps, companyId, tokenId, staffActor(req, res));
+    if (!result.ok) {
+      if (result.reason === 'notFound') throw notFound();
+      return renderCompany(deps, res, companyId, { errors: { _form: NO_DRIFT }, values: {} }, 400);
+    }
+    req.session.flash = `トークン ${maskCredentialId(result.target.credentialId)} の同期ズレ補正をリセットしました。`;
+    res.redirect(303, `/staff/companies/${companyId}`);
+  });
+
   return router;
 }
+
+const NO_DRIFT = 'このトークンには同期ズレ補正の記録がないため、リセットするものはありません。';

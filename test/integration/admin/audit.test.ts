@@ -172,9 +172,9 @@ describe('操作履歴 (the company\'s audit log)', () => {
     expect(readPage(first.text).link('次へ')).toBe('?from=2026-11-26&operation=users&page=2');
     expect(auditRows(second).map((r) => r['対象'])).toEqual(['row-03', 'row-02', 'row-01']);
     expect(readPage(second.text).link('前へ')).toBe('?from=2026-11-26&operation=users&page=1');
-    // Unfiltered: the 23 rows, contract.open and the login.
-    expect(readPage(beyond.text).text()).toContain('2 / 2 ページ（全25件）');
-    expect(auditRows(beyond)).toHaveLength(5);
+    // Unfiltered: the 23 rows, contract.open, the bank's limits.bank (issue 13) and the login.
+    expect(readPage(beyond.text).text()).toContain('2 / 2 ページ（全26件）');
+    expect(auditRows(beyond)).toHaveLength(6);
     expect(readPage(odd.text).text()).toContain('1 / 2 ページ');
   });
 });

@@ -54,11 +54,11 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const rows = page.table(USERS_TABLE)?.rows;
     expect(rows).toContainEqual({
       選択: `選択（${admin.loginId}）`, ログインID: admin.loginId, 氏名: admin.name, 区分: '管理者', 都度振込: '可',
-      トークンID: maskCredentialId(token.credentialId), ワンタイムパスワードのロック: 'なし',
+      トークンID: maskCredentialId(token.credentialId), 有効期限: `2029年11月26日 トークン切替（${admin.loginId}）`, ワンタイムパスワードのロック: 'なし',
     });
     expect(rows).toContainEqual({
       選択: `選択（${user.loginId}）`, ログインID: user.loginId, 氏名: user.name, 区分: '利用者', 都度振込: '不可',
-      トークンID: '未登録', ワンタイムパスワードのロック: 'ロック中',
+      トークンID: '未登録', 有効期限: '-', ワンタイムパスワードのロック: 'ロック中',
     });
     expect(html).not.toContain(token.credentialId);
     expect(page.button('利用形態設定')?.description).toEqual(['トークンが登録されているため、利用形態は変更できません。']);

@@ -37,8 +37,9 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     client.submit(`/admin/otp/users/${user.id}`, `/admin/otp/users/${user.id}`, {
       operation: 'register', credentialId: token.credentialId, otp: token.code(), approvalPassword,
     });
-  const unregisterFor = (client: FormClient, user: User, approvalPassword = APPROVAL_PASSWORD) =>
-    client.submit(`/admin/otp/users/${user.id}`, `/admin/otp/users/${user.id}`, { operation: 'unregister', approvalPassword });
+  // Once OTP has started, the administrator's code too (issue 13, item 2).
+  const unregisterFor = (client: FormClient, user: User, approvalPassword = APPROVAL_PASSWORD, otp = '') =>
+    client.submit(`/admin/otp/users/${user.id}`, `/admin/otp/users/${user.id}`, { operation: 'unregister', approvalPassword, otp });
   const registrationOf = (user: User) => ctx.deps.repos.registrations.forUser(user.companyId, user.id, 'individual');
 
   test('when nobody is ticked, then the overview says 利用者を選択してください。 with 400', async () => {
@@ -156,7 +157,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const token = givenToken(ctx);
 
     const res = await client.submit(`/admin/otp/users/${user1.id}`, `/admin/otp/users/${user1.id}`, {
-      operation: 'register', credentialId: token.credentialId, otp: token.codeAtOffset(5), approvalPassword: APPROVAL_PASSWORD,
+      operation: 'register', credentialId: token.credentialId, otp: token.codeAtOffset(30), approvalPassword: APPROVAL_PASSWORD,
     });
 
     expect(res.status).toBe(400);
@@ -167,14 +168,14 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
   });
 
   test("when the administrator unregisters a user's token with the 承認用パスワード, then it is removed, ⑤ says 登録解除完了 and it is audited", async () => {
-    const { client, admin, user1 } = await contractInA();
+    const { client, admin, user1, adminToken } = await contractInA();
     const token = givenToken(ctx);
     await registerFor(client, user1, token);
     const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
     expect(page.section('トークン登録解除')?.button('確定')?.form).toMatchObject({ action: `/admin/otp/users/${user1.id}`, hidden: { operation: 'unregister' } });
     expect(page.field('トークンID')).toBeUndefined();
 
-    const res = await unregisterFor(client, user1);
+    const res = await unregisterFor(client, user1, APPROVAL_PASSWORD, adminToken.code());
 
     expect(res.status).toBe(303);
     expect(registrationOf(user1)).toBeUndefined();
@@ -188,10 +189,10 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
   });
 
   test('when the 承認用パスワード of an unregistration is wrong, then 400 says so and the token stays', async () => {
-    const { client, admin, user1 } = await contractInA();
+    const { client, admin, user1, adminToken } = await contractInA();
     await registerFor(client, user1, givenToken(ctx));
 
-    const res = await unregisterFor(client, user1, 'Wrong-Pass-9');
+    const res = await unregisterFor(client, user1, 'Wrong-Pass-9', adminToken.code());
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, '承認用パスワード')).toContain('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');

@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps';
 import { requireAdmin, requireLogin } from '../../auth';
 import { approvalRateLimit } from '../../userRateLimit';
 import { auditRoutes } from './audit';
+import { limitsRoutes } from './limits';
 import { otpRoutes } from './otp';
 import { userDetailRoutes } from './userDetail';
 import { userRoutes } from './users';
@@ -19,6 +20,7 @@ export function adminRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   router.use(otpRoutes(deps, otpLimit));
   router.use(userRoutes(deps));
   router.use(userDetailRoutes(deps));
+  router.use(limitsRoutes(deps));
   router.use(auditRoutes(deps));
   return router;
 }

@@ -24,7 +24,16 @@ const CODE_WRONG_MESSAGE = 'トークンIDまたはワンタイムパスワー�
 
 type Refusal = Exclude<RegisterResult | UnregisterResult, { ok: true }>;
 
-type StateReason = Exclude<Refusal['reason'], 'approvalWrong' | 'approvalLocked' | 'codeWrong' | 'codeLocked' | 'codeReplayed' | 'taken'>;
+type StateReason = Exclude<Refusal['reason'], 'approvalWrong' | 'approvalLocked' | 'codeWrong' | 'codeLocked' | 'codeReplayed' | 'taken' | 'tokenExpired'>;
+
+/**
+ * A code of the wider window for a token being registered (issue 13): its phone's clock seems off. 同期ズレ補正
+ * works only for a registered token, so the customer is asked to set the phone's clock instead.
+ */
+export const NEW_TOKEN_CLOCK_MESSAGE =
+  'ワンタイムパスワードが確認できませんでした。スマートフォンの時刻がずれている可能性があります。スマートフォンの日付と時刻を「自動設定」にしてから、新しいワンタイムパスワードを入力してください。';
+export const TOKEN_EXPIRED_MESSAGE =
+  'このソフトウェアトークンは有効期限が切れているため、登録できません。新しいソフトウェアトークン（VIP Access）を用意し、そのトークンIDを入力してください。';
 
 /**
  * The code the phone still shows after its use (issue 15): said as such, on
@@ -56,12 +65,14 @@ export function refusalView(refusal: Refusal): { status: number; errors: FieldEr
     case 'codeWrong': {
       // R3, R9: an unknown ID, a wrong or a reused code all read the same; the count warns before the lock.
       const left = refusal.remaining === null ? '' : `あと ${refusal.remaining} 回誤るとロックされます。`;
-      return { status: 400, errors: { otp: CODE_WRONG_MESSAGE + left } };
+      return { status: 400, errors: { otp: (refusal.cause === 'outOfSync' ? NEW_TOKEN_CLOCK_MESSAGE : CODE_WRONG_MESSAGE) + left } };
     }
     case 'codeReplayed':
       return { status: 400, errors: { otp: OTP_REPLAYED_MESSAGE } };
     case 'codeLocked':
       return { status: 403, errors: { otp: 'ワンタイムパスワードがロックされています。お取引店にお問い合わせください。' } };
+    case 'tokenExpired':
+      return { status: 400, errors: { credentialId: TOKEN_EXPIRED_MESSAGE } };
     case 'taken':
       return { status: 400, errors: { credentialId: 'このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。' } };
     default:

@@ -4,6 +4,7 @@ import { otpCompleteRoutes } from './complete';
 import { otpModeRoutes } from './mode';
 import { otpOverviewRoutes } from './overview';
 import { otpRegisterRoutes } from './register';
+import { otpReplaceRoutes } from './replace';
 import { otpUserRoutes } from './users';
 
 /**
@@ -18,5 +19,6 @@ export function otpRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   router.use(otpRegisterRoutes(deps, otpLimit));
   router.use(otpCompleteRoutes(deps));
   router.use(otpUserRoutes(deps, otpLimit));
+  router.use(otpReplaceRoutes(deps, otpLimit));
   return router;
 }

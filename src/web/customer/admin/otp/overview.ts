@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../../deps';
+import { noticeFor } from '../../../../services/otp/expiry';
 import { otpGuidance, otpOverview, selectionPlan } from '../../../../services/otp/overview';
 import { currentUser } from '../../../auth';
 import { parseForm, type FieldErrors } from '../../../forms';
@@ -21,9 +22,20 @@ export function otpOverviewRoutes(deps: Deps): Router {
 
   function render(res: Response, status: number, errors: FieldErrors = {}): void {
     const overview = otpOverview(deps.repos, currentUser(res).companyId);
+    // 有効期限 (issue 13): every registered token within the notice period, with whom it serves.
+    const now = deps.clock.now();
+    const registered = overview.usageMode === 'shared'
+      ? (overview.shared ? [{ user: undefined, registration: overview.shared }] : [])
+      : overview.users.flatMap(({ user, registration }) => (registration ? [{ user, registration }] : []));
+    const expiring = registered.flatMap(({ user, registration }) => {
+      const notice = noticeFor(registration, now);
+      return notice ? [{ user, registration, notice }] : [];
+    });
     res.status(status).render('admin/otp/index', {
       title: 'ワンタイムパスワード認証情報',
       overview,
+      expiring,
+      adminId: overview.users.find((u) => u.user.role === 'admin')?.user.id,
       guidance: otpGuidance(overview),
       modeFixedMessage: MODE_FIXED_MESSAGE,
       errors,

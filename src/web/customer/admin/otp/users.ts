@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../../../deps';
+import { stepUpActive } from '../../../../services/adminStepUp';
 import type { Actor } from '../../../../services/auditLog';
 import { userSlot, type UserSlot } from '../../../../services/otp/overview';
 import { registerUserToken, unregisterUserToken } from '../../../../services/otp/registration';
@@ -7,6 +8,7 @@ import type { User } from '../../../../repositories/users';
 import { currentUser, customerActor } from '../../../auth';
 import { keepValues, parseForm, type FieldErrors } from '../../../forms';
 import { idParam } from '../../../params';
+import { adminRefusalView, isStepUpRefusal } from '../stepUp';
 import { BRANCH_ONLY_MESSAGE, finishStep, refusalView, registerForm, SECRETS, STALE_MESSAGE, subjectOf, unregisterForm } from './forms';
 
 type Outcome = { ok: true; credentialId: string } | { status: number; errors: FieldErrors };
@@ -21,6 +23,7 @@ export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     res.status(status).render('admin/otp/user', {
       title: '利用者のトークン登録・登録解除',
       slot,
+      stepUp: stepUpActive(deps.repos.registrations, currentUser(res)),
       branchOnlyMessage: BRANCH_ONLY_MESSAGE,
       // Where nothing can be done here, the queue of selected users still leads on.
       nextUserId: at === -1 ? undefined : queue[at + 1],
@@ -41,8 +44,9 @@ export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     const form = parseForm(unregisterForm, body);
     if (!form.ok) return { status: 400, errors: form.errors };
     // The service itself refuses the administrator's and the shared token (R8), and audits the attempt.
-    const result = await unregisterUserToken(deps, admin, slot.user.id, form.data.approvalPassword, actor);
-    return result.ok ? result : refusalView(result);
+    const result = await unregisterUserToken(deps, admin, slot.user.id, form.data, actor);
+    if (result.ok) return result;
+    return isStepUpRefusal(result) ? adminRefusalView(result) : refusalView(result);
   }
 
   router.get('/otp/users/:userId', (req, res) => {

@@ -1,0 +1,145 @@
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Uses } from '../deps';
+import { allowance, excess, invalidLimits, jstDay, raises, within, type Allowance, type LimitExcess, type LimitInvalid, type Limits, type OwnLimits } from '../domain/limits';
+import { notFound } from '../errors';
+import type { LimitsRepository } from '../repositories/limits';
+import type { User } from '../repositories/users';
+import type { Actor } from './auditLog';
+import { authorizeAdmin, spendStepUp, type AdminSecrets, type StepUpRefusal } from './adminStepUp';
+import type { ApprovalRefusal, OtpDeps, PasswordCheckDeps } from './secretCheck';
+
+/**
+ * 振込限度額 (issue 13, item 1): the bank's limits for a company, the
+ * company's own lower ones, today's allowance of a user, and who may change
+ * what. The rules themselves are pure (src/domain/limits.ts).
+ */
+
+export type LimitsDeps = { config: Pick<Config, 'defaultLimits'>; repos: { limits: LimitsRepository } };
+
+export interface CompanyLimits {
+  /** Set by the bank (the configured default where the contract predates limits). */
+  bank: Limits;
+  /** What applies to the company: its own where lower than the bank's. */
+  company: Limits;
+}
+
+export function companyLimits(deps: LimitsDeps, companyId: number): CompanyLimits {
+  const row = deps.repos.limits.company(companyId);
+  if (!row) throw notFound();
+  const bank = within(row.bank, deps.config.defaultLimits);
+  // A bank limit set lower later still caps an older, higher company limit.
+  return { bank, company: within(row.own, bank) };
+}
+
+/** A user's own limits and the company's they sit under, for 利用者管理. */
+export function userLimits(deps: LimitsDeps, user: User): { company: Limits; own: OwnLimits } {
+  return { company: companyLimits(deps, user.companyId).company, own: deps.repos.limits.user(user.id) };
+}
+
+/** Today's (JST) allowance of a user: what may still be transferred, and the limits that bound it. */
+export function todayAllowance(deps: LimitsDeps & { clock: Clock }, user: User): Allowance & { used: { company: number; user: number } } {
+  const { company } = companyLimits(deps, user.companyId);
+  const { start, end } = jstDay(deps.clock.now());
+  const used = { company: deps.repos.limits.usedByCompany(user.companyId, start, end), user: deps.repos.limits.usedByUser(user.id, start, end) };
+  return { ...allowance(company, deps.repos.limits.user(user.id), used), used };
+}
+
+/** 振込限度額 of the company with what it transferred today (JST) and what is left of its daily limit. */
+export function companyLimitsToday(deps: LimitsDeps & { clock: Clock }, companyId: number): CompanyLimits & { usedToday: number; remainingToday: number } {
+  const limits = companyLimits(deps, companyId);
+  const { start, end } = jstDay(deps.clock.now());
+  const usedToday = deps.repos.limits.usedByCompany(companyId, start, end);
+  return { ...limits, usedToday, remainingToday: Math.max(0, limits.company.daily - usedToday) };
+}
+
+export type LimitRefusal = { ok: false; reason: 'limit'; excess: LimitExcess; allowance: Allowance };
+
+/**
+ * Whether an amount fits today's allowance. Asked at 入力 and again inside
+ * the confirmation's job, before its secret is spent (R14): jobs of the group
+ * commit run one after another in one write transaction, so the sum read here
+ * and the completion that adds to it cannot interleave with another
+ * confirmation's.
+ */
+export function limitRefusal(deps: LimitsDeps & { clock: Clock }, user: User, amount: number): LimitRefusal | null {
+  const today = todayAllowance(deps, user);
+  const over = excess(amount, today);
+  return over ? { ok: false, reason: 'limit', excess: over, allowance: today } : null;
+}
+
+/** Limits above the level over them, or a 1回 limit above the 1日 one. */
+export type InvalidLimitsRefusal = { ok: false; reason: LimitInvalid; above: Limits };
+export type SetLimitsResult = { ok: true } | InvalidLimitsRefusal | ApprovalRefusal | StepUpRefusal;
+
+const detailOf = (l: OwnLimits): string => `perTransfer=${l.perTransfer ?? '-'} daily=${l.daily ?? '-'}`;
+
+/** The branch sets a company's limits (契約先詳細); anything up to the service's ceiling, 1回 ≤ 1日. */
+export function setBankLimits(deps: LimitsDeps & Uses<'db' | 'audit'>, companyId: number, limits: Limits, actor: Actor): void {
+  deps.db.transaction(() => {
+    companyLimits(deps, companyId);
+    deps.repos.limits.setBank(companyId, limits);
+    deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId, detail: detailOf(limits) });
+  })();
+}
+
+export type AdminLimitsDeps = LimitsDeps & PasswordCheckDeps & OtpDeps & Uses<'db' | 'audit', 'registrations'>;
+
+/**
+ * 振込限度額 by the administrator: the company's own limits, never above the
+ * bank's. Lowering needs the 承認用パスワード; raising, once OTP has started,
+ * also the administrator's one-time password.
+ */
+export async function setCompanyLimits(
+  deps: AdminLimitsDeps,
+  admin: User,
+  requested: Limits,
+  secrets: AdminSecrets,
+  actor: Actor,
+): Promise<SetLimitsResult> {
+  const current = companyLimits(deps, admin.companyId);
+  const invalid = invalidLimits(requested, current.bank);
+  if (invalid) return { ok: false, reason: invalid, above: current.bank };
+  const action = raises(current.company, within(requested, current.bank)) ? 'raiseLimit' : 'lowerLimit';
+  const authorized = await authorizeAdmin(deps, admin, action, secrets, actor);
+  if (!authorized.ok) return authorized;
+  return deps.db.transaction((): SetLimitsResult => {
+    // Read again: the branch may have lowered the bank's limits meanwhile; nothing is spent yet.
+    const bank = companyLimits(deps, admin.companyId).bank;
+    const stillInvalid = invalidLimits(requested, bank);
+    if (stillInvalid) return { ok: false, reason: stillInvalid, above: bank };
+    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    if (code) return code;
+    deps.repos.limits.setCompany(admin.companyId, requested);
+    deps.audit.record(actor, { event: 'limits.company', outcome: 'success', detail: detailOf(requested) });
+    return { ok: true };
+  }).immediate();
+}
+
+/**
+ * A 利用者's own limits, set by the administrator under the company's
+ * (null: none of its own). Raising what the user may transfer needs the code.
+ */
+export async function setUserLimits(
+  deps: AdminLimitsDeps,
+  admin: User,
+  target: User,
+  requested: OwnLimits,
+  secrets: AdminSecrets,
+  actor: Actor,
+): Promise<SetLimitsResult> {
+  const { company } = companyLimits(deps, admin.companyId);
+  const invalid = invalidLimits(requested, company);
+  if (invalid) return { ok: false, reason: invalid, above: company };
+  const before = within(deps.repos.limits.user(target.id), company);
+  const action = raises(before, within(requested, company)) ? 'raiseLimit' : 'lowerLimit';
+  const authorized = await authorizeAdmin(deps, admin, action, secrets, actor);
+  if (!authorized.ok) return authorized;
+  return deps.db.transaction((): SetLimitsResult => {
+    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    if (code) return code;
+    deps.repos.limits.setUser(target.id, requested);
+    deps.audit.record(actor, { event: 'limits.user', outcome: 'success', subject: target.loginId, detail: detailOf(requested) });
+    return { ok: true };
+  }).immediate();
+}
