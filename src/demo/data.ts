@@ -4,9 +4,9 @@
  * Plain data without imports, so that the loader (seed.ts) and the demo phone
  * (services/tokenRegister.ts demoTokens) both read it.
  */
-const admin = { loginId: 'demo-admin', name: '管理 太郎', password: 'Admin-Pass-1', transferPassword: 'Send-Pass-1', approvalPassword: 'Approve-Pass-1' } as const;
-const user1 = { loginId: 'demo-user1', name: '振込 花子', password: 'User1-Pass-1', transferPassword: 'Send1-Pass-1', canTransfer: true } as const;
-const user2 = { loginId: 'demo-user2', name: '照会 次郎', password: 'User2-Pass-1', transferPassword: 'Send2-Pass-1', canTransfer: false } as const;
+const admin = { loginId: 'demo-admin', name: '管理 太郎', password: 'Admin-Pass-1', transferPassword: 'Send-Pass-1', approvalPassword: 'Approve-Pass-1', email: 'demo-admin@demo-shoji.example' } as const;
+const user1 = { loginId: 'demo-user1', name: '振込 花子', password: 'User1-Pass-1', transferPassword: 'Send1-Pass-1', canTransfer: true, email: 'demo-user1@demo-shoji.example' } as const;
+const user2 = { loginId: 'demo-user2', name: '照会 次郎', password: 'User2-Pass-1', transferPassword: 'Send2-Pass-1', canTransfer: false, email: 'demo-user2@demo-shoji.example' } as const;
 
 /**
  * One demo phone's VIP Access token: whom it is meant for (a login ID of the

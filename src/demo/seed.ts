@@ -23,6 +23,7 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
       adminPassword: DEMO.admin.password,
       adminApprovalPassword: DEMO.admin.approvalPassword,
       adminTransferPassword: DEMO.admin.transferPassword,
+      adminEmail: DEMO.admin.email,
     },
     system,
   );
@@ -31,7 +32,8 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
       hashNewUser(deps, { ...u, companyId: company.id, role: 'user', approvalPassword: null }),
     ),
   );
-  deps.db.transaction(() => users.forEach((u) => insertUser(deps, u)))();
+  // Every demo user has an address, so each step of the walk leaves its notice in the demo mailbox (/staff/mail).
+  deps.db.transaction(() => users.forEach((u, i) => deps.repos.emails.setEmail(insertUser(deps, u).id, DEMO.users[i]!.email)))();
   if (!deps.repos.staff.findByStaffId(DEMO.staff.staffId)) {
     await addStaff(deps, DEMO.staff.staffId, DEMO.staff.name, DEMO.staff.password);
   }

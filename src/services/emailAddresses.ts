@@ -4,6 +4,8 @@ import { maskEmail } from '../domain/email';
 import type { EmailChange } from '../repositories/emails';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
+import { approve, type ApprovalRefusal, type PasswordCheckDeps } from './secretCheck';
+import { managedUser } from './userAdmin';
 
 /** Wrong codes a pending change survives; the next one voids it. */
 export const EMAIL_CODE_ATTEMPTS = 5;
@@ -79,8 +81,8 @@ export function confirmEmailChange(deps: EmailDeps, user: User, code: string, ac
   return result;
 }
 
-/** An administrator sets (or clears) a user's address in 利用者管理; call inside the action's transaction. */
-export function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin: User, target: User, email: string | null, actor: Actor): boolean {
+/** An administrator sets (or clears) a user's address; call inside the action's transaction. */
+function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin: User, target: User, email: string | null, actor: Actor): boolean {
   const old = deps.repos.emails.recipient(target.id)?.email ?? null;
   if (old === email) return false;
   deps.repos.emails.setEmail(target.id, email);
@@ -88,4 +90,26 @@ export function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin
   deps.notices.emailChanged(target.id, old, email, `管理者（${admin.loginId}）`);
   deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: target.loginId, detail: email ? maskEmail(email) : 'cleared' });
   return true;
+}
+
+export type AdminEmailResult = { ok: true; changed: boolean } | ApprovalRefusal;
+
+/**
+ * 利用者管理 → メールアドレスの変更: the administrator sets or clears a 利用者's
+ * address, confirmed with the 承認用パスワード like every action there; the
+ * old address is told. The administrator's own address is changed on
+ * メールアドレス設定, with a code.
+ */
+export async function changeUserEmail(
+  deps: PasswordCheckDeps & Uses<'db' | 'audit' | 'notices', 'users' | 'emails'>,
+  admin: User,
+  userId: number,
+  email: string | null,
+  approvalPassword: string,
+  actor: Actor,
+): Promise<AdminEmailResult> {
+  const target = managedUser(deps, admin, userId, actor);
+  const refused = await approve(deps, admin, approvalPassword, actor);
+  if (refused) return refused;
+  return { ok: true, changed: deps.db.transaction(() => setEmailByAdmin(deps, admin, target, email, actor))() };
 }

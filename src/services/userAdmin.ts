@@ -20,6 +20,8 @@ export interface AddUserInput {
   password: string;
   transferPassword: string;
   canTransfer: boolean;
+  /** Where the user's notices go (issue 14), normalised; none when not given. */
+  email?: string | null | undefined;
 }
 
 /** New secrets for a user; at least one is given (the form checks that). */
@@ -61,7 +63,7 @@ export function managedUser(deps: Uses<'audit', 'users'>, admin: User, userId: n
 
 /** 利用者追加: a 利用者 of the administrator's company. */
 export async function addUser(
-  deps: AdminActionDeps & Uses<'hasher' | 'clock' | 'db' | 'audit', 'users'>,
+  deps: AdminActionDeps & Uses<'hasher' | 'clock' | 'db' | 'audit', 'users' | 'emails'>,
   admin: User,
   input: AddUserInput,
   secrets: AdminSecrets,
@@ -79,6 +81,7 @@ export async function addUser(
       if (code) return code;
       // A login ID taken meanwhile throws: the code spent above is given back with the rollback (R14).
       const inserted = insertUser(deps, row);
+      if (input.email) deps.repos.emails.setEmail(inserted.id, input.email);
       const detail = input.canTransfer ? '都度振込権限あり' : '都度振込権限なし';
       deps.audit.record(actor, { event: 'user.add', outcome: 'success', subject: inserted.loginId, detail });
       return inserted;
@@ -141,6 +144,9 @@ export async function resetPasswords(
     if (passwordHash) deps.repos.sessions.deleteForUser(target.id);
     const which = [passwordHash && 'password', transferPasswordHash && 'transferPassword'].filter(Boolean).join(',');
     deps.audit.record(actor, { event: 'user.password_reset', outcome: 'success', subject: target.loginId, detail: which });
+    // The holder is told in the same transaction (issue 14; ASVS 2.2.3): a reset they did not ask for is seen.
+    const changed = [...(passwordHash ? (['password'] as const) : []), ...(transferPasswordHash ? (['transferPassword'] as const) : [])];
+    deps.notices.passwordChanged(target.id, changed, `管理者（${admin.loginId}）による再設定`);
     return { ok: true };
   }).immediate();
 }

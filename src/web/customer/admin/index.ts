@@ -6,6 +6,7 @@ import { auditRoutes } from './audit';
 import { limitsRoutes } from './limits';
 import { otpRoutes } from './otp';
 import { userDetailRoutes } from './userDetail';
+import { userEmailRoutes } from './userEmail';
 import { userRoutes } from './users';
 
 /** 管理機能 (manual §3(2)①): the administrator's screens, under /admin. */
@@ -20,6 +21,7 @@ export function adminRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   router.use(otpRoutes(deps, otpLimit));
   router.use(userRoutes(deps));
   router.use(userDetailRoutes(deps));
+  router.use(userEmailRoutes(deps));
   router.use(limitsRoutes(deps));
   router.use(auditRoutes(deps));
   return router;

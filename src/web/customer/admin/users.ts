@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../../deps';
 import { loginIdSchema, newPasswordSchema, personNameSchema } from '../../../domain/credentials';
+import { optionalEmailSchema } from '../../../domain/email';
 import { stepUpActive } from '../../../services/adminStepUp';
 import { addUser, userList } from '../../../services/userAdmin';
 import { currentUser, customerActor } from '../../auth';
@@ -12,6 +13,8 @@ import { adminRefusalView } from './stepUp';
 const addUserForm = z.object({
   loginId: loginIdSchema('ログインID'),
   name: personNameSchema('氏名'),
+  // Where the user's notices go (issue 14); the user may change it later on メールアドレス設定.
+  email: optionalEmailSchema('メールアドレス'),
   password: newPasswordSchema('ログインパスワード'),
   transferPassword: newPasswordSchema('送信確認パスワード'),
   // An unticked checkbox is simply absent from the body.

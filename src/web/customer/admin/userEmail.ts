@@ -1,0 +1,43 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../../../deps';
+import { optionalEmailSchema } from '../../../domain/email';
+import type { User } from '../../../repositories/users';
+import { changeUserEmail, emailSettings } from '../../../services/emailAddresses';
+import { managedUser } from '../../../services/userAdmin';
+import { currentUser, customerActor } from '../../auth';
+import { keepValues, parseForm, type FieldErrors } from '../../forms';
+import { idParam } from '../../params';
+import { approvalMessage, approvalPasswordField } from './approval';
+
+const emailForm = z.object({ email: optionalEmailSchema('メールアドレス'), approvalPassword: approvalPasswordField });
+
+/** 利用者管理 → メールアドレスの変更 (issue 14): a 利用者's notice address, set by the administrator. */
+export function userEmailRoutes(deps: Deps): Router {
+  const router = Router();
+
+  function render(res: Response, status: number, user: User, errors: FieldErrors = {}, values?: Record<string, string>): void {
+    const { email } = emailSettings(deps.repos, user);
+    res.status(status).render('admin/userEmail', { title: 'メールアドレスの変更', user, email, errors, values: values ?? { email: email ?? '' } });
+  }
+
+  router.get('/users/:userId/email', (req, res) => {
+    render(res, 200, managedUser(deps, currentUser(res), idParam(req.params.userId), customerActor(req, res)));
+  });
+
+  router.post('/users/:userId/email', async (req, res) => {
+    const admin = currentUser(res);
+    const actor = customerActor(req, res);
+    // The target first: another company's id is 404 whatever the form holds.
+    const user = managedUser(deps, admin, idParam(req.params.userId), actor);
+    const values = keepValues(req.body, ['approvalPassword']);
+    const form = parseForm(emailForm, req.body);
+    if (!form.ok) return render(res, 400, user, form.errors, values);
+    const result = await changeUserEmail(deps, admin, user.id, form.data.email, form.data.approvalPassword, actor);
+    if (!result.ok) return render(res, 400, user, { approvalPassword: approvalMessage(result) }, values);
+    req.session.flash = result.changed ? 'メールアドレスを変更しました。' : 'メールアドレスは変更されていません（同じアドレスです）。';
+    res.redirect(303, `/admin/users/${user.id}`);
+  });
+
+  return router;
+}
