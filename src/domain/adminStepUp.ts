@@ -17,7 +17,9 @@ export type AdminAction =
   | 'lowerLimit'
   | 'resetPassword'
   | 'unlockUser'
-  | 'unregisterUserToken';
+  | 'unregisterUserToken'
+  /** A 利用者's notice address (issue 14): whoever moves it away could hide the notices that follow. */
+  | 'changeEmail';
 
 export const ADMIN_ACTIONS_NEEDING_CODE: Readonly<Record<AdminAction, boolean>> = {
   addUser: true,
@@ -28,6 +30,7 @@ export const ADMIN_ACTIONS_NEEDING_CODE: Readonly<Record<AdminAction, boolean>> 
   resetPassword: true,
   unlockUser: true,
   unregisterUserToken: true,
+  changeEmail: true,
 };
 
 /** Whether this action needs the administrator's one-time password now: only once OTP has started. */

@@ -4,8 +4,9 @@ import { maskEmail } from '../domain/email';
 import type { EmailChange } from '../repositories/emails';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { approve, type ApprovalRefusal, type PasswordCheckDeps } from './secretCheck';
-import { managedUser } from './userAdmin';
+import { authorizeAdmin, spendStepUp, type AdminSecrets, type StepUpRefusal } from './adminStepUp';
+import type { ApprovalRefusal } from './secretCheck';
+import { managedUser, type AdminActionDeps } from './userAdmin';
 
 /** Wrong codes a pending change survives; the next one voids it. */
 export const EMAIL_CODE_ATTEMPTS = 5;
@@ -92,24 +93,28 @@ function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin: User,
   return true;
 }
 
-export type AdminEmailResult = { ok: true; changed: boolean } | ApprovalRefusal;
+export type AdminEmailResult = { ok: true; changed: boolean } | ApprovalRefusal | StepUpRefusal;
 
 /**
  * 利用者管理 → メールアドレスの変更: the administrator sets or clears a 利用者's
- * address, confirmed with the 承認用パスワード like every action there; the
- * old address is told. The administrator's own address is changed on
- * メールアドレス設定, with a code.
+ * address, confirmed like every action there — the 承認用パスワード, and after
+ * the OTP start the administrator's code (issue 13) — and the old address is
+ * told. The administrator's own address is changed on メールアドレス設定, with
+ * a code sent to it.
  */
 export async function changeUserEmail(
-  deps: PasswordCheckDeps & Uses<'db' | 'audit' | 'notices', 'users' | 'emails'>,
+  deps: AdminActionDeps & Uses<'db' | 'audit' | 'notices', 'users' | 'emails'>,
   admin: User,
   userId: number,
   email: string | null,
-  approvalPassword: string,
+  secrets: AdminSecrets,
   actor: Actor,
 ): Promise<AdminEmailResult> {
   const target = managedUser(deps, admin, userId, actor);
-  const refused = await approve(deps, admin, approvalPassword, actor);
-  if (refused) return refused;
-  return { ok: true, changed: deps.db.transaction(() => setEmailByAdmin(deps, admin, target, email, actor))() };
+  const authorized = await authorizeAdmin(deps, admin, 'changeEmail', secrets, actor);
+  if (!authorized.ok) return authorized;
+  return deps.db.transaction((): AdminEmailResult => {
+    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    return code ?? { ok: true, changed: setEmailByAdmin(deps, admin, target, email, actor) };
+  }).immediate();
 }

@@ -8,9 +8,11 @@ import { managedUser } from '../../../services/userAdmin';
 import { currentUser, customerActor } from '../../auth';
 import { keepValues, parseForm, type FieldErrors } from '../../forms';
 import { idParam } from '../../params';
-import { approvalMessage, approvalPasswordField } from './approval';
+import { stepUpActive } from '../../../services/adminStepUp';
+import { ADMIN_SECRETS, adminSecretFields } from './approval';
+import { adminRefusalView } from './stepUp';
 
-const emailForm = z.object({ email: optionalEmailSchema('メールアドレス'), approvalPassword: approvalPasswordField });
+const emailForm = z.object({ email: optionalEmailSchema('メールアドレス'), ...adminSecretFields });
 
 /** 利用者管理 → メールアドレスの変更 (issue 14): a 利用者's notice address, set by the administrator. */
 export function userEmailRoutes(deps: Deps): Router {
@@ -18,7 +20,8 @@ export function userEmailRoutes(deps: Deps): Router {
 
   function render(res: Response, status: number, user: User, errors: FieldErrors = {}, values?: Record<string, string>): void {
     const { email } = emailSettings(deps.repos, user);
-    res.status(status).render('admin/userEmail', { title: 'メールアドレスの変更', user, email, errors, values: values ?? { email: email ?? '' } });
+    const stepUp = stepUpActive(deps.repos.registrations, currentUser(res));
+    res.status(status).render('admin/userEmail', { title: 'メールアドレスの変更', user, email, stepUp, errors, values: values ?? { email: email ?? '' } });
   }
 
   router.get('/users/:userId/email', (req, res) => {
@@ -30,11 +33,15 @@ export function userEmailRoutes(deps: Deps): Router {
     const actor = customerActor(req, res);
     // The target first: another company's id is 404 whatever the form holds.
     const user = managedUser(deps, admin, idParam(req.params.userId), actor);
-    const values = keepValues(req.body, ['approvalPassword']);
+    const values = keepValues(req.body, ADMIN_SECRETS);
     const form = parseForm(emailForm, req.body);
     if (!form.ok) return render(res, 400, user, form.errors, values);
-    const result = await changeUserEmail(deps, admin, user.id, form.data.email, form.data.approvalPassword, actor);
-    if (!result.ok) return render(res, 400, user, { approvalPassword: approvalMessage(result) }, values);
+    const { email, ...secrets } = form.data;
+    const result = await changeUserEmail(deps, admin, user.id, email, secrets, actor);
+    if (!result.ok) {
+      const refused = adminRefusalView(result);
+      return render(res, refused.status, user, refused.errors, values);
+    }
     req.session.flash = result.changed ? 'メールアドレスを変更しました。' : 'メールアドレスは変更されていません（同じアドレスです）。';
     res.redirect(303, `/admin/users/${user.id}`);
   });
