@@ -3,6 +3,7 @@ import { maskCredentialId } from '../../domain/token';
 import type { RegistrationsRepository } from '../../repositories/registrations';
 import type { TokensRepository } from '../../repositories/tokens';
 import type { User, UsersRepository } from '../../repositories/users';
+import { authorizeAdmin, spendStepUp, type AdminSecrets, type StepUpRefusal } from '../adminStepUp';
 import type { Actor } from '../auditLog';
 import { approve, spendOtp, type ApprovalRefusal, type OtpDeps, type PasswordCheckDeps } from '../secretCheck';
 import { userSlot, type UserSlot } from './overview';
@@ -115,7 +116,13 @@ export function codeRefusal(code: Exclude<ReturnType<typeof spendOtp>, { ok: tru
 }
 
 /** Q1 on the customer side: the administrator unregisters a 利用者's token; the primary one only at the branch (R8). */
-export async function unregisterUserToken(deps: RegistrationDeps, admin: User, userId: number, approvalPassword: string, actor: Actor): Promise<UnregisterResult> {
+export async function unregisterUserToken(
+  deps: RegistrationDeps,
+  admin: User,
+  userId: number,
+  secrets: AdminSecrets,
+  actor: Actor,
+): Promise<UnregisterResult | StepUpRefusal> {
   const slot: UserSlot = userSlot(deps.repos, admin, userId);
   const refused = slotRefusal(slot, 'unregister');
   if (refused === 'branchOnly') {
@@ -123,12 +130,16 @@ export async function unregisterUserToken(deps: RegistrationDeps, admin: User, u
   }
   if (refused) return refuse(refused);
   const registration = slot.registration!;
-  const denied = await approve(deps, admin, approvalPassword, actor);
-  if (denied) return denied;
-  return deps.db.transaction((): UnregisterResult => {
-    if (!deps.repos.registrations.delete(registration.id)) return refuse('notRegistered');
+  // Once OTP has started, also the administrator's code (issue 13), spent with the unregistration or not at all.
+  const authorized = await authorizeAdmin(deps, admin, 'unregisterUserToken', secrets, actor);
+  if (!authorized.ok) return authorized;
+  return deps.db.transaction((): UnregisterResult | StepUpRefusal => {
+    if (!deps.repos.registrations.forUser(admin.companyId, slot.user.id, slot.usageMode)) return refuse('notRegistered');
+    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    if (code) return code;
+    deps.repos.registrations.delete(registration.id);
     deps.audit.record(actor, { event: 'otp.unregister', outcome: 'success', subject: slot.user.loginId, detail: maskCredentialId(registration.credentialId) });
     deps.notices.tokenChanged(admin.companyId, slot.user.id, 'unregister', registration.credentialId, `管理者（${admin.loginId}）`);
     return { ok: true, credentialId: registration.credentialId };
-  })();
+  }).immediate();
 }

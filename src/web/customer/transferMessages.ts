@@ -2,7 +2,9 @@ import type { TransferForm } from '../../domain/zengin';
 import type { User } from '../../repositories/users';
 import type { ConfirmationBlock, ConfirmationMethod } from '../../services/confirmation';
 import type { DraftOutcome } from '../../services/drafts';
+import type { LimitRefusal } from '../../services/limits';
 import type { ConfirmOutcome } from '../../services/transfers';
+import { formatYen } from '../format';
 import type { FieldErrors } from '../forms';
 import { OTP_REPLAYED_MESSAGE } from './admin/otp/forms';
 import { wrongCauseMessage } from './otpMessages';
@@ -30,6 +32,15 @@ export function blockMessage(_block: ConfirmationBlock, user: User): string {
     : 'ワンタイムパスワードのトークンが登録されていません。管理者にソフトウェアトークンの登録を依頼してください。登録が済むまで、都度振込はご利用いただけません。';
 }
 
+/** 振込限度額 (issue 13): which limit the amount passes, and 本日の振込可能残額, on 入力 and on 振込内容確認 alike. */
+export function limitMessage(refusal: LimitRefusal): string {
+  const { limits, remainingToday } = refusal.allowance;
+  const which = refusal.excess === 'perTransfer'
+    ? `1回あたりの振込限度額（${formatYen(limits.perTransfer)}）`
+    : `1日あたりの振込限度額（${formatYen(limits.daily)}）`;
+  return `振込金額が${which}を超えるため、振込できません。本日の振込可能残額は${formatYen(remainingToday)}です。振込金額を変更して入力し直してください。`;
+}
+
 /** What the 振込内容確認 screen says when a confirmation is refused, and with which status. */
 export function refusal(
   outcome: Exclude<ConfirmOutcome, { ok: true }>,
@@ -55,6 +66,8 @@ export function refusal(
     }
     case 'noToken':
       return { status: 403, errors: { _form: blockMessage(outcome.reason, user) } };
+    case 'limit':
+      return { status: 409, errors: { _form: limitMessage(outcome) } };
     case 'insufficient':
       return {
         status: 409,
@@ -79,6 +92,8 @@ export function draftRefusal(outcome: Exclude<DraftOutcome, { ok: true }>, value
       return { bankCode: `金融機関コード「${values.bankCode}」の金融機関は見つかりません。コードをご確認いただくか、「金融機関・支店を検索」から選んでください。` };
     case 'unknownBranch':
       return { branchCode: `${outcome.bankName}に支店コード「${values.branchCode}」の支店は見つかりません。コードをご確認いただくか、「金融機関・支店を検索」から選んでください。` };
+    case 'limit':
+      return { amount: limitMessage(outcome) };
     default:
       return { _form: blockMessage(outcome.reason, user) };
   }

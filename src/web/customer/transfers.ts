@@ -8,6 +8,7 @@ import type { Transfer } from '../../repositories/transfers';
 import type { User } from '../../repositories/users';
 import type { ConfirmationBlock, ConfirmationMethod } from '../../services/confirmation';
 import { createDraft, transferBlock } from '../../services/drafts';
+import { todayAllowance } from '../../services/limits';
 import { confirmTransfer, findOwnTransfer, findViewableTransfer, isExpired, openConfirmation, transferHistory } from '../../services/transfers';
 import { currentUser, customerActor, requireLogin } from '../auth';
 import { keepValues, parseForm, type FieldErrors } from '../forms';
@@ -41,8 +42,9 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const router = Router();
   const ttlMinutes = Math.round(deps.config.draftTtlMs / 60_000);
   const inputSchema = transferInputSchema(deps.config.transferLimitYen);
+  // The day's 振込限度額 and 本日の振込可能残額 (issue 13) are shown before anything is typed.
   const renderInput = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200) =>
-    res.status(status).render('transfers/new', { title: '都度振込', values, errors, limitYen: deps.config.transferLimitYen, fees: deps.config.transferFees });
+    res.status(status).render('transfers/new', { title: '都度振込', values, errors, allowance: todayAllowance(deps, currentUser(res)), fees: deps.config.transferFees });
   /** 都度振込 for a user who cannot confirm: what to do instead of a form (issue 15). */
   const renderBlocked = (res: Response, block: ConfirmationBlock, user: User, status: number) =>
     res.status(status).render('transfers/blocked', { title: '都度振込', message: blockMessage(block, user), isAdmin: user.role === 'admin' });
@@ -76,7 +78,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     if (block) return renderBlocked(res, block, user, 403);
     const form = parseForm(inputSchema, req.body);
     if (!form.ok) return renderInput(res, keepValues(req.body, []), form.errors, 400);
-    const outcome = createDraft(deps, user, form.data);
+    const outcome = createDraft(deps, user, form.data, customerActor(req, res));
     if (!outcome.ok) {
       if (outcome.reason === 'noToken') return renderBlocked(res, outcome.reason, user, 403);
       return renderInput(res, keepValues(req.body, []), draftRefusal(outcome, form.data, user), 400);
