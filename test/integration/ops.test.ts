@@ -163,7 +163,7 @@ describe('start-up log (issue 15: a demo a branch can show)', () => {
   });
 
   test('when production starts, then every log line is JSON, the URLs included, and it listens on every interface', async () => {
-    const { lines, service } = await started({ NODE_ENV: 'production', LOG_PRETTY: '1', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44) });
+    const { lines, service } = await started({ NODE_ENV: 'production', LOG_PRETTY: '1', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44), SMTP_URL: 'smtp://127.0.0.1:2525' });
     try {
       expect(lines.length).toBeGreaterThan(0);
       const entries = lines.map((line) => JSON.parse(line) as { msg: string; url?: string; service: string });

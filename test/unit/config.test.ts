@@ -8,7 +8,8 @@ const expectConfigError = (env: NodeJS.ProcessEnv, message: RegExp): void => {
   expect(() => loadConfig(env)).toThrow(message);
 };
 
-const productionSecrets = { SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44) };
+// Production also needs SMTP_URL for the e-mail notices (issue 14).
+const productionSecrets = { SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44), SMTP_URL: 'smtp://mail.example.jp:587' };
 
 describe('configuration (DESIGN §7)', () => {
   test('when nothing is set, then the documented defaults apply', () => {
