@@ -38,6 +38,10 @@ CREATE TABLE mail_outbox (
 ) STRICT;
 CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX mail_outbox_company ON mail_outbox(company_id, status, id);
+-- /healthz counts what is not sent (pending, failed) without reading the sent ones.
+CREATE INDEX mail_outbox_status ON mail_outbox(status, created_at);
+-- The spacing of repeated notices of one kind to one user (a replayed code).
+CREATE INDEX mail_outbox_user_kind ON mail_outbox(user_id, kind, created_at);
 
 -- Demo mode without SMTP_URL: what would have gone out, shown on /staff/mail.
 CREATE TABLE mail_mailbox (

@@ -135,7 +135,7 @@ describe('command-line tool (npm run cli)', () => {
   });
 
   test('when demo mode is off, then seed-demo refuses to load the published demo credentials', async () => {
-    const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44) };
+    const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44), SMTP_URL: 'smtp://127.0.0.1:2525' };
     const res = await cliWith(production, 'seed-demo');
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('Demo mode is off');

@@ -80,7 +80,7 @@ describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) 
   });
 });
 
-const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: 'production-secret-key-0123456789', SESSION_SECRET: 'production-session-secret-0123456789' };
+const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: 'production-secret-key-0123456789', SESSION_SECRET: 'production-session-secret-0123456789', SMTP_URL: 'smtp://127.0.0.1:2525' };
 
 describe.each(listeners)('session cookie of the $name in production (issue 10)', ({ app, page, cookie }) => {
   test('when a page starts a session over plain HTTP with no proxy trusted, then the cookie is still Secure, with the __Host- prefix', async () => {

@@ -11,6 +11,7 @@ describe('codes for administrator actions (issue 13, item 2): the table', () => 
       resetPassword: true,
       unlockUser: true,
       unregisterUserToken: true,
+      changeEmail: true,
     });
   });
 

@@ -41,6 +41,8 @@ const deliberateScans: Record<string, Deliberate> = {
   'tokens.count': { plan: /^SCAN tokens\b/, why: 'CLI token list total' },
   // Key rotation (CLI) and the demo soft-token view read every token by design.
   'tokens.allSealedRows': { plan: /^SCAN tokens$/, why: 'rotateKey and the demo token view' },
+  'mailbox.listRows': { plan: /^SCAN mail_mailbox$/, stopsEarly: true, why: 'the demo mailbox, newest first (ORDER BY id DESC LIMIT)' },
+  'mailbox.countRows': { plan: /^SCAN mail_mailbox\b/, why: 'the demo mailbox total for the pager' },
 };
 
 /** Repository methods that build their SQL per call; each is called once while db.prepare is watched. */
