@@ -75,11 +75,12 @@ export type SetLimitsResult = { ok: true } | InvalidLimitsRefusal | ApprovalRefu
 const detailOf = (l: OwnLimits): string => `perTransfer=${l.perTransfer ?? '-'} daily=${l.daily ?? '-'}`;
 
 /** The branch sets a company's limits (契約先詳細); anything up to the service's ceiling, 1回 ≤ 1日. */
-export function setBankLimits(deps: LimitsDeps & Uses<'db' | 'audit'>, companyId: number, limits: Limits, actor: Actor): void {
+export function setBankLimits(deps: LimitsDeps & Uses<'db' | 'audit' | 'notices'>, companyId: number, limits: Limits, actor: Actor): void {
   deps.db.transaction(() => {
     companyLimits(deps, companyId);
     deps.repos.limits.setBank(companyId, limits);
     deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId, detail: detailOf(limits) });
+    deps.notices.limitsChanged(companyId, null, limits, '営業店');
   })();
 }
 
@@ -112,6 +113,7 @@ export async function setCompanyLimits(
     if (code) return code;
     deps.repos.limits.setCompany(admin.companyId, requested);
     deps.audit.record(actor, { event: 'limits.company', outcome: 'success', detail: detailOf(requested) });
+    deps.notices.limitsChanged(admin.companyId, null, requested, `管理者（${admin.loginId}）`);
     return { ok: true };
   }).immediate();
 }
@@ -140,6 +142,7 @@ export async function setUserLimits(
     if (code) return code;
     deps.repos.limits.setUser(target.id, requested);
     deps.audit.record(actor, { event: 'limits.user', outcome: 'success', subject: target.loginId, detail: detailOf(requested) });
+    deps.notices.limitsChanged(admin.companyId, target.id, within(requested, company), `管理者（${admin.loginId}）`);
     return { ok: true };
   }).immediate();
 }

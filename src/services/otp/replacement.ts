@@ -101,6 +101,7 @@ export async function replaceToken(deps: RegistrationDeps, admin: User, userId: 
       const moved = registrations.replaceToken({ id: current.id, oldTokenId: current.tokenId, newTokenId: fresh.tokenId, at: deps.clock.now(), by: admin.loginId });
       if (!moved) throw new Abort({ ok: false, reason: 'stale' });
       audit('success', `${maskCredentialId(current.credentialId)} → ${maskCredentialId(input.credentialId)}`);
+      deps.notices.tokenChanged(admin.companyId, current.userId ?? 'shared', 'replace', input.credentialId, `管理者（${admin.loginId}）`);
       return { ok: true, oldCredentialId: current.credentialId, credentialId: input.credentialId, subject };
     }).immediate();
   } catch (err) {
