@@ -297,7 +297,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     }
 
     test('when a user enters six wrong codes, then that user\'s OTP is locked and even the right code is refused until unlocked', async () => {
-      const { admin, user, userToken } = await otpContract('individual');
+      const { admin, user, userToken, adminToken } = await otpContract('individual');
       const client = await signedIn(user);
       const id = await draft(client);
 
@@ -307,9 +307,9 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
       expect((await confirm(client, id, { otp: userToken.code() })).status).toBe(403);
       expect(auditEvents(ctx.deps, 'lock')[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
 
-      // The administrator unlocks (利用者管理 → ロック解除); the count starts again.
+      // The administrator unlocks (利用者管理 → ロック解除, with the administrator's code since OTP started: issue 13); the count starts again.
       const adminClient = await signedIn(admin, ADMIN_PASSWORD);
-      const unlock = await adminClient.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/unlock`, { approvalPassword: 'Approve-Pass-1' });
+      const unlock = await adminClient.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/unlock`, { approvalPassword: 'Approve-Pass-1', otp: adminToken.code() });
       expect(unlock.status).toBe(303);
       expect((await confirm(client, id, { otp: userToken.code() })).status).toBe(303);
     });
