@@ -1,4 +1,5 @@
 import { maskCredentialId } from '../domain/token';
+import { limitDescribers } from './auditDetailsLimits';
 import { isLockKind, lockKindLabel } from './auditLabels';
 import { formatYen, USAGE_MODE_LABELS } from './format';
 
@@ -54,6 +55,7 @@ const transferReasons: Record<string, string> = {
   noToken: 'ワンタイムパスワードのトークンが登録されていませんでした',
   refused: 'ワンタイムパスワードの利用開始後のため、送信確認パスワードでは確定できませんでした',
   replayed: '使用済みのワンタイムパスワードが入力されました',
+  limit: '振込限度額を超えていました',
 };
 
 /** Why a token was not registered or unregistered (src/domain/otpSlot.ts, src/services/otp, src/services/otpBranch.ts). */
@@ -125,6 +127,7 @@ const otpCheck = secretCheck('ワンタイムパスワード');
 const platforms: Record<string, string> = { mobile: 'スマートフォン・タブレット用', desktop: 'パソコン用（都度振込には使えません）' };
 
 const describers: Record<string, Describe> = {
+  ...limitDescribers,
   login: secretCheck('ログインパスワード'),
   'staff.login': secretCheck('パスワード'),
   'transfer_password.verify': secretCheck('送信確認パスワード'),

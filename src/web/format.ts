@@ -1,6 +1,7 @@
 import { maskCredentialId } from '../domain/token';
 import { formatExpiry } from '../domain/tokenExpiry';
 import { auditEventLabel, lockKindLabel } from './auditLabels';
+import { loginResultLabel } from './loginAttempts';
 
 // View helpers: what every template may call to show values the way a
 // Japanese bank customer expects (yen with separators, JST, manual labels).
@@ -43,6 +44,7 @@ export const viewHelpers = {
   accountTypeLabel,
   auditEventLabel,
   lockKindLabel,
+  loginResultLabel,
   maskCredentialId,
   formatExpiry,
   driftLabel,

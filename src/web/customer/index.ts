@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
 import { authRoutes } from './auth';
+import { loginHistoryRoutes } from './loginHistory';
 import { menuRoutes } from './menu';
 import { transferRoutes } from './transfers';
 import { adminRoutes } from './admin';
@@ -17,6 +18,7 @@ export function customerRoutes(deps: Deps): Router {
   const otpLimit = otpRateLimit(deps);
   router.use(authRoutes(deps));
   router.use(menuRoutes(deps));
+  router.use(loginHistoryRoutes(deps));
   router.use(transferRoutes(deps, otpLimit));
   router.use(resyncRoutes(deps, otpLimit));
   router.use('/admin', adminRoutes(deps, otpLimit));

@@ -4,6 +4,8 @@ import { notFound } from '../../errors';
 import { normalize } from '../../domain/text';
 import { maskCredentialId } from '../../domain/token';
 import type { Registration } from '../../repositories/registrations';
+import { companyLimitsToday } from '../../services/limits';
+import { companyLogins } from '../../services/loginHistory';
 import { otpOverview } from '../../services/otp/overview';
 import { companyDetail, paperRequests, searchCompanies, unlockCompanyUser } from '../../services/staffConsole';
 import { undeliveredMails } from '../../services/mailOps';
@@ -55,7 +57,11 @@ export function renderCompany(deps: Deps, res: Response, companyId: number, form
   const detail = companyDetail(deps, companyId);
   if (!detail) throw notFound();
   const mails = undeliveredMails(deps.repos.outbox, companyId);
-  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: otpSection(deps, companyId), mails, ...form });
+  // 振込限度額 and the recent logins (issue 13); the limits form shows the bank's limits until something was typed.
+  const limits = companyLimitsToday(deps, companyId);
+  const values = { perTransferLimit: String(limits.bank.perTransfer), dailyLimit: String(limits.bank.daily), ...form.values };
+  const logins = companyLogins(deps.repos.loginHistory, companyId);
+  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: otpSection(deps, companyId), mails, limits, logins, ...form, values });
 }
 
 /** 契約先検索 and 契約先詳細 with ロック解除. */

@@ -5,12 +5,13 @@ import { credentialIdField, otpField } from '../../../../domain/token';
 import type { User } from '../../../../repositories/users';
 import type { RegisterResult, UnregisterResult } from '../../../../services/otp/registration';
 import type { FieldErrors } from '../../../forms';
-import { approvalMessage, approvalPasswordField } from '../approval';
+import { adminSecretFields, approvalMessage, approvalPasswordField } from '../approval';
 
 /** The forms of ワンタイムパスワード認証情報管理 and what their refusals say (§3(2), §3(3), Q1). */
 
 export const registerForm = z.object({ credentialId: credentialIdField, otp: otpField, approvalPassword: approvalPasswordField });
-export const unregisterForm = z.object({ approvalPassword: approvalPasswordField });
+/** Once OTP has started, unregistering a user's token also takes the administrator's code (issue 13). */
+export const unregisterForm = z.object(adminSecretFields);
 /** Not refilled: the code is single-use, the password is a secret, and the page itself sets the operation. */
 export const SECRETS = ['otp', 'approvalPassword', 'operation'] as const;
 
