@@ -10,7 +10,10 @@ export interface YenRule {
 
 export type YenParse = { ok: true; value: number } | { ok: false; message: string };
 
-export const formatYenAmount = (yen: number): string => `${new Intl.NumberFormat('ja-JP').format(yen)}円`;
+const yenFormat = new Intl.NumberFormat('ja-JP');
+
+/** 1,234,567円 */
+export const formatYenAmount = (yen: number): string => `${yenFormat.format(yen)}円`;
 
 /**
  * Parses an amount of yen as a clerk types it: full-width digits, thousands

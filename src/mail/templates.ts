@@ -1,3 +1,6 @@
+import { formatJstDateTime } from '../domain/jst';
+import { formatYenAmount } from '../domain/yen';
+
 /**
  * The notices' words (issue 14): Japanese subject and plain-text body, built
  * from plain values. What a notice may carry is decided here, in one place:
@@ -13,21 +16,10 @@ export interface MailText {
 
 const PREFIX = '【WEB-FB】';
 
-const jst = new Intl.DateTimeFormat('ja-JP', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
 /** 2026/11/26 10:00:12（日本時間） */
-export const jstTime = (ms: number): string => `${jst.format(new Date(ms))}（日本時間）`;
+export const jstTime = (ms: number): string => `${formatJstDateTime(ms)}（日本時間）`;
 
-const yen = (n: number): string => `${new Intl.NumberFormat('ja-JP').format(n)}円`;
+const yen = formatYenAmount;
 
 /** The account number's last three digits only: ****567. */
 export const maskAccountNumber = (n: string): string => `${'*'.repeat(Math.max(0, n.length - 3))}${n.slice(-3)}`;

@@ -1,3 +1,5 @@
+import { formatJstDateTime } from '../domain/jst';
+import { formatYenAmount } from '../domain/yen';
 import { maskCredentialId } from '../domain/token';
 import { formatExpiry } from '../domain/tokenExpiry';
 import { auditEventLabel, lockKindLabel } from './auditLabels';
@@ -12,22 +14,10 @@ export const USAGE_MODE_LABELS = {
   shared: '管理者、利用者が同じトークンを利用する。',
 } as const;
 
-const yen = new Intl.NumberFormat('ja-JP');
-const jst = new Intl.DateTimeFormat('ja-JP', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-
-export const formatYen = (amount: number): string => `${yen.format(amount)}円`;
+export const formatYen = formatYenAmount;
 
 export const formatDateTime = (ms: number | null | undefined): string =>
-  ms === null || ms === undefined ? '' : jst.format(new Date(ms));
+  ms === null || ms === undefined ? '' : formatJstDateTime(ms);
 
 // Lives in the domain so services can number receipts without importing the web layer.
 export { jstDatePart } from '../domain/jst';
