@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../errors';
+import { StorageUnavailableError } from '../storage/port';
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
 
@@ -12,8 +13,17 @@ interface HttpishError {
 }
 
 /** Maps what middleware throws (body parser, CSRF) to a status and a Japanese message. */
-function describe(err: unknown): { status: number; message: string; expected: boolean } {
+function describe(err: unknown): { status: number; message: string; expected: boolean; title?: string } {
   if (err instanceof AppError) return { status: err.status, message: err.userMessage, expected: true };
+  // The database could not be reached or gave up (issue 12): nothing was changed, and the customer is told so.
+  if (err instanceof StorageUnavailableError) {
+    return {
+      status: 503,
+      title: 'ただいまご利用いただけません',
+      message: 'ただいまシステムに接続できないため、お手続きを完了できませんでした（内容は反映されていません）。しばらくしてから再度お試しください。',
+      expected: false,
+    };
+  }
   const e = (err ?? {}) as HttpishError;
   if (e.code === 'EBADCSRFTOKEN') {
     return {
@@ -48,13 +58,13 @@ const titles: Record<number, string> = {
 /** The one error handler: logs, then renders a page without internals. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const { status, message, expected } = describe(err);
+    const { status, message, expected, title } = describe(err);
     const supportId = String(req.id ?? '-');
     if (expected) logger.info({ supportId, status, path: req.path }, 'request refused');
     else logger.error({ err, supportId, path: req.path }, 'unexpected error');
     if (res.headersSent) return res.end();
     res.status(status).set('Cache-Control', 'no-store');
     if (status === 503) res.set('Retry-After', '30');
-    res.render('errors/error', { title: titles[status] ?? 'エラー', message, status, supportId });
+    res.render('errors/error', { title: title ?? titles[status] ?? 'エラー', message, status, supportId });
   };
 }
