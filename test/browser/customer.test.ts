@@ -58,7 +58,8 @@ describe('the customer screens, in a browser without JavaScript', () => {
     await onScreen(page, 'メニュー');
     expect(await page.getByText('残高').textContent()).toMatch(/残高\s*1,234,567円/);
     const menu = page.getByRole('navigation', { name: 'メニュー' });
-    expect(await menu.getByRole('link').allTextContents()).toEqual(['メニュー', '都度振込', '振込履歴', '管理機能']);
+    // メールアドレス設定 (issue 14): every signed-in user's own notice address, so the menu leads there too.
+    expect(await menu.getByRole('link').allTextContents()).toEqual(['メニュー', '都度振込', '振込履歴', '管理機能', 'メールアドレス設定']);
     await checkScreen(world, page, 'menu-administrator');
     // Keyboard users see where they are: the first Tab lands on ログアウト, outlined.
     await page.keyboard.press('Tab');
