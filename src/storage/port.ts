@@ -37,6 +37,10 @@ export interface Dialect {
   zeroPad(expression: string, width: number): string;
   /** Row locks for a read that a write in the same transaction depends on: '' on SQLite (one writer), ' FOR UPDATE' on PostgreSQL. */
   readonly forUpdate: string;
+  /** The LIKE that ignores letter case, as SQLite's LIKE does (for ASCII): 'LIKE' / 'ILIKE'. */
+  readonly likeIgnoringCase: 'LIKE' | 'ILIKE';
+  /** Whether `needle` occurs in `haystack` (both text expressions): instr(h, n) > 0 / strpos(h, n) > 0. */
+  containsText(haystack: string, needle: string): string;
 }
 
 /**
