@@ -4,7 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The browser suite has its own config (jest.browser.config.js): one worker, a real Chromium.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
+  // The PostgreSQL suites have theirs (jest.pg.config.js, `npm run test:pg`): `npm test` stays SQLite.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/test/pg/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   maxWorkers: 2,
   testTimeout: 20000,

@@ -1,0 +1,14 @@
+/**
+ * The PostgreSQL suites (issue 12): run through `npm run test:pg`, which starts
+ * a throwaway cluster (scripts/with-postgres.sh) and exports DATABASE_URL.
+ * `npm test` (jest.config.js) never reads this file and never starts PostgreSQL.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['<rootDir>/test/pg/**/*.test.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  maxWorkers: 2,
+  testTimeout: 20000,
+};
