@@ -72,6 +72,13 @@ const schema = z.object({
   STAFF_PORT: port(3001),
   STAFF_HOST: z.string().default('127.0.0.1'),
   DATABASE_FILE: z.string().min(1).default('data/webfb.db'),
+  // PostgreSQL instead of the embedded file when set (issue 12): several nodes on one database.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be postgres://user:password@host:port/database')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   DEMO: bool.optional(),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -base64 32`)').optional(),
   SESSION_SECRET: z.string().optional(),
@@ -121,6 +128,10 @@ export interface Config {
   staffPort: number;
   staffHost: string;
   databaseFile: string;
+  /** PostgreSQL (DATABASE_URL) or, without it, the embedded SQLite file (DATABASE_FILE). */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  databaseStatementTimeoutMs: number;
   demo: boolean;
   secretKey: string | undefined;
   sessionSecret: string | undefined;
@@ -216,6 +227,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffPort: e.STAFF_PORT,
     staffHost: e.STAFF_HOST,
     databaseFile: e.DATABASE_FILE,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     demo,
     secretKey: e.SECRET_KEY,
     sessionSecret: e.SESSION_SECRET,
