@@ -1,7 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import path from 'node:path';
 import type { Deps } from './deps';
-import { ping } from './db/connection';
 import { requestLog } from './web/requestLog';
 import { securityHeaders, noStore, exposeCsrfToken, csrfProtection } from './web/security';
 import { createSessionMiddleware, flash, type Realm } from './web/session';
@@ -36,14 +35,14 @@ function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   app.use(requestLog(deps.logger));
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(ROOT, 'public'), { index: false, maxAge: '1h' }));
-  app.get('/healthz', (_req, res) => {
-    ping(deps.db);
+  app.get('/healthz', async (_req, res) => {
+    await deps.storage.ping();
     // The outbox backlog (issue 14): a monitor alerts on mail piling up or failing for good.
-    res.set('Cache-Control', 'no-store').json({ status: 'ok', outbox: outboxHealth(deps.repos.outbox, deps.clock) });
+    res.set('Cache-Control', 'no-store').json({ status: 'ok', outbox: await outboxHealth(deps.repos.outbox, deps.clock) });
   });
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
   const { middleware: session } = createSessionMiddleware(deps, realm);
-  app.use(session, durableResponses(deps.walSync), noStore, exposeCsrfToken, flash);
+  app.use(session, durableResponses(deps.sqlite), noStore, exposeCsrfToken, flash);
   app.use(realm === 'customer' ? loadCustomer(deps) : loadStaff(deps));
   app.use(csrfProtection);
   app.use(routes);

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { Db } from './db/connection';
-import { GroupCommit } from './db/groupCommit';
-import { WalSync } from './db/walSync';
+import type { Storage } from './storage/port';
+import type { SqliteStorage } from './storage/sqlite';
 import { AuditRepository } from './repositories/audit';
 import { CompaniesRepository } from './repositories/companies';
 import { EmailsRepository } from './repositories/emails';
@@ -28,11 +27,14 @@ import { EmbeddedTokenAuthority, type TokenAuthority } from './services/tokenAut
 /** Everything a request handler or a CLI command may need, built once. */
 export interface Deps {
   config: Config;
-  db: Db;
-  /** Durable writes that arrive together share one fsync (src/db/groupCommit.ts). */
-  commits: GroupCommit;
-  /** Makes commits durable off the event loop once started (src/db/walSync.ts); responses wait for it. */
-  walSync: WalSync;
+  /** Every repository's queries and every transaction (src/storage/port.ts). */
+  storage: Storage;
+  /**
+   * The embedded engine's own parts, for what is SQLite's alone: the WAL sync
+   * that responses wait for (src/web/durableResponses.ts) and the online
+   * backup. Absent on another engine.
+   */
+  sqlite: SqliteStorage | undefined;
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
@@ -73,18 +75,22 @@ export type Uses<S extends keyof Services = never, R extends keyof Deps['repos']
   repos: Pick<Deps['repos'], R>;
 };
 
-export function createDeps(config: Config, db: Db, clock: Clock, logger: Logger): Deps {
+/**
+ * The composition root. `storage` is the engine the service runs on; the
+ * SQLite adapter is also handed over as itself (`sqlite`) so that its
+ * engine-specific parts stay reachable where they are needed.
+ */
+export function createDeps(config: Config, storage: Storage, clock: Clock, logger: Logger): Deps {
+  const db = storage;
   const audit = new AuditRepository(db);
   const tokens = new TokensRepository(db);
   const emails = new EmailsRepository(db);
   const outbox = new OutboxRepository(db);
   const secretBox = new SecretBox(resolveSecretKey(config, logger));
-  const walSync = new WalSync(db, logger);
   return {
     config,
-    db,
-    commits: new GroupCommit(db, walSync),
-    walSync,
+    storage,
+    sqlite: storage.dialect.engine === 'sqlite' ? (storage as SqliteStorage) : undefined,
     clock,
     logger,
     hasher: new PasswordHasher(config.bcryptCost),

@@ -7,6 +7,7 @@ import { openDatabase } from './db/connection';
 import { migrate } from './db/migrate';
 import { Checkpointer } from './db/checkpointer';
 import { createDeps } from './deps';
+import { SqliteStorage } from './storage/sqlite';
 import { createCustomerApp, createStaffApp } from './app';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startupLines } from './listenUrls';
@@ -27,11 +28,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const db = openDatabase(config.databaseFile);
   const applied = migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const deps = createDeps(config, db, systemClock, logger);
+  const storage = new SqliteStorage(db, logger);
+  const deps = createDeps(config, storage, systemClock, logger);
   if (config.demo) await seedDemoIfEmpty(deps);
   const checkpointer = await Checkpointer.start(db, config.databaseFile, logger);
   // From here commits are synced off the event loop; a failed fdatasync ends the process (see WalSync).
-  await deps.walSync.start(config.databaseFile, { onFatal: () => setImmediate(() => process.exit(70)) });
+  await storage.walSync.start(config.databaseFile, { onFatal: () => setImmediate(() => process.exit(70)) });
 
   const listen = (app: ReturnType<typeof createCustomerApp>, port: number, host: string): Promise<Server> =>
     new Promise((resolve, reject) => {
@@ -51,7 +53,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   mailWorker?.start();
   logger.info({ transport: config.mail.transport }, mailStartLine(config.mail.transport, config.demo));
 
-  const pruneTimer = setInterval(() => deps.repos.sessions.prune(systemClock.now()), 10 * 60_000);
+  const pruneTimer = setInterval(() => {
+    deps.repos.sessions.prune(systemClock.now()).catch((err: unknown) => logger.warn({ err }, 'expired sessions could not be pruned'));
+  }, 10 * 60_000);
   pruneTimer.unref();
 
   const stop = async (): Promise<void> => {
@@ -61,10 +65,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await closed;
     // After the listeners (nothing new is written) and before the database closes: the round in flight settles.
     await mailWorker?.stop();
-    await deps.walSync.stop();
+    await storage.walSync.stop();
     await checkpointer.stop();
     // Closing the database checkpoints the WAL cleanly.
-    db.close();
+    await storage.close();
   };
   return { customer, staff, stop };
 }

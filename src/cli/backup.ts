@@ -24,13 +24,14 @@ export const backupCommand: Command = {
     const source = path.resolve(ctx.config().databaseFile);
     if (source === target) throw new CliError('The backup cannot be the database file itself.');
     const { deps } = ctx.open();
+    if (!deps.sqlite) throw new CliError('backup copies the embedded SQLite database; on PostgreSQL use pg_dump (README).');
     const partial = `${target}.partial`;
     fs.rmSync(partial, { force: true });
     try {
       // Every page in one step: one read transaction, so one consistent moment,
       // and writers (WAL) are not held back; in small steps each write of the
       // service between two steps would start the copy over.
-      const { totalPages } = await deps.db.backup(partial, { progress: () => 0x7fffffff });
+      const { totalPages } = await deps.sqlite.db.backup(partial, { progress: () => 0x7fffffff });
       const copy = new Database(partial);
       try {
         const check = copy.pragma('integrity_check', { simple: true });

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { openDatabase, type Db } from '../db/connection';
+import { openDatabase } from '../db/connection';
 import { migrate } from '../db/migrate';
 import { createDeps, type Deps } from '../deps';
 import { createLogger } from '../logger';
+import { SqliteStorage } from '../storage/sqlite';
 import { CliError, type Command, type CommandContext } from './command';
 import { findCommand, usageText } from './commands';
 
@@ -28,7 +29,7 @@ function parseArguments(command: Command, rest: string[]): Pick<CommandContext, 
 /** Config and database are opened lazily, so `help` works without either. */
 class Resources {
   private config: Config | undefined;
-  private db: Db | undefined;
+  private storage: SqliteStorage | undefined;
   private opened: { deps: Deps; applied: string[] } | undefined;
 
   constructor(private readonly env: NodeJS.ProcessEnv, private readonly print: (line: string) => void) {}
@@ -40,17 +41,19 @@ class Resources {
   open(): { deps: Deps; applied: string[] } {
     if (this.opened) return this.opened;
     const config = this.getConfig();
-    const db = (this.db = openDatabase(config.databaseFile));
+    const db = openDatabase(config.databaseFile);
     // Every command that opens the database brings its schema up to date first
     // (repositories prepare statements on its tables), saying what it applied.
     const applied = migrate(db);
     for (const name of applied) this.print(`Applied migration ${name}`);
-    this.opened = { deps: createDeps(config, db, systemClock, createLogger(config.logLevel)), applied };
+    const logger = createLogger(config.logLevel);
+    this.storage = new SqliteStorage(db, logger);
+    this.opened = { deps: createDeps(config, this.storage, systemClock, logger), applied };
     return this.opened;
   }
 
-  close(): void {
-    this.db?.close();
+  async close(): Promise<void> {
+    await this.storage?.close();
   }
 }
 
@@ -85,6 +88,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     else io.stderr.write(`Unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
   } finally {
-    resources.close();
+    await resources.close();
   }
 }

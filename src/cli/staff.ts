@@ -44,9 +44,9 @@ export const staffUnlockCommand: Command = {
   usage: 'staff unlock <staffId>',
   summary: 'lift the lock of a staff account locked by wrong passwords',
   args: 1,
-  run(ctx) {
+  async run(ctx) {
     const staffId = ctx.args[0]!.normalize('NFKC').trim();
-    const result = unlockStaff(ctx.open().deps, staffId, cliActor);
+    const result = await unlockStaff(ctx.open().deps, staffId, cliActor);
     if (!result) throw new CliError(`No staff account "${staffId}".`);
     ctx.print(result.wasLocked ? `Staff account "${staffId}" unlocked.` : `Staff account "${staffId}" was not locked; its failure count is cleared.`);
   },

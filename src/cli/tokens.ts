@@ -41,7 +41,7 @@ export const tokenProvisionCommand: Command = {
   summary: 'create a token with a random secret; prints its credential ID and otpauth URI once',
   args: 0,
   options: { platform: { type: 'string' }, ...EXPIRES_OPTION },
-  run(ctx) {
+  async run(ctx) {
     const platform = ctx.options.platform;
     if (platform !== 'mobile' && platform !== 'desktop') {
       throw new CliError(`--platform must be mobile or desktop.\nUsage: ${this.usage}`);
@@ -49,11 +49,11 @@ export const tokenProvisionCommand: Command = {
     const { deps } = ctx.open();
     let token: Provisioned;
     try {
-      token = provisionToken(deps, platform, { expiresOn: expiresOf(ctx) });
+      token = await provisionToken(deps, platform, { expiresOn: expiresOf(ctx) });
     } catch (err) {
       registerError(err, 'Cannot provision a token');
     }
-    deps.audit.record(cliActor, { event: 'token.provision', outcome: 'success', subject: token.credentialId, detail: platform });
+    await deps.audit.record(cliActor, { event: 'token.provision', outcome: 'success', subject: token.credentialId, detail: platform });
     printToken(ctx, 'provisioned', token);
     ctx.print('otpauth URI: it holds the secret and will NEVER be shown again. Scan it (as a QR code) or type it into the token app now:');
     ctx.print(token.uri);
@@ -66,15 +66,15 @@ export const tokenImportCommand: Command = {
   summary: 'add a token from the otpauth://totp/VIP%20Access:SYMC…?secret=… URI a VIP Access client printed',
   args: 1,
   options: EXPIRES_OPTION,
-  run(ctx) {
+  async run(ctx) {
     const { deps } = ctx.open();
     let token: Provisioned;
     try {
-      token = importToken(deps, ctx.args[0]!, expiresOf(ctx));
+      token = await importToken(deps, ctx.args[0]!, expiresOf(ctx));
     } catch (err) {
       registerError(err, 'Cannot import the token');
     }
-    deps.audit.record(cliActor, { event: 'token.import', outcome: 'success', subject: token.credentialId, detail: token.platform });
+    await deps.audit.record(cliActor, { event: 'token.import', outcome: 'success', subject: token.credentialId, detail: token.platform });
     printToken(ctx, 'imported', token);
   },
 };
@@ -86,11 +86,11 @@ export const tokenListCommand: Command = {
   usage: 'token list',
   summary: 'list the register: credential ID, platform, status, company, last accepted step, drift, expires, created',
   args: 0,
-  run(ctx) {
+  async run(ctx) {
     const { tokens } = ctx.open().deps.repos;
     const lines = [['credential ID', 'platform', 'status', 'company', 'last accepted step', 'drift', 'expires (JST)', 'created (UTC)']];
     for (let offset = 0, total = 1; offset < total; offset += 100) {
-      const page = tokens.list(100, offset);
+      const page = await tokens.list(100, offset);
       total = page.total;
       for (const t of page.rows) {
         // A step is shown with the time it began, so the operator can read when the token was last used (R2).
@@ -156,20 +156,20 @@ export const keyRotateCommand: Command = {
   summary: 're-seal every token secret under a new key in one transaction (the key may come from NEW_SECRET_KEY)',
   args: 0,
   options: { 'new-key': { type: 'string' }, generate: { type: 'boolean' } },
-  run(ctx) {
+  async run(ctx) {
     const { key, generated } = newKeyFrom(ctx, this.usage);
     const { deps } = ctx.open();
     const keyFile = deps.config.secretKey === undefined ? stageKeyFile(deps.config.databaseFile, key) : undefined;
     let result: { count: number; keyId: string };
     try {
-      result = rotateKey(deps, key);
+      result = await rotateKey(deps, key);
     } catch (err) {
       keyFile?.discard();
       if (!(err instanceof TokenRegisterError)) throw err;
-      deps.audit.record(cliActor, { event: 'key.rotate', outcome: 'failure', detail: err.message });
+      await deps.audit.record(cliActor, { event: 'key.rotate', outcome: 'failure', detail: err.message });
       throw new CliError(`Key rotation refused: ${err.message}.`);
     }
-    deps.audit.record(cliActor, { event: 'key.rotate', outcome: 'success', detail: `${result.count} secret(s) re-sealed under key ${result.keyId}` });
+    await deps.audit.record(cliActor, { event: 'key.rotate', outcome: 'success', detail: `${result.count} secret(s) re-sealed under key ${result.keyId}` });
     ctx.print(`${result.count} token secret(s) re-sealed under the new key (key id ${result.keyId}), in one transaction.`);
     if (generated) ctx.print(`New key (shown once; keep it in your secret store): ${key}`);
     if (keyFile) {

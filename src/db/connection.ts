@@ -18,8 +18,3 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000');
   return db;
 }
-
-/** A cheap round trip to the database for the health check. */
-export function ping(db: Db): void {
-  db.prepare('SELECT 1').get();
-}

@@ -7,6 +7,9 @@ interface Job {
   reject: (err: unknown) => void;
 }
 
+/** Holds the storage's writer while `body` runs, as the ambient transaction of what it awaits. */
+export type Exclusive = <T>(body: () => Promise<T>) => Promise<T>;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** The batch's transaction was ended by SQLite itself (e.g. disk full): nothing in it was committed. */
@@ -30,75 +33,59 @@ export class BatchAbortedError extends Error {
  * A batch is flushed on setImmediate: everything that reached run() while the
  * event loop was handling the sockets that became readable together joins it,
  * so under load the batch grows with the load and costs one fsync, and a lone
- * request waits for nothing but its own commit.
+ * request waits for nothing but its own commit. The jobs are async functions
+ * run one after another inside the batch; the storage (src/storage/sqlite.ts)
+ * holds its writer for the whole batch, so what a job awaits from the storage
+ * runs inside it and nothing else does.
  */
 export class GroupCommit {
   private queue: Job[] = [];
   private scheduled = false;
+  private readonly begin;
+  private readonly commit;
+  private readonly rollback;
   private readonly savepoint;
   private readonly release;
   private readonly rollbackTo;
-  private readonly syncNormal;
-  private readonly syncFull;
   /** Batches committed and jobs run, for the benchmark and the logs. */
   readonly stats = { batches: 0, jobs: 0, largestBatch: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly walSync: WalSync,
+    /** Runs a batch holding the connection's one writer, as the ambient transaction of its jobs. */
+    private readonly exclusive: Exclusive,
   ) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
     this.savepoint = db.prepare('SAVEPOINT group_commit_job');
     this.release = db.prepare('RELEASE group_commit_job');
     this.rollbackTo = db.prepare('ROLLBACK TO group_commit_job');
-    // Prepared once: db.pragma() compiles its statement on every call, and this runs on every password check.
-    this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-    this.syncFull = db.prepare('PRAGMA synchronous = FULL');
   }
 
   /**
-   * Runs `work` (synchronous, no await inside) in the next group transaction;
-   * resolves with its result once that transaction is durably committed.
+   * Runs `work` (which awaits nothing but the storage) in the next group
+   * transaction; resolves with its result once that transaction is durably committed.
    */
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: () => Promise<T> | T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
 
-  /**
-   * Runs `work` now, in its own transaction committed WITHOUT an fsync
-   * (synchronous=NORMAL for this one commit; WAL mode keeps it atomic and
-   * crash-safe, only a power cut may lose it — and the next durable commit
-   * carries it to disk anyway). For writes whose loss on a power cut is
-   * harmless, such as a lockout reservation (issue 10): an fsync on the event
-   * loop for each of them stalled everyone during a login flood. Inside an
-   * open transaction the work simply joins it.
-   */
-  runWithoutFsync<T>(work: () => T): T {
-    if (this.db.inTransaction) return work();
-    // Committing at NORMAL already; the WAL sync carries it with the next response.
-    if (this.walSync.active) return this.db.transaction(work).immediate();
-    this.syncNormal.run();
-    try {
-      return this.db.transaction(work).immediate();
-    } finally {
-      this.syncFull.run();
-    }
-  }
-
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
     let outcomes: Outcome[];
+    let durable: Promise<void> | undefined;
     try {
-      // Inside a transaction someone left open, ours would nest as a savepoint and "commit" nothing durable.
-      if (this.db.inTransaction) throw new Error('group commit cannot run inside an open transaction');
-      outcomes = this.db.transaction(() => batch.map((job) => this.runJob(job))).immediate();
+      ({ outcomes, durable } = await this.exclusive(() => this.runBatch(batch)));
     } catch (error) {
       for (const job of batch) job.reject(error);
       return;
@@ -112,13 +99,27 @@ export class GroupCommit {
         if (outcome.ok) job.resolve(outcome.value);
         else job.reject(outcome.error);
       });
-    // With the WAL sync running, the COMMIT above wrote the WAL without an
+    // With the WAL sync running, the COMMIT wrote the WAL without an
     // fsync: nobody is answered before the worker has made it durable.
-    const durable = this.walSync.whenDurable();
     if (!durable) return answer();
     durable.then(answer, (error: unknown) => {
       for (const job of batch) job.reject(error);
     });
+  }
+
+  private async runBatch(batch: Job[]): Promise<{ outcomes: Outcome[]; durable: Promise<void> | undefined }> {
+    // Inside a transaction someone left open, ours would nest as a savepoint and "commit" nothing durable.
+    if (this.db.inTransaction) throw new Error('group commit cannot run inside an open transaction');
+    this.begin.run();
+    try {
+      const outcomes: Outcome[] = [];
+      for (const job of batch) outcomes.push(await this.runJob(job));
+      this.commit.run();
+      return { outcomes, durable: this.walSync.whenDurable() };
+    } catch (error) {
+      if (this.db.inTransaction) this.rollback.run();
+      throw error;
+    }
   }
 
   /**
@@ -128,14 +129,11 @@ export class GroupCommit {
    * might be committed with the others — either way nobody may be told "done",
    * so the error leaves the batch and rolls it all back.
    */
-  private runJob(job: Job): Outcome {
+  private async runJob(job: Job): Promise<Outcome> {
     this.savepoint.run();
     let outcome: Outcome;
     try {
-      const value = job.work();
-      // An async job would write after its savepoint, outside the batch.
-      if (value instanceof Promise) throw new TypeError('a group-commit job cannot return a promise');
-      outcome = { ok: true, value };
+      outcome = { ok: true, value: await job.work() };
     } catch (error) {
       if (!this.db.inTransaction) throw new BatchAbortedError(error);
       this.rollbackTo.run();

@@ -12,7 +12,7 @@ const system = { type: 'system' as const, id: 'seed-demo', companyId: null, clie
 
 /** Loads the demo data unless any contract exists; returns whether it did. */
 export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
-  if (!deps.repos.companies.isEmpty()) return false;
+  if (!await deps.repos.companies.isEmpty()) return false;
   const company = await openContract(
     deps,
     {
@@ -33,11 +33,13 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
     ),
   );
   // Every demo user has an address, so each step of the walk leaves its notice in the demo mailbox (/staff/mail).
-  deps.db.transaction(() => users.forEach((u, i) => deps.repos.emails.setEmail(insertUser(deps, u).id, DEMO.users[i]!.email)))();
-  if (!deps.repos.staff.findByStaffId(DEMO.staff.staffId)) {
+  await deps.storage.transaction(async () => {
+    for (const [i, u] of users.entries()) await deps.repos.emails.setEmail((await insertUser(deps, u)).id, DEMO.users[i]!.email);
+  });
+  if (!await deps.repos.staff.findByStaffId(DEMO.staff.staffId)) {
     await addStaff(deps, DEMO.staff.staffId, DEMO.staff.name, DEMO.staff.password);
   }
-  provisionDemoTokens(deps);
+  await provisionDemoTokens(deps);
   // Plain "id / password" strings: the published demo credentials are meant to
   // be read here, and the logger's *.password redaction would hide them unevenly.
   const line = (u: { loginId?: string; staffId?: string; password: string }) => `${u.loginId ?? u.staffId} / ${u.password}`;
@@ -54,11 +56,11 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
 }
 
 /** A token already in the register (an operator imported it) is kept as it is. */
-function provisionDemoTokens(deps: Deps): void {
-  deps.db.transaction(() => {
+async function provisionDemoTokens(deps: Deps): Promise<void> {
+  await deps.storage.transaction(async () => {
     for (const { credentialId } of Object.values(DEMO.tokens)) {
-      if (deps.repos.tokens.find(credentialId)) continue;
-      provisionToken(deps, platformOf(credentialId)!, { credentialId });
+      if (await deps.repos.tokens.find(credentialId)) continue;
+      await provisionToken(deps, platformOf(credentialId)!, { credentialId });
     }
-  })();
+  });
 }

@@ -55,7 +55,7 @@ export function mailboxTransport(mailbox: MailboxRepository, clock: Clock): Mail
   return {
     name: 'mailbox',
     async send(mail) {
-      mailbox.insert({
+      await mailbox.insert({
         outboxId: mail.id,
         messageId: mail.messageId,
         recipient: mail.recipient,

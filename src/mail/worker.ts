@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { MailConfig } from '../config';
-import type { GroupCommit } from '../db/groupCommit';
+import type { Storage } from '../storage/port';
 import type { OutboxMail, OutboxRepository } from '../repositories/outbox';
 import type { MailTransport } from './transport';
 
@@ -18,9 +18,10 @@ export const MAX_RETRY_DELAY_MS = 15 * 60_000;
 
 export interface WorkerDeps {
   config: { mail: MailConfig };
-  commits: GroupCommit;
   clock: Clock;
   logger: Logger;
+  /** Claims, settlements and releases are small transactions of their own (the group commit for those that must last). */
+  storage: Storage;
   repos: { outbox: OutboxRepository };
 }
 
@@ -82,14 +83,16 @@ export class OutboxWorker {
     const batchSize = this.options.batchSize ?? 20;
     for (;;) {
       const now = this.deps.clock.now();
-      if (!outbox.hasDue(now)) return result;
+      if (!await outbox.hasDue(now)) return result;
       // Losing a claim on a power cut only shortens the lease: no fsync for it.
-      const claimed = this.deps.commits.runWithoutFsync(() => outbox.claim(this.owner, now, LEASE_MS, batchSize));
+      const claimed = await this.deps.storage.transaction(() => outbox.claim(this.owner, now, LEASE_MS, batchSize), { durability: 'relaxed' });
       for (const [i, mail] of claimed.entries()) {
         if (this.stopping) {
           // Shutting down: what was claimed but not tried goes back at once, not after its lease.
           const rest = claimed.slice(i);
-          await this.deps.commits.run(() => rest.forEach((m) => outbox.releaseClaim(m.id, this.owner)));
+          await this.deps.storage.transaction(async () => {
+            for (const m of rest) await outbox.releaseClaim(m.id, this.owner);
+          }, { durability: 'group' });
           return result;
         }
         result[await this.deliver(mail)] += 1;
@@ -106,7 +109,7 @@ export class OutboxWorker {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const next = this.deps.clock.now() + retryDelay(this.deps.config.mail.retryBaseMs, mail.attempts);
-      const status = await this.deps.commits.run(() => outbox.markAttemptFailed(mail.id, this.owner, reason, next, this.deps.config.mail.maxAttempts));
+      const status = await this.deps.storage.transaction(() => outbox.markAttemptFailed(mail.id, this.owner, reason, next, this.deps.config.mail.maxAttempts), { durability: 'group' });
       if (status === 'failed') {
         this.deps.logger.error({ ...log, reason }, 'mail failed for good after the last attempt');
         return 'failed';
@@ -114,7 +117,7 @@ export class OutboxWorker {
       this.deps.logger.warn({ ...log, reason, nextAttemptAt: new Date(next).toISOString() }, 'mail attempt failed; will retry');
       return 'retried';
     }
-    if (!(await this.deps.commits.run(() => outbox.markSent(mail.id, this.owner, this.deps.clock.now())))) {
+    if (!(await this.deps.storage.transaction(() => outbox.markSent(mail.id, this.owner, this.deps.clock.now()), { durability: 'group' }))) {
       this.deps.logger.warn(log, 'mail sent after its lease ran out; another worker may have sent it too');
     } else {
       this.deps.logger.info(log, 'mail sent');

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Dialect, Params, Storage } from '../storage/port';
 
 export type ActorType = 'user' | 'staff' | 'anonymous' | 'system';
 
@@ -45,50 +45,51 @@ const select = `SELECT a.id, a.occurred_at AS occurredAt, a.company_id AS compan
 // The events arrive as one parameter, '|login|logout|' (event codes hold no '|'): a fixed statement
 // for any group, and no second table in the plan. The time range is always bound (the whole of time
 // when not filtered), so the indexes of migration 0006 order and bound every page.
-const inRange = `a.occurred_at >= @from AND a.occurred_at < @to
-  AND (@events IS NULL OR instr(@events, '|' || a.event || '|') > 0)`;
+const inRange = (d: Dialect) => `a.occurred_at >= @from AND a.occurred_at < @to
+  AND (@events IS NULL OR ${d.containsText('@events', "'|' || a.event || '|'")})`;
 const newestFirst = 'ORDER BY a.occurred_at DESC, a.id DESC LIMIT @limit OFFSET @offset';
 
 const bind = (q: AuditQuery) => ({ from: q.from, to: q.to, events: q.events && `|${q.events.join('|')}|` });
 
+const insertRow = `INSERT INTO audit_log (occurred_at, company_id, actor_type, actor, event, subject, client_ip, outcome, detail)
+  VALUES (@occurredAt, @companyId, @actorType, @actor, @event, @subject, @clientIp, @outcome, @detail)`;
+
+/** The statements whose text depends on the dialect, built once per storage. */
+const dialectStatements = (d: Dialect) => ({
+  pageForCompany: `${select} WHERE a.company_id = @companyId AND ${inRange(d)} ${newestFirst}`,
+  countForCompany: `SELECT count(*) AS n FROM audit_log a WHERE a.company_id = @companyId AND ${inRange(d)}`,
+  pageAll: `${select} WHERE ${inRange(d)} ${newestFirst}`,
+  // Unfiltered, this counts the whole log through the covering index: the staff page's known cost.
+  countAll: `SELECT count(*) AS n FROM audit_log a WHERE ${inRange(d)}`,
+});
+
 /** The append-only audit log (R11); the table's triggers refuse updates and deletes. */
 export class AuditRepository {
-  private readonly insertRow;
-  private readonly pageForCompany;
-  private readonly countForCompany;
-  private readonly pageAll;
-  private readonly countAll;
+  private readonly sql;
 
-  constructor(db: Db) {
-    this.insertRow = db.prepare(
-      `INSERT INTO audit_log (occurred_at, company_id, actor_type, actor, event, subject, client_ip, outcome, detail)
-       VALUES (@occurredAt, @companyId, @actorType, @actor, @event, @subject, @clientIp, @outcome, @detail)`,
-    );
-    this.pageForCompany = db.prepare(`${select} WHERE a.company_id = @companyId AND ${inRange} ${newestFirst}`);
-    this.countForCompany = db.prepare(`SELECT count(*) FROM audit_log a WHERE a.company_id = @companyId AND ${inRange}`).pluck();
-    this.pageAll = db.prepare(`${select} WHERE ${inRange} ${newestFirst}`);
-    // Unfiltered, this counts the whole log through the covering index: the staff page's known cost.
-    this.countAll = db.prepare(`SELECT count(*) FROM audit_log a WHERE ${inRange}`).pluck();
+  constructor(private readonly db: Storage) {
+    this.sql = dialectStatements(db.dialect);
   }
 
-  append(entry: AuditEntry): void {
-    this.insertRow.run(entry);
+  async append(entry: AuditEntry): Promise<void> {
+    await this.db.run(insertRow, entry as unknown as Params);
   }
 
   /** One company's entries, newest first: the company is a bound parameter no filter can widen (R11). */
-  listForCompany(companyId: number, limit: number, offset: number, query: AuditQuery = EVERY_ENTRY): Page<AuditRow> {
+  async listForCompany(companyId: number, limit: number, offset: number, query: AuditQuery = EVERY_ENTRY): Promise<Page<AuditRow>> {
     const params = { ...bind(query), companyId };
-    return {
-      rows: this.pageForCompany.all({ ...params, limit, offset }) as AuditRow[],
-      total: this.countForCompany.get(params) as number,
-    };
+    const rows = await this.db.all<AuditRow>(this.sql.pageForCompany, { ...params, limit, offset });
+    const count = await this.db.get<{ n: number }>(this.sql.countForCompany, params);
+    return { rows, total: count!.n };
   }
 
-  listAll(limit: number, offset: number, query: AuditQuery = EVERY_ENTRY): Page<AuditRow> {
+  async listAll(limit: number, offset: number, query: AuditQuery = EVERY_ENTRY): Promise<Page<AuditRow>> {
     const params = bind(query);
-    return {
-      rows: this.pageAll.all({ ...params, limit, offset }) as AuditRow[],
-      total: this.countAll.get(params) as number,
-    };
+    const rows = await this.db.all<AuditRow>(this.sql.pageAll, { ...params, limit, offset });
+    const count = await this.db.get<{ n: number }>(this.sql.countAll, params);
+    return { rows, total: count!.n };
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { insertRow };

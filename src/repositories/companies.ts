@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Storage } from '../storage/port';
 
 export interface Company {
   id: number;
@@ -12,58 +12,54 @@ export interface Company {
 const columns = `id, name, account_number AS accountNumber, balance,
   opening_balance AS openingBalance, created_at AS createdAt`;
 
+const byId = `SELECT ${columns} FROM companies WHERE id = ?`;
+const insertRow = `INSERT INTO companies (name, account_number, balance, opening_balance, created_at)
+  VALUES (@name, @accountNumber, @balance, @balance, @createdAt) RETURNING id`;
+// Debits only when the balance covers the amount: the check and the update
+// are one statement, so concurrent transfers can never overdraw (R10).
+const debitRow = 'UPDATE companies SET balance = balance - ? WHERE id = ? AND balance >= ?';
+const anyRow = 'SELECT 1 AS one FROM companies LIMIT 1';
 export class CompaniesRepository {
-  private readonly byId;
-  private readonly insertRow;
-  private readonly debitRow;
   private readonly nextAccount;
-  private readonly anyRow;
+  private readonly searchPage;
+  private readonly searchCount;
 
-  constructor(private readonly db: Db) {
-    this.byId = db.prepare(`SELECT ${columns} FROM companies WHERE id = ?`);
-    this.insertRow = db.prepare(
-      `INSERT INTO companies (name, account_number, balance, opening_balance, created_at)
-       VALUES (@name, @accountNumber, @balance, @balance, @createdAt)`,
-    );
-    // Debits only when the balance covers the amount: the check and the update
-    // are one statement, so concurrent transfers can never overdraw (R10).
-    this.debitRow = db.prepare(
-      'UPDATE companies SET balance = balance - ? WHERE id = ? AND balance >= ?',
-    );
-    this.anyRow = db.prepare('SELECT 1 FROM companies LIMIT 1');
-    this.nextAccount = db
-      .prepare("SELECT printf('%07d', COALESCE(MAX(CAST(account_number AS INTEGER)), 1000000) + 1) FROM companies")
-      .pluck();
+  constructor(private readonly db: Storage) {
+    const like = db.dialect.likeIgnoringCase;
+    const where = `WHERE name ${like} @like ESCAPE '\\' OR account_number ${like} @like ESCAPE '\\'
+      OR id IN (SELECT company_id FROM users WHERE login_id ${like} @like ESCAPE '\\')`;
+    this.searchPage = `SELECT ${columns} FROM companies ${where} ORDER BY id LIMIT @limit OFFSET @offset`;
+    this.searchCount = `SELECT count(*) AS n FROM companies ${where}`;
+    this.nextAccount = `SELECT ${db.dialect.zeroPad('COALESCE(MAX(CAST(account_number AS INTEGER)), 1000000) + 1', 7)} AS n FROM companies`;
   }
 
-  isEmpty(): boolean {
-    return this.anyRow.get() === undefined;
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.get(anyRow)) === undefined;
   }
 
-  find(id: number): Company | undefined {
-    return this.byId.get(id) as Company | undefined;
+  async find(id: number): Promise<Company | undefined> {
+    return await this.db.get<Company>(byId, [id]);
   }
 
   /** Creates a contract with a newly numbered representative account. */
-  insert(c: { name: string; balance: number; createdAt: number }): Company {
-    const accountNumber = this.nextAccount.get() as string;
-    const id = Number(this.insertRow.run({ ...c, accountNumber }).lastInsertRowid);
-    return this.find(id)!;
+  async insert(c: { name: string; balance: number; createdAt: number }): Promise<Company> {
+    const accountNumber = (await this.db.get<{ n: string }>(this.nextAccount))!.n;
+    const { id } = (await this.db.get<{ id: number }>(insertRow, { ...c, accountNumber }))!;
+    return (await this.find(id))!;
   }
 
   /** Returns false (and changes nothing) when funds are insufficient. */
-  debit(companyId: number, amount: number): boolean {
-    return this.debitRow.run(amount, companyId, amount).changes === 1;
+  async debit(companyId: number, amount: number): Promise<boolean> {
+    return (await this.db.run(debitRow, [amount, companyId, amount])).changes === 1;
   }
 
-  search(query: string, limit: number, offset: number): { rows: Company[]; total: number } {
+  async search(query: string, limit: number, offset: number): Promise<{ rows: Company[]; total: number }> {
     const like = `%${query.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    const where = `WHERE name LIKE @like ESCAPE '\\' OR account_number LIKE @like ESCAPE '\\'
-      OR id IN (SELECT company_id FROM users WHERE login_id LIKE @like ESCAPE '\\')`;
-    const rows = this.db
-      .prepare(`SELECT ${columns} FROM companies ${where} ORDER BY id LIMIT @limit OFFSET @offset`)
-      .all({ like, limit, offset }) as Company[];
-    const total = this.db.prepare(`SELECT count(*) FROM companies ${where}`).pluck().get({ like }) as number;
-    return { rows, total };
+    const rows = await this.db.all<Company>(this.searchPage, { like, limit, offset });
+    const count = await this.db.get<{ n: number }>(this.searchCount, { like });
+    return { rows, total: count!.n };
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { byId, insertRow, debitRow, anyRow };

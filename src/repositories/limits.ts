@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Storage } from '../storage/port';
 import type { OwnLimits } from '../domain/limits';
 
 /** A company's limits as stored: the bank's (null: the configured default) and its own lower ones. */
@@ -7,66 +7,55 @@ export interface CompanyLimitsRow {
   own: OwnLimits;
 }
 
+const companyRow = `SELECT bank_per_transfer_limit AS bankPerTransfer, bank_daily_limit AS bankDaily,
+  per_transfer_limit AS perTransfer, daily_limit AS daily FROM companies WHERE id = ?`;
+const setBankRow = 'UPDATE companies SET bank_per_transfer_limit = ?, bank_daily_limit = ? WHERE id = ?';
+const setCompanyRow = 'UPDATE companies SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?';
+const userRow = 'SELECT per_transfer_limit AS perTransfer, daily_limit AS daily FROM users WHERE id = ?';
+const setUserRow = 'UPDATE users SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?';
+// Amounts only: the fee is not part of a limit. Bounded by the partial indexes of migration 0007.
+const companyUsed = `SELECT COALESCE(SUM(amount), 0) AS n FROM transfers
+  WHERE company_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`;
+const userUsed = `SELECT COALESCE(SUM(amount), 0) AS n FROM transfers
+  WHERE user_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`;
+
+type CompanyRow = { bankPerTransfer: number | null; bankDaily: number | null; perTransfer: number | null; daily: number | null };
+
 /** 振込限度額 (issue 13): the limits of companies and users, and what was transferred in a time range. */
 export class LimitsRepository {
-  private readonly companyRow;
-  private readonly setBankRow;
-  private readonly setCompanyRow;
-  private readonly userRow;
-  private readonly setUserRow;
-  private readonly companyUsed;
-  private readonly userUsed;
+  constructor(private readonly db: Storage) {}
 
-  constructor(db: Db) {
-    this.companyRow = db.prepare(
-      `SELECT bank_per_transfer_limit AS bankPerTransfer, bank_daily_limit AS bankDaily,
-         per_transfer_limit AS perTransfer, daily_limit AS daily FROM companies WHERE id = ?`,
-    );
-    this.setBankRow = db.prepare('UPDATE companies SET bank_per_transfer_limit = ?, bank_daily_limit = ? WHERE id = ?');
-    this.setCompanyRow = db.prepare('UPDATE companies SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?');
-    this.userRow = db.prepare('SELECT per_transfer_limit AS perTransfer, daily_limit AS daily FROM users WHERE id = ?');
-    this.setUserRow = db.prepare('UPDATE users SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?');
-    // Amounts only: the fee is not part of a limit. Bounded by the partial indexes of migration 0007.
-    this.companyUsed = db
-      .prepare(`SELECT COALESCE(SUM(amount), 0) FROM transfers
-        WHERE company_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`)
-      .pluck();
-    this.userUsed = db
-      .prepare(`SELECT COALESCE(SUM(amount), 0) FROM transfers
-        WHERE user_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`)
-      .pluck();
-  }
-
-  company(companyId: number): CompanyLimitsRow | undefined {
-    const row = this.companyRow.get(companyId) as
-      | { bankPerTransfer: number | null; bankDaily: number | null; perTransfer: number | null; daily: number | null }
-      | undefined;
+  async company(companyId: number): Promise<CompanyLimitsRow | undefined> {
+    const row = await this.db.get<CompanyRow>(companyRow, [companyId]);
     return row && { bank: { perTransfer: row.bankPerTransfer, daily: row.bankDaily }, own: { perTransfer: row.perTransfer, daily: row.daily } };
   }
 
-  setBank(companyId: number, limits: OwnLimits): void {
-    this.setBankRow.run(limits.perTransfer, limits.daily, companyId);
+  async setBank(companyId: number, limits: OwnLimits): Promise<void> {
+    await this.db.run(setBankRow, [limits.perTransfer, limits.daily, companyId]);
   }
 
-  setCompany(companyId: number, limits: OwnLimits): void {
-    this.setCompanyRow.run(limits.perTransfer, limits.daily, companyId);
+  async setCompany(companyId: number, limits: OwnLimits): Promise<void> {
+    await this.db.run(setCompanyRow, [limits.perTransfer, limits.daily, companyId]);
   }
 
-  user(userId: number): OwnLimits {
-    return (this.userRow.get(userId) as OwnLimits | undefined) ?? { perTransfer: null, daily: null };
+  async user(userId: number): Promise<OwnLimits> {
+    return (await this.db.get<OwnLimits>(userRow, [userId])) ?? { perTransfer: null, daily: null };
   }
 
-  setUser(userId: number, limits: OwnLimits): void {
-    this.setUserRow.run(limits.perTransfer, limits.daily, userId);
+  async setUser(userId: number, limits: OwnLimits): Promise<void> {
+    await this.db.run(setUserRow, [limits.perTransfer, limits.daily, userId]);
   }
 
   /** Sum of the amounts the company transferred in [from, to). */
-  usedByCompany(companyId: number, from: number, to: number): number {
-    return this.companyUsed.get(companyId, from, to) as number;
+  async usedByCompany(companyId: number, from: number, to: number): Promise<number> {
+    return Number((await this.db.get<{ n: number }>(companyUsed, [companyId, from, to]))!.n);
   }
 
   /** Sum of the amounts the user transferred in [from, to). */
-  usedByUser(userId: number, from: number, to: number): number {
-    return this.userUsed.get(userId, from, to) as number;
+  async usedByUser(userId: number, from: number, to: number): Promise<number> {
+    return Number((await this.db.get<{ n: number }>(userUsed, [userId, from, to]))!.n);
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { companyRow, setBankRow, setCompanyRow, userRow, setUserRow, companyUsed, userUsed };

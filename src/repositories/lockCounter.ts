@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Storage } from '../storage/port';
 
 export interface LockState {
   failures: number;
@@ -24,43 +24,43 @@ export class LockCounter<Kind extends string> {
   private readonly releaseRow;
   private readonly resetRow;
 
-  constructor(db: Db, table: Table) {
+  constructor(protected readonly db: Storage, table: Table) {
     const { name, holder } = table;
     const key = `${holder} = @holder AND kind = @kind`;
-    this.getRow = db.prepare(`SELECT failures, locked_at AS lockedAt FROM ${name} WHERE ${key}`);
+    this.getRow = `SELECT failures, locked_at AS lockedAt FROM ${name} WHERE ${key}`;
     // Reservations older than the lease were abandoned by a process that died mid-compare: they count as none.
-    const live = 'CASE WHEN pending_at < @staleBefore THEN 0 ELSE pending END';
-    this.reserveRow = db.prepare(`
+    const live = `CASE WHEN ${name}.pending_at < @staleBefore THEN 0 ELSE ${name}.pending END`;
+    this.reserveRow = `
       INSERT INTO ${name} (${holder}, kind, failures, locked_at, pending, pending_at)
       VALUES (@holder, @kind, 0, NULL, 1, @now)
       ON CONFLICT (${holder}, kind) DO UPDATE SET pending = ${live} + 1, pending_at = @now
-      WHERE locked_at IS NULL AND failures + ${live} < @threshold
-      RETURNING failures`);
-    const settled = '(CASE WHEN @reserved = 1 AND pending > 0 THEN pending - 1 ELSE pending END)';
-    this.failRow = db.prepare(`
+      WHERE ${name}.locked_at IS NULL AND ${name}.failures + ${live} < @threshold
+      RETURNING failures`;
+    const settled = `(CASE WHEN @reserved = 1 AND ${name}.pending > 0 THEN ${name}.pending - 1 ELSE ${name}.pending END)`;
+    this.failRow = `
       INSERT INTO ${name} (${holder}, kind, failures, locked_at)
       VALUES (@holder, @kind, 1, CASE WHEN 1 >= @threshold THEN @now END)
       ON CONFLICT (${holder}, kind) DO UPDATE SET
-        failures = failures + 1,
-        locked_at = COALESCE(locked_at, CASE WHEN failures + 1 >= @threshold THEN @now END),
+        failures = ${name}.failures + 1,
+        locked_at = COALESCE(${name}.locked_at, CASE WHEN ${name}.failures + 1 >= @threshold THEN @now END),
         pending = ${settled}
-      RETURNING failures, locked_at AS lockedAt`);
+      RETURNING failures, locked_at AS lockedAt`;
     // A right entry after a reservation: the reservation is released and the count reset, and the
     // lock is read in the same statement — a lock set meanwhile still refuses it.
-    this.succeedRow = db.prepare(`
+    this.succeedRow = `
       UPDATE ${name} SET pending = ${settled}, failures = CASE WHEN locked_at IS NULL THEN 0 ELSE failures END
-      WHERE ${key} RETURNING locked_at AS lockedAt`);
-    this.releaseRow = db.prepare(`UPDATE ${name} SET pending = ${settled} WHERE ${key}`);
+      WHERE ${key} RETURNING locked_at AS lockedAt`;
+    this.releaseRow = `UPDATE ${name} SET pending = ${settled} WHERE ${key}`;
     // Matches no row when there is nothing to reset: the usual correct entry changes nothing at all (issue 5).
-    this.resetRow = db.prepare(`UPDATE ${name} SET failures = 0 WHERE ${key} AND failures > 0 AND locked_at IS NULL`);
+    this.resetRow = `UPDATE ${name} SET failures = 0 WHERE ${key} AND failures > 0 AND locked_at IS NULL`;
   }
 
-  get(holder: number, kind: Kind): LockState {
-    return (this.getRow.get({ holder, kind }) as LockState | undefined) ?? { failures: 0, lockedAt: null };
+  async get(holder: number, kind: Kind): Promise<LockState> {
+    return (await this.db.get<LockState>(this.getRow, { holder, kind })) ?? { failures: 0, lockedAt: null };
   }
 
-  isLocked(holder: number, kind: Kind): boolean {
-    return this.get(holder, kind).lockedAt !== null;
+  async isLocked(holder: number, kind: Kind): Promise<boolean> {
+    return (await this.get(holder, kind)).lockedAt !== null;
   }
 
   /**
@@ -68,13 +68,13 @@ export class LockCounter<Kind extends string> {
    * is locked or when failures and the attempts already in flight reach the
    * threshold: this attempt must then not be compared at all.
    */
-  reserve(holder: number, kind: Kind, threshold: number, now: number, staleBefore: number): boolean {
-    return this.reserveRow.get({ holder, kind, threshold, now, staleBefore }) !== undefined;
+  async reserve(holder: number, kind: Kind, threshold: number, now: number, staleBefore: number): Promise<boolean> {
+    return (await this.db.get(this.reserveRow, { holder, kind, threshold, now, staleBefore })) !== undefined;
   }
 
   /** Counts one wrong entry (settling its reservation, if it had one); the threshold-th locks. */
-  recordFailure(holder: number, kind: Kind, threshold: number, now: number, reserved = false): LockState {
-    return this.failRow.get({ holder, kind, threshold, now, reserved: reserved ? 1 : 0 }) as LockState;
+  async recordFailure(holder: number, kind: Kind, threshold: number, now: number, reserved = false): Promise<LockState> {
+    return (await this.db.get<LockState>(this.failRow, { holder, kind, threshold, now, reserved: reserved ? 1 : 0 }))!;
   }
 
   /**
@@ -83,17 +83,17 @@ export class LockCounter<Kind extends string> {
    * that ran inside one write transaction): resets the count, writing nothing
    * when there is nothing to reset.
    */
-  recordSuccess(holder: number, kind: Kind, reserved = false): boolean {
+  async recordSuccess(holder: number, kind: Kind, reserved = false): Promise<boolean> {
     if (!reserved) {
-      this.resetRow.run({ holder, kind });
+      await this.db.run(this.resetRow, { holder, kind });
       return true;
     }
-    const row = this.succeedRow.get({ holder, kind, reserved: 1 }) as { lockedAt: number | null } | undefined;
+    const row = await this.db.get<{ lockedAt: number | null }>(this.succeedRow, { holder, kind, reserved: 1 });
     return row?.lockedAt === null;
   }
 
   /** Gives a reservation back without an outcome (the compare itself failed, e.g. the bcrypt queue was full). */
-  release(holder: number, kind: Kind): void {
-    this.releaseRow.run({ holder, kind, reserved: 1 });
+  async release(holder: number, kind: Kind): Promise<void> {
+    await this.db.run(this.releaseRow, { holder, kind, reserved: 1 });
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Storage } from '../storage/port';
 
 export interface MailboxMessage {
   id: number;
@@ -10,29 +10,25 @@ export interface MailboxMessage {
   deliveredAt: number;
 }
 
+const insertRow = `INSERT INTO mail_mailbox (outbox_id, message_id, recipient, subject, body, delivered_at)
+  VALUES (@outboxId, @messageId, @recipient, @subject, @body, @deliveredAt)`;
+const listRows = `SELECT id, outbox_id AS outboxId, message_id AS messageId, recipient, subject, body, delivered_at AS deliveredAt
+  FROM mail_mailbox ORDER BY id DESC LIMIT ? OFFSET ?`;
+const countRows = 'SELECT count(*) AS n FROM mail_mailbox';
+
 /** The demo mailbox (DEMO without SMTP_URL): where the worker delivers instead of an SMTP server. */
 export class MailboxRepository {
-  private readonly insertRow;
-  private readonly listRows;
-  private readonly countRows;
+  constructor(private readonly db: Storage) {}
 
-  constructor(db: Db) {
-    this.insertRow = db.prepare(
-      `INSERT INTO mail_mailbox (outbox_id, message_id, recipient, subject, body, delivered_at)
-       VALUES (@outboxId, @messageId, @recipient, @subject, @body, @deliveredAt)`,
-    );
-    this.listRows = db.prepare(
-      `SELECT id, outbox_id AS outboxId, message_id AS messageId, recipient, subject, body, delivered_at AS deliveredAt
-       FROM mail_mailbox ORDER BY id DESC LIMIT ? OFFSET ?`,
-    );
-    this.countRows = db.prepare('SELECT count(*) FROM mail_mailbox').pluck();
+  async insert(m: Omit<MailboxMessage, 'id'>): Promise<void> {
+    await this.db.run(insertRow, m);
   }
 
-  insert(m: Omit<MailboxMessage, 'id'>): void {
-    this.insertRow.run(m);
-  }
-
-  list(limit: number, offset: number): { rows: MailboxMessage[]; total: number } {
-    return { rows: this.listRows.all(limit, offset) as MailboxMessage[], total: this.countRows.get() as number };
+  async list(limit: number, offset: number): Promise<{ rows: MailboxMessage[]; total: number }> {
+    const rows = await this.db.all<MailboxMessage>(listRows, [limit, offset]);
+    return { rows, total: (await this.db.get<{ n: number }>(countRows))!.n };
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { insertRow, listRows, countRows };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Params, Storage } from '../storage/port';
 
 export type MailStatus = 'pending' | 'sent' | 'failed';
 
@@ -34,6 +34,25 @@ const columns = `id, company_id AS companyId, user_id AS userId, kind, recipient
   message_id AS messageId, status, attempts, next_attempt_at AS nextAttemptAt,
   last_error AS lastError, created_at AS createdAt, sent_at AS sentAt`;
 
+const insertRow = `INSERT INTO mail_outbox (company_id, user_id, kind, recipient, subject, body, message_id, next_attempt_at, created_at)
+  VALUES (@companyId, @userId, @kind, @recipient, @subject, @body, @messageId, @createdAt, @createdAt) RETURNING id`;
+const due = `status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`;
+const anyDue = `SELECT 1 AS one FROM mail_outbox WHERE ${due} LIMIT 1`;
+const claimRows = `UPDATE mail_outbox SET lease_owner = @owner, lease_until = @now + @leaseMs, attempts = attempts + 1
+  WHERE id IN (SELECT id FROM mail_outbox WHERE ${due} ORDER BY next_attempt_at, id LIMIT @limit)
+  RETURNING ${columns}`;
+const mine = "id = @id AND lease_owner = @owner AND status = 'pending'";
+const sentRow = `UPDATE mail_outbox SET status = 'sent', sent_at = @now, lease_owner = NULL, lease_until = NULL WHERE ${mine}`;
+const retryRow = `UPDATE mail_outbox SET status = CASE WHEN attempts >= @maxAttempts THEN 'failed' ELSE 'pending' END,
+    next_attempt_at = @nextAttemptAt, last_error = @error, lease_owner = NULL, lease_until = NULL
+  WHERE ${mine} RETURNING status`;
+const releaseRow = `UPDATE mail_outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 WHERE ${mine}`;
+const byCompany = `SELECT ${columns} FROM mail_outbox WHERE company_id = ? AND status IN ('pending', 'failed') ORDER BY id DESC LIMIT ?`;
+const backlogRow = `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed,
+    min(created_at) FILTER (WHERE status = 'pending') AS oldestPendingAt
+  FROM mail_outbox WHERE status IN ('pending', 'failed')`;
+const recentOfKind = 'SELECT 1 AS one FROM mail_outbox WHERE user_id = ? AND kind = ? AND created_at > ? LIMIT 1';
+
 /**
  * The mail outbox (issue 14). Rows are claimed with a lease in one UPDATE …
  * RETURNING, which SQLite runs under its single write lock: two workers — on
@@ -43,91 +62,52 @@ const columns = `id, company_id AS companyId, user_id AS userId, kind, recipient
  * of the one that took the row over.
  */
 export class OutboxRepository {
-  private readonly insertRow;
-  private readonly anyDue;
-  private readonly claimRows;
-  private readonly sentRow;
-  private readonly retryRow;
-  private readonly releaseRow;
-  private readonly byCompany;
-  private readonly backlogRow;
-  private readonly recentOfKind;
+  constructor(private readonly db: Storage) {}
 
-  constructor(db: Db) {
-    this.insertRow = db.prepare(
-      `INSERT INTO mail_outbox (company_id, user_id, kind, recipient, subject, body, message_id, next_attempt_at, created_at)
-       VALUES (@companyId, @userId, @kind, @recipient, @subject, @body, @messageId, @createdAt, @createdAt)`,
-    );
-    const due = `status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`;
-    this.anyDue = db.prepare(`SELECT 1 FROM mail_outbox WHERE ${due} LIMIT 1`);
-    this.claimRows = db.prepare(
-      `UPDATE mail_outbox SET lease_owner = @owner, lease_until = @now + @leaseMs, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM mail_outbox WHERE ${due} ORDER BY next_attempt_at, id LIMIT @limit)
-       RETURNING ${columns}`,
-    );
-    const mine = 'id = @id AND lease_owner = @owner AND status = \'pending\'';
-    this.sentRow = db.prepare(
-      `UPDATE mail_outbox SET status = 'sent', sent_at = @now, lease_owner = NULL, lease_until = NULL WHERE ${mine}`,
-    );
-    this.retryRow = db.prepare(
-      `UPDATE mail_outbox SET status = CASE WHEN attempts >= @maxAttempts THEN 'failed' ELSE 'pending' END,
-         next_attempt_at = @nextAttemptAt, last_error = @error, lease_owner = NULL, lease_until = NULL
-       WHERE ${mine} RETURNING status`,
-    ).pluck();
-    this.releaseRow = db.prepare(
-      `UPDATE mail_outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 WHERE ${mine}`,
-    );
-    this.byCompany = db.prepare(
-      `SELECT ${columns} FROM mail_outbox WHERE company_id = ? AND status IN ('pending', 'failed') ORDER BY id DESC LIMIT ?`,
-    );
-    this.backlogRow = db.prepare(
-      `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed,
-         min(created_at) FILTER (WHERE status = 'pending') AS oldestPendingAt
-       FROM mail_outbox WHERE status IN ('pending', 'failed')`,
-    );
-    this.recentOfKind = db.prepare('SELECT 1 FROM mail_outbox WHERE user_id = ? AND kind = ? AND created_at > ? LIMIT 1');
-  }
-
-  insert(mail: NewMail): number {
-    return Number(this.insertRow.run(mail).lastInsertRowid);
+  async insert(mail: NewMail): Promise<number> {
+    return (await this.db.get<{ id: number }>(insertRow, mail as unknown as Params))!.id;
   }
 
   /** Cheap read first: an idle poll writes nothing. */
-  hasDue(now: number): boolean {
-    return this.anyDue.get({ now }) !== undefined;
+  async hasDue(now: number): Promise<boolean> {
+    return (await this.db.get(anyDue, { now })) !== undefined;
   }
 
   /** Takes up to `limit` due rows for `leaseMs`, counting the attempt. */
-  claim(owner: string, now: number, leaseMs: number, limit: number): OutboxMail[] {
-    return this.claimRows.all({ owner, now, leaseMs, limit }) as OutboxMail[];
+  async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxMail[]> {
+    return await this.db.all<OutboxMail>(claimRows, { owner, now, leaseMs, limit });
   }
 
   /** False when the lease was lost (another worker took the row over after it ran out). */
-  markSent(id: number, owner: string, now: number): boolean {
-    return this.sentRow.run({ id, owner, now }).changes === 1;
+  async markSent(id: number, owner: string, now: number): Promise<boolean> {
+    return (await this.db.run(sentRow, { id, owner, now })).changes === 1;
   }
 
   /** A failed attempt: due again at nextAttemptAt, or 'failed' for good after maxAttempts. */
-  markAttemptFailed(id: number, owner: string, error: string, nextAttemptAt: number, maxAttempts: number): MailStatus | undefined {
-    return this.retryRow.get({ id, owner, error: error.slice(0, 500), nextAttemptAt, maxAttempts }) as MailStatus | undefined;
+  async markAttemptFailed(id: number, owner: string, error: string, nextAttemptAt: number, maxAttempts: number): Promise<MailStatus | undefined> {
+    const row = await this.db.get<{ status: MailStatus }>(retryRow, { id, owner, error: error.slice(0, 500), nextAttemptAt, maxAttempts });
+    return row?.status;
   }
 
   /** Gives a claimed row back untried (the worker is stopping): it is due again at once, its attempt not counted. */
-  releaseClaim(id: number, owner: string): void {
-    this.releaseRow.run({ id, owner });
+  async releaseClaim(id: number, owner: string): Promise<void> {
+    await this.db.run(releaseRow, { id, owner });
   }
 
   /** 契約先詳細: the company's mails not delivered yet or failed, newest first. */
-  undeliveredForCompany(companyId: number, limit: number): OutboxMail[] {
-    return this.byCompany.all(companyId, limit) as OutboxMail[];
+  async undeliveredForCompany(companyId: number, limit: number): Promise<OutboxMail[]> {
+    return await this.db.all<OutboxMail>(byCompany, [companyId, limit]);
   }
 
-  backlog(): OutboxBacklog {
-    return this.backlogRow.get() as OutboxBacklog;
+  async backlog(): Promise<OutboxBacklog> {
+    return (await this.db.get<OutboxBacklog>(backlogRow))!;
   }
 
   /** Whether a notice of this kind was written for the user after `since` (to space repeated ones). */
-  sentRecently(userId: number, kind: string, since: number): boolean {
-    return this.recentOfKind.get(userId, kind, since) !== undefined;
+  async sentRecently(userId: number, kind: string, since: number): Promise<boolean> {
+    return (await this.db.get(recentOfKind, [userId, kind, since])) !== undefined;
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { insertRow, anyDue, claimRows, sentRow, retryRow, releaseRow, byCompany, backlogRow, recentOfKind };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Params, Storage } from '../storage/port';
 
 import type { UsageMode } from '../domain/otpSlot';
 
@@ -35,96 +35,74 @@ export interface PaperRequest {
 const columns = `r.id, r.company_id AS companyId, r.user_id AS userId, r.token_id AS tokenId,
   t.credential_id AS credentialId, t.expires_on AS expiresOn, t.drift, r.registered_at AS registeredAt, r.registered_by AS registeredBy`;
 
+const stateRow = 'SELECT usage_mode AS usageMode, otp_started_at AS otpStartedAt FROM companies WHERE id = ?';
+// R5: the mode is chosen before the first registration; while any token is
+// registered it cannot change (the check is part of the update).
+const setModeRow = `UPDATE companies SET usage_mode = @mode
+  WHERE id = @companyId AND NOT EXISTS (SELECT 1 FROM token_registrations WHERE company_id = @companyId)`;
+const startRow = 'UPDATE companies SET otp_started_at = COALESCE(otp_started_at, ?) WHERE id = ?';
+const byCompany = `SELECT ${columns} FROM token_registrations r JOIN tokens t ON t.id = r.token_id WHERE r.company_id = ? ORDER BY r.id`;
+const byUser = `SELECT ${columns} FROM token_registrations r JOIN tokens t ON t.id = r.token_id
+  WHERE r.company_id = @companyId AND (CASE WHEN @shared = 1 THEN r.user_id IS NULL ELSE r.user_id = @userId END)`;
+const insertRow = `INSERT INTO token_registrations (company_id, user_id, token_id, registered_at, registered_by)
+  VALUES (@companyId, @userId, @tokenId, @registeredAt, @registeredBy)`;
+const deleteRow = 'DELETE FROM token_registrations WHERE id = ?';
+// トークン切替 (issue 13): the slot keeps its row and moves to the new token, only if it still holds the old one.
+const replaceRow = `UPDATE token_registrations SET token_id = @newTokenId, registered_at = @at, registered_by = @by
+  WHERE id = @id AND token_id = @oldTokenId`;
+const paperRow = `INSERT INTO paper_requests (company_id, request_number, seal_verified, credential_id, staff_id, recorded_at)
+  VALUES (@companyId, @requestNumber, 1, @credentialId, @staffId, @recordedAt)`;
+const papersByCompany = `SELECT company_id AS companyId, request_number AS requestNumber, credential_id AS credentialId,
+    staff_id AS staffId, recorded_at AS recordedAt FROM paper_requests WHERE company_id = ? ORDER BY id DESC`;
+
 export class RegistrationsRepository {
-  private readonly stateRow;
-  private readonly setModeRow;
-  private readonly startRow;
-  private readonly byCompany;
-  private readonly byUser;
-  private readonly insertRow;
-  private readonly deleteRow;
-  private readonly replaceRow;
-  private readonly paperRow;
-  private readonly papersByCompany;
+  constructor(private readonly db: Storage) {}
 
-  constructor(db: Db) {
-    this.stateRow = db.prepare('SELECT usage_mode AS usageMode, otp_started_at AS otpStartedAt FROM companies WHERE id = ?');
-    // R5: the mode is chosen before the first registration; while any token is
-    // registered it cannot change (the check is part of the update).
-    this.setModeRow = db.prepare(
-      `UPDATE companies SET usage_mode = @mode
-       WHERE id = @companyId AND NOT EXISTS (SELECT 1 FROM token_registrations WHERE company_id = @companyId)`,
-    );
-    this.startRow = db.prepare('UPDATE companies SET otp_started_at = COALESCE(otp_started_at, ?) WHERE id = ?');
-    this.byCompany = db.prepare(
-      `SELECT ${columns} FROM token_registrations r JOIN tokens t ON t.id = r.token_id WHERE r.company_id = ? ORDER BY r.id`,
-    );
-    this.byUser = db.prepare(
-      `SELECT ${columns} FROM token_registrations r JOIN tokens t ON t.id = r.token_id
-       WHERE r.company_id = @companyId AND (CASE WHEN @shared = 1 THEN r.user_id IS NULL ELSE r.user_id = @userId END)`,
-    );
-    this.insertRow = db.prepare(
-      `INSERT INTO token_registrations (company_id, user_id, token_id, registered_at, registered_by)
-       VALUES (@companyId, @userId, @tokenId, @registeredAt, @registeredBy)`,
-    );
-    this.deleteRow = db.prepare('DELETE FROM token_registrations WHERE id = ?');
-    // トークン切替 (issue 13): the slot keeps its row and moves to the new token, only if it still holds the old one.
-    this.replaceRow = db.prepare(
-      `UPDATE token_registrations SET token_id = @newTokenId, registered_at = @at, registered_by = @by
-       WHERE id = @id AND token_id = @oldTokenId`,
-    );
-    this.paperRow = db.prepare(
-      `INSERT INTO paper_requests (company_id, request_number, seal_verified, credential_id, staff_id, recorded_at)
-       VALUES (@companyId, @requestNumber, 1, @credentialId, @staffId, @recordedAt)`,
-    );
-    this.papersByCompany = db.prepare(
-      `SELECT company_id AS companyId, request_number AS requestNumber, credential_id AS credentialId,
-         staff_id AS staffId, recorded_at AS recordedAt FROM paper_requests WHERE company_id = ? ORDER BY id DESC`,
-    );
-  }
-
-  state(companyId: number): OtpState {
-    return (this.stateRow.get(companyId) as OtpState | undefined) ?? { usageMode: null, otpStartedAt: null };
+  async state(companyId: number): Promise<OtpState> {
+    return (await this.db.get<OtpState>(stateRow, [companyId])) ?? { usageMode: null, otpStartedAt: null };
   }
 
   /** False when a token is already registered in the company, so the mode is fixed. */
-  setUsageMode(companyId: number, mode: UsageMode): boolean {
-    return this.setModeRow.run({ companyId, mode }).changes === 1;
+  async setUsageMode(companyId: number, mode: UsageMode): Promise<boolean> {
+    return (await this.db.run(setModeRow, { companyId, mode })).changes === 1;
   }
 
-  markOtpStarted(companyId: number, at: number): void {
-    this.startRow.run(at, companyId);
+  async markOtpStarted(companyId: number, at: number): Promise<void> {
+    await this.db.run(startRow, [at, companyId]);
   }
 
-  listForCompany(companyId: number): Registration[] {
-    return this.byCompany.all(companyId) as Registration[];
+  async listForCompany(companyId: number): Promise<Registration[]> {
+    return await this.db.all<Registration>(byCompany, [companyId]);
   }
 
   /** The token that confirms this user's transfers: the user's own (A) or the company's shared one (B). */
-  forUser(companyId: number, userId: number, mode: UsageMode | null): Registration | undefined {
-    return this.byUser.get({ companyId, userId, shared: mode === 'shared' ? 1 : 0 }) as Registration | undefined;
+  async forUser(companyId: number, userId: number, mode: UsageMode | null): Promise<Registration | undefined> {
+    return await this.db.get<Registration>(byUser, { companyId, userId, shared: mode === 'shared' ? 1 : 0 });
   }
 
-  /** Throws a SQLite UNIQUE error when the token, the user or the shared slot is already taken (callers check first). */
-  insert(r: { companyId: number; userId: number | null; tokenId: number; registeredAt: number; registeredBy: string }): void {
-    this.insertRow.run(r);
+  /** Throws a UNIQUE error when the token, the user or the shared slot is already taken (callers check first). */
+  async insert(r: { companyId: number; userId: number | null; tokenId: number; registeredAt: number; registeredBy: string }): Promise<void> {
+    await this.db.run(insertRow, r);
   }
 
-  delete(id: number): boolean {
-    return this.deleteRow.run(id).changes === 1;
+  async delete(id: number): Promise<boolean> {
+    return (await this.db.run(deleteRow, [id])).changes === 1;
   }
 
   /** Moves a registration from one token to another; false when it no longer holds the old one. */
-  replaceToken(r: { id: number; oldTokenId: number; newTokenId: number; at: number; by: string }): boolean {
-    return this.replaceRow.run(r).changes === 1;
+  async replaceToken(r: { id: number; oldTokenId: number; newTokenId: number; at: number; by: string }): Promise<boolean> {
+    return (await this.db.run(replaceRow, r)).changes === 1;
   }
 
-  listPaperRequests(companyId: number): PaperRequest[] {
-    return this.papersByCompany.all(companyId) as PaperRequest[];
+  async listPaperRequests(companyId: number): Promise<PaperRequest[]> {
+    return await this.db.all<PaperRequest>(papersByCompany, [companyId]);
   }
 
-  /** Throws a SQLite UNIQUE error when the company already recorded this request number. */
-  insertPaperRequest(p: PaperRequest): void {
-    this.paperRow.run(p);
+  /** Throws a UNIQUE error when the company already recorded this request number. */
+  async insertPaperRequest(p: PaperRequest): Promise<void> {
+    await this.db.run(paperRow, p as unknown as Params);
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { stateRow, setModeRow, startRow, byCompany, byUser, insertRow, deleteRow, replaceRow, paperRow, papersByCompany };

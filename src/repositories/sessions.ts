@@ -1,6 +1,5 @@
 import session from 'express-session';
-import type { Db } from '../db/connection';
-import type { GroupCommit } from '../db/groupCommit';
+import type { Storage } from '../storage/port';
 import type { Clock } from '../clock';
 
 type Realm = 'customer' | 'staff';
@@ -23,7 +22,7 @@ function answer(done: Promise<unknown>, cb?: (err?: unknown) => void): void {
 }
 
 /**
- * express-session store on our own SQLite database (DESIGN §8: the npm store is
+ * express-session store on our own database (DESIGN §8: the npm store is
  * GPL-3.0-only and keeps a timer alive). Sessions of the two listeners live in
  * separate realms, so a customer cookie never opens a staff session.
  *
@@ -36,33 +35,29 @@ function answer(done: Promise<unknown>, cb?: (err?: unknown) => void): void {
  * not yet committed is read from memory (`unsaved`): the next request sees
  * what the last one wrote — its flash, or after login the new session itself.
  */
-export class SqliteSessionStore extends session.Store {
-  private readonly getRow;
-  private readonly upsertRow;
-  private readonly deleteRow;
-  private readonly staleRow;
-  private readonly touchRow;
+const getRow = 'SELECT data FROM sessions WHERE sid = ? AND realm = ? AND expires_at > ?';
+const upsertRow = `INSERT INTO sessions (sid, realm, data, expires_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+  WHERE sessions.realm = excluded.realm`;
+const deleteRow = 'DELETE FROM sessions WHERE sid = ? AND realm = ?';
+// The same condition twice: the pre-check lets a touch that would change
+// nothing answer at once, without waiting for the next group commit; on the
+// UPDATE it keeps the write a no-op if the row was saved or deleted meanwhile.
+const staleRow = 'SELECT 1 AS one FROM sessions WHERE sid = ? AND realm = ? AND expires_at <= ?';
+const touchRow = 'UPDATE sessions SET expires_at = ? WHERE sid = ? AND realm = ? AND expires_at <= ?';
+const pruneRows = 'DELETE FROM sessions WHERE expires_at <= ?';
+
+export class SessionStore extends session.Store {
   /** Writes queued in the group commit, by sid; data null: destroyed. Cleared when their commit settles. */
   private readonly unsaved = new Map<string, { data: string | null; expiresAt: number }>();
 
   constructor(
-    db: Db,
-    private readonly commits: GroupCommit,
+    private readonly db: Storage,
     private readonly realm: Realm,
     private readonly clock: Clock,
     private readonly ttlMs: number,
   ) {
     super();
-    this.getRow = db.prepare('SELECT data FROM sessions WHERE sid = ? AND realm = ? AND expires_at > ?').pluck();
-    this.upsertRow = db.prepare(`INSERT INTO sessions (sid, realm, data, expires_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
-      WHERE sessions.realm = excluded.realm`);
-    this.deleteRow = db.prepare('DELETE FROM sessions WHERE sid = ? AND realm = ?');
-    // The same condition twice: the pre-check lets a touch that would change
-    // nothing answer at once, without waiting for the next group commit; on the
-    // UPDATE it keeps the write a no-op if the row was saved or deleted meanwhile.
-    this.staleRow = db.prepare('SELECT 1 FROM sessions WHERE sid = ? AND realm = ? AND expires_at <= ?').pluck();
-    this.touchRow = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ? AND realm = ? AND expires_at <= ?');
   }
 
   private expiry(): number {
@@ -70,31 +65,30 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {
-    try {
-      const now = this.clock.now();
-      const pending = this.unsaved.get(sid);
-      const data = pending ? (pending.expiresAt > now ? pending.data : null) : (this.getRow.get(sid, this.realm, now) as string | undefined);
-      cb(null, data ? (JSON.parse(data) as session.SessionData) : null);
-    } catch (err) {
-      cb(err);
-    }
+    const now = this.clock.now();
+    const pending = this.unsaved.get(sid);
+    if (pending) return parsed(pending.expiresAt > now ? pending.data : null, cb);
+    this.db.get<{ data: string }>(getRow, [sid, this.realm, now]).then(
+      (row) => parsed(row?.data ?? null, cb),
+      (err: unknown) => cb(err),
+    );
   }
 
   override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
     // Serialized now: the row holds the session as it was when saved.
     const json = JSON.stringify(data);
     const expiresAt = this.expiry();
-    this.write(sid, { data: json, expiresAt }, () => this.upsertRow.run(sid, this.realm, json, expiresAt), cb);
+    this.write(sid, { data: json, expiresAt }, async () => await this.db.run(upsertRow, [sid, this.realm, json, expiresAt]), cb);
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    this.write(sid, { data: null, expiresAt: Infinity }, () => this.deleteRow.run(sid, this.realm), cb);
+    this.write(sid, { data: null, expiresAt: Infinity }, async () => await this.db.run(deleteRow, [sid, this.realm]), cb);
   }
 
   /** Queues a row write; until its commit settles (either way), reads of the sid see `pending`. */
-  private write(sid: string, pending: { data: string | null; expiresAt: number }, work: () => unknown, cb?: (err?: unknown) => void): void {
+  private write(sid: string, pending: { data: string | null; expiresAt: number }, work: () => Promise<unknown>, cb?: (err?: unknown) => void): void {
     this.unsaved.set(sid, pending);
-    const done = this.commits.run(work).finally(() => {
+    const done = this.db.transaction(work, { durability: 'group' }).finally(() => {
       // A later write of the same sid stays until its own commit settles.
       if (this.unsaved.get(sid) === pending) this.unsaved.delete(sid);
     });
@@ -109,33 +103,41 @@ export class SqliteSessionStore extends session.Store {
     if (data.lastSeenAt !== undefined) return cb?.();
     const expiresAt = this.expiry();
     const staleBefore = expiresAt - SESSION_REFRESH_STEP_MS;
-    try {
-      if (this.staleRow.get(sid, this.realm, staleBefore) === undefined) return cb?.();
-    } catch (err) {
-      return cb?.(err);
-    }
-    answer(this.commits.run(() => this.touchRow.run(expiresAt, sid, this.realm, staleBefore)), cb);
+    const touched = this.db.get(staleRow, [sid, this.realm, staleBefore]).then(async (stale) => {
+      if (stale === undefined) return;
+      return await this.db.transaction(() => this.db.run(touchRow, [expiresAt, sid, this.realm, staleBefore]), { durability: 'group' });
+    });
+    answer(touched, cb);
   }
+}
+
+function parsed(data: string | null, cb: (err: unknown, s?: session.SessionData | null) => void): void {
+  let value: session.SessionData | null;
+  try {
+    value = data ? (JSON.parse(data) as session.SessionData) : null;
+  } catch (err) {
+    return cb(err);
+  }
+  cb(null, value);
 }
 
 /** Session rows as data, for housekeeping outside a request. */
 export class SessionsRepository {
-  private readonly pruneRows;
   private readonly deleteForUserRows;
 
-  constructor(db: Db) {
-    this.pruneRows = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
-    this.deleteForUserRows = db.prepare(
-      "DELETE FROM sessions WHERE realm = 'customer' AND json_extract(data, '$.userId') = ?",
-    );
+  constructor(private readonly db: Storage) {
+    this.deleteForUserRows = `DELETE FROM sessions WHERE realm = 'customer' AND ${db.dialect.jsonText('data', 'userId')} = ?`;
   }
 
-  prune(now: number): number {
-    return this.pruneRows.run(now).changes;
+  async prune(now: number): Promise<number> {
+    return (await this.db.run(pruneRows, [now])).changes;
   }
 
   /** Ends every signed-in session of a customer user, e.g. after their password was reset. */
-  deleteForUser(userId: number): number {
-    return this.deleteForUserRows.run(userId).changes;
+  async deleteForUser(userId: number): Promise<number> {
+    return (await this.db.run(this.deleteForUserRows, [userId])).changes;
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { getRow, upsertRow, deleteRow, staleRow, touchRow, pruneRows };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Storage } from '../storage/port';
 
 export interface Staff {
   id: number;
@@ -10,31 +10,28 @@ export interface Staff {
   lockedAt: number | null;
 }
 
+const select = `SELECT s.id, s.staff_id AS staffId, s.name, s.password_hash AS passwordHash,
+    COALESCE(l.failures, 0) AS failures, l.locked_at AS lockedAt
+  FROM staff s LEFT JOIN staff_locks l ON l.staff_id = s.id AND l.kind = 'login'`;
+const byId = `${select} WHERE s.id = ?`;
+const byStaffId = `${select} WHERE s.staff_id = ?`;
+const insertRow = 'INSERT INTO staff (staff_id, name, password_hash, created_at) VALUES (?, ?, ?, ?)';
+
 export class StaffRepository {
-  private readonly byId;
-  private readonly byStaffId;
-  private readonly insertRow;
+  constructor(private readonly db: Storage) {}
 
-  constructor(db: Db) {
-    const select = `SELECT s.id, s.staff_id AS staffId, s.name, s.password_hash AS passwordHash,
-        COALESCE(l.failures, 0) AS failures, l.locked_at AS lockedAt
-      FROM staff s LEFT JOIN staff_locks l ON l.staff_id = s.id AND l.kind = 'login'`;
-    this.byId = db.prepare(`${select} WHERE s.id = ?`);
-    this.byStaffId = db.prepare(`${select} WHERE s.staff_id = ?`);
-    this.insertRow = db.prepare(
-      'INSERT INTO staff (staff_id, name, password_hash, created_at) VALUES (?, ?, ?, ?)',
-    );
+  async find(id: number): Promise<Staff | undefined> {
+    return await this.db.get<Staff>(byId, [id]);
   }
 
-  find(id: number): Staff | undefined {
-    return this.byId.get(id) as Staff | undefined;
+  async findByStaffId(staffId: string): Promise<Staff | undefined> {
+    return await this.db.get<Staff>(byStaffId, [staffId]);
   }
 
-  findByStaffId(staffId: string): Staff | undefined {
-    return this.byStaffId.get(staffId) as Staff | undefined;
-  }
-
-  insert(staffId: string, name: string, passwordHash: string, now: number): void {
-    this.insertRow.run(staffId, name, passwordHash, now);
+  async insert(staffId: string, name: string, passwordHash: string, now: number): Promise<void> {
+    await this.db.run(insertRow, [staffId, name, passwordHash, now]);
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { insertRow, byId, byStaffId };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Params, Storage } from '../storage/port';
 
 export type AccountType = 'ordinary' | 'current';
 
@@ -41,66 +41,52 @@ const select = `SELECT t.id, t.company_id AS companyId, t.user_id AS userId, u.n
   t.created_at AS createdAt, t.expires_at AS expiresAt, t.completed_at AS completedAt
   FROM transfers t JOIN users u ON u.id = t.user_id`;
 
-export class TransfersRepository {
-  private readonly byId;
-  private readonly insertRow;
-  private readonly completeRow;
-  private readonly pageForCompany;
-  private readonly countForCompany;
-  private readonly pageForUser;
-  private readonly countForUser;
+const byId = `${select} WHERE t.id = ?`;
+const insertRow = `INSERT INTO transfers (company_id, user_id, bank_code, branch_code,
+    account_type, account_number, payee_name, amount, bank_name, branch_name, fee, status, created_at, expires_at)
+  VALUES (@companyId, @userId, @bankCode, @branchCode, @accountType, @accountNumber,
+    @payeeName, @amount, @bankName, @branchName, @fee, 'draft', @createdAt, @expiresAt) RETURNING id`;
+const pageForCompany = `${select} WHERE t.company_id = ? AND t.status = 'completed' ORDER BY t.id DESC LIMIT ? OFFSET ?`;
+const countForCompany = "SELECT count(*) AS n FROM transfers WHERE company_id = ? AND status = 'completed'";
+const pageForUser = `${select} WHERE t.user_id = ? AND t.status = 'completed' ORDER BY t.id DESC LIMIT ? OFFSET ?`;
+const countForUser = "SELECT count(*) AS n FROM transfers WHERE user_id = ? AND status = 'completed'";
 
-  constructor(db: Db) {
-    this.byId = db.prepare(`${select} WHERE t.id = ?`);
-    this.insertRow = db.prepare(`INSERT INTO transfers (company_id, user_id, bank_code, branch_code,
-        account_type, account_number, payee_name, amount, bank_name, branch_name, fee, status, created_at, expires_at)
-      VALUES (@companyId, @userId, @bankCode, @branchCode, @accountType, @accountNumber,
-        @payeeName, @amount, @bankName, @branchName, @fee, 'draft', @createdAt, @expiresAt)`);
+export class TransfersRepository {
+  private readonly completeRow;
+
+  constructor(private readonly db: Storage) {
     // Compare-and-set from draft to completed: of two confirmations of one draft
-    // (double click, replay, race) only one can see changes === 1 (R10).
-    this.completeRow = db.prepare(`UPDATE transfers SET status = 'completed',
-        receipt_number = printf('%s-%08d', @datePart, id), confirmed_with = @confirmedWith,
+    // (double click, replay, race) only one can see a row returned (R10).
+    this.completeRow = `UPDATE transfers SET status = 'completed',
+        receipt_number = @datePart || '-' || ${db.dialect.zeroPad('id', 8)}, confirmed_with = @confirmedWith,
         completed_at = @now
       WHERE id = @id AND status = 'draft' AND expires_at > @now
-      RETURNING receipt_number`).pluck();
-    this.pageForCompany = db.prepare(
-      `${select} WHERE t.company_id = ? AND t.status = 'completed' ORDER BY t.id DESC LIMIT ? OFFSET ?`,
-    );
-    this.countForCompany = db
-      .prepare("SELECT count(*) FROM transfers WHERE company_id = ? AND status = 'completed'")
-      .pluck();
-    this.pageForUser = db.prepare(
-      `${select} WHERE t.user_id = ? AND t.status = 'completed' ORDER BY t.id DESC LIMIT ? OFFSET ?`,
-    );
-    this.countForUser = db
-      .prepare("SELECT count(*) FROM transfers WHERE user_id = ? AND status = 'completed'")
-      .pluck();
+      RETURNING receipt_number AS receiptNumber`;
   }
 
-  find(id: number): Transfer | undefined {
-    return this.byId.get(id) as Transfer | undefined;
+  async find(id: number): Promise<Transfer | undefined> {
+    return await this.db.get<Transfer>(byId, [id]);
   }
 
-  insertDraft(d: TransferInput & DraftFacts & { companyId: number; userId: number; createdAt: number; expiresAt: number }): number {
-    return Number(this.insertRow.run(d).lastInsertRowid);
+  async insertDraft(d: TransferInput & DraftFacts & { companyId: number; userId: number; createdAt: number; expiresAt: number }): Promise<number> {
+    return (await this.db.get<{ id: number }>(insertRow, d as unknown as Params))!.id;
   }
 
   /** Returns the new 受付番号, or undefined when the draft was already used or expired. */
-  complete(id: number, confirmedWith: 'transferPassword' | 'otp', now: number, datePart: string): string | undefined {
-    return this.completeRow.get({ id, confirmedWith, now, datePart }) as string | undefined;
+  async complete(id: number, confirmedWith: 'transferPassword' | 'otp', now: number, datePart: string): Promise<string | undefined> {
+    return (await this.db.get<{ receiptNumber: string }>(this.completeRow, { id, confirmedWith, now, datePart }))?.receiptNumber;
   }
 
-  listForCompany(companyId: number, limit: number, offset: number): { rows: Transfer[]; total: number } {
-    return {
-      rows: this.pageForCompany.all(companyId, limit, offset) as Transfer[],
-      total: this.countForCompany.get(companyId) as number,
-    };
+  async listForCompany(companyId: number, limit: number, offset: number): Promise<{ rows: Transfer[]; total: number }> {
+    const rows = await this.db.all<Transfer>(pageForCompany, [companyId, limit, offset]);
+    return { rows, total: (await this.db.get<{ n: number }>(countForCompany, [companyId]))!.n };
   }
 
-  listForUser(userId: number, limit: number, offset: number): { rows: Transfer[]; total: number } {
-    return {
-      rows: this.pageForUser.all(userId, limit, offset) as Transfer[],
-      total: this.countForUser.get(userId) as number,
-    };
+  async listForUser(userId: number, limit: number, offset: number): Promise<{ rows: Transfer[]; total: number }> {
+    const rows = await this.db.all<Transfer>(pageForUser, [userId, limit, offset]);
+    return { rows, total: (await this.db.get<{ n: number }>(countForUser, [userId]))!.n };
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { insertRow, countForCompany, countForUser, byId, pageForCompany, pageForUser };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Storage } from '../storage/port';
 
 export type Role = 'admin' | 'user';
 
@@ -36,64 +36,55 @@ type Row = Omit<User, 'canTransfer'> & { canTransfer: number };
 const toUser = (row: Row | undefined): User | undefined =>
   row && { ...row, canTransfer: row.canTransfer === 1 };
 
+const byId = `SELECT ${columns} FROM users WHERE id = ?`;
+const byLoginId = `SELECT ${columns} FROM users WHERE login_id = ?`;
+const byCompany = `SELECT ${columns} FROM users WHERE company_id = ? ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, id`;
+const insertRow = `INSERT INTO users (company_id, login_id, name, role, password_hash,
+    transfer_password_hash, approval_password_hash, can_transfer, created_at)
+  VALUES (@companyId, @loginId, @name, @role, @passwordHash,
+    @transferPasswordHash, @approvalPasswordHash, @canTransfer, @createdAt) RETURNING id`;
+const setPassword = 'UPDATE users SET password_hash = ? WHERE id = ?';
+const setTransferPassword = 'UPDATE users SET transfer_password_hash = ? WHERE id = ?';
+const setCanTransfer = 'UPDATE users SET can_transfer = ? WHERE id = ?';
+
 export class UsersRepository {
-  private readonly byId;
-  private readonly byLoginId;
-  private readonly byCompany;
-  private readonly insertRow;
-  private readonly setPassword;
-  private readonly setTransferPassword;
-  private readonly setCanTransfer;
+  constructor(private readonly db: Storage) {}
 
-  constructor(db: Db) {
-    this.byId = db.prepare(`SELECT ${columns} FROM users WHERE id = ?`);
-    this.byLoginId = db.prepare(`SELECT ${columns} FROM users WHERE login_id = ?`);
-    this.byCompany = db.prepare(
-      `SELECT ${columns} FROM users WHERE company_id = ? ORDER BY role = 'user', id`,
-    );
-    this.insertRow = db.prepare(
-      `INSERT INTO users (company_id, login_id, name, role, password_hash,
-         transfer_password_hash, approval_password_hash, can_transfer, created_at)
-       VALUES (@companyId, @loginId, @name, @role, @passwordHash,
-         @transferPasswordHash, @approvalPasswordHash, @canTransfer, @createdAt)`,
-    );
-    this.setPassword = db.prepare('UPDATE users SET password_hash = ? WHERE id = ?');
-    this.setTransferPassword = db.prepare('UPDATE users SET transfer_password_hash = ? WHERE id = ?');
-    this.setCanTransfer = db.prepare('UPDATE users SET can_transfer = ? WHERE id = ?');
-  }
-
-  find(id: number): User | undefined {
-    return toUser(this.byId.get(id) as Row | undefined);
+  async find(id: number): Promise<User | undefined> {
+    return toUser(await this.db.get<Row>(byId, [id]));
   }
 
   /** A user of the given company only: another company's id reads as absent. */
-  findInCompany(companyId: number, id: number): User | undefined {
-    const user = this.find(id);
+  async findInCompany(companyId: number, id: number): Promise<User | undefined> {
+    const user = await this.find(id);
     return user && user.companyId === companyId ? user : undefined;
   }
 
-  findByLoginId(loginId: string): User | undefined {
-    return toUser(this.byLoginId.get(loginId) as Row | undefined);
+  async findByLoginId(loginId: string): Promise<User | undefined> {
+    return toUser(await this.db.get<Row>(byLoginId, [loginId]));
   }
 
-  listByCompany(companyId: number): User[] {
-    return (this.byCompany.all(companyId) as Row[]).map((r) => toUser(r)!);
+  async listByCompany(companyId: number): Promise<User[]> {
+    return (await this.db.all<Row>(byCompany, [companyId])).map((r) => toUser(r)!);
   }
 
-  insert(u: NewUser): User {
-    const id = this.insertRow.run({ ...u, canTransfer: u.canTransfer ? 1 : 0 }).lastInsertRowid;
-    return this.find(Number(id))!;
+  async insert(u: NewUser): Promise<User> {
+    const { id } = (await this.db.get<{ id: number }>(insertRow, { ...u, canTransfer: u.canTransfer ? 1 : 0 }))!;
+    return (await this.find(id))!;
   }
 
-  updatePasswordHash(id: number, hash: string): void {
-    this.setPassword.run(hash, id);
+  async updatePasswordHash(id: number, hash: string): Promise<void> {
+    await this.db.run(setPassword, [hash, id]);
   }
 
-  updateTransferPasswordHash(id: number, hash: string): void {
-    this.setTransferPassword.run(hash, id);
+  async updateTransferPasswordHash(id: number, hash: string): Promise<void> {
+    await this.db.run(setTransferPassword, [hash, id]);
   }
 
-  updateCanTransfer(id: number, canTransfer: boolean): void {
-    this.setCanTransfer.run(canTransfer ? 1 : 0, id);
+  async updateCanTransfer(id: number, canTransfer: boolean): Promise<void> {
+    await this.db.run(setCanTransfer, [canTransfer ? 1 : 0, id]);
   }
 }
+
+/** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
+export const statements = { byId, byLoginId, byCompany, insertRow, setPassword, setTransferPassword, setCanTransfer };

@@ -32,20 +32,20 @@ export interface AdminSecrets {
 }
 
 /** Whether the administrator's company has started OTP, i.e. whether the forms ask for the code at all. */
-export const stepUpActive = (registrations: Pick<RegistrationsRepository, 'state'>, admin: User): boolean =>
-  registrations.state(admin.companyId).otpStartedAt !== null;
+export const stepUpActive = async (registrations: Pick<RegistrationsRepository, 'state'>, admin: User): Promise<boolean> =>
+  (await registrations.state(admin.companyId)).otpStartedAt !== null;
 
 /** Decides, before any secret is checked, whether the action needs a code and whether one was typed. */
-export function planStepUp(
+export async function planStepUp(
   registrations: Pick<RegistrationsRepository, 'state' | 'forUser'>,
   admin: User,
   action: AdminAction,
   code: string | undefined,
-): { ok: true; stepUp: StepUp } | StepUpRefusal {
-  const { otpStartedAt, usageMode } = registrations.state(admin.companyId);
+): Promise<{ ok: true; stepUp: StepUp } | StepUpRefusal> {
+  const { otpStartedAt, usageMode } = await registrations.state(admin.companyId);
   if (!needsCode(action, otpStartedAt !== null)) return { ok: true, stepUp: null };
   // The administrator's own token in A, the shared one in B (R5).
-  const registration = registrations.forUser(admin.companyId, admin.id, usageMode);
+  const registration = await registrations.forUser(admin.companyId, admin.id, usageMode);
   if (!registration) return { ok: false, reason: 'noAdminToken' };
   if (code === undefined) return { ok: false, reason: 'codeMissing' };
   return { ok: true, stepUp: { credentialId: registration.credentialId, code } };
@@ -56,9 +56,9 @@ export function planStepUp(
  * return (do not throw) its refusal, so a wrong code's count and audit entry
  * commit; throw to roll back a right one with the action.
  */
-export function spendStepUp(deps: OtpDeps, admin: User, stepUp: StepUp, actor: Actor): StepUpRefusal | null {
+export async function spendStepUp(deps: OtpDeps, admin: User, stepUp: StepUp, actor: Actor): Promise<StepUpRefusal | null> {
   if (stepUp === null) return null;
-  const spent = spendOtp(deps, admin, stepUp.credentialId, stepUp.code, actor);
+  const spent = await spendOtp(deps, admin, stepUp.credentialId, stepUp.code, actor);
   if (spent.ok) return null;
   switch (spent.reason) {
     case 'locked':
@@ -83,7 +83,7 @@ export async function authorizeAdmin(
   secrets: AdminSecrets,
   actor: Actor,
 ): Promise<{ ok: true; stepUp: StepUp } | StepUpRefusal | ApprovalRefusal> {
-  const plan = planStepUp(deps.repos.registrations, admin, action, secrets.otp);
+  const plan = await planStepUp(deps.repos.registrations, admin, action, secrets.otp);
   if (!plan.ok) return plan;
   return (await approve(deps, admin, secrets.approvalPassword, actor)) ?? plan;
 }

@@ -22,8 +22,8 @@ export interface AuditEvent {
 export class AuditLog {
   constructor(private readonly repo: AuditRepository, private readonly clock: Clock) {}
 
-  record(actor: Actor, e: AuditEvent): void {
-    this.repo.append({
+  async record(actor: Actor, e: AuditEvent): Promise<void> {
+    await this.repo.append({
       occurredAt: this.clock.now(),
       companyId: e.companyId === undefined ? actor.companyId : e.companyId,
       actorType: actor.type,
@@ -42,8 +42,8 @@ export class AuditLog {
  * first. The company comes from the signed-in administrator, never from the
  * query: a filter narrows the page, it cannot widen it.
  */
-export const companyAuditPage = (audit: AuditRepository, admin: User, query: AuditQuery, limit: number, offset: number) =>
-  audit.listForCompany(admin.companyId, limit, offset, query);
+export const companyAuditPage = async (audit: AuditRepository, admin: User, query: AuditQuery, limit: number, offset: number) =>
+  await audit.listForCompany(admin.companyId, limit, offset, query);
 
 /** 操作履歴 of the branch console: every company's entries, newest first. */
-export const allAuditPage = (audit: AuditRepository, query: AuditQuery, limit: number, offset: number) => audit.listAll(limit, offset, query);
+export const allAuditPage = async (audit: AuditRepository, query: AuditQuery, limit: number, offset: number) => await audit.listAll(limit, offset, query);

@@ -26,7 +26,7 @@ export interface ContractInput {
  * no contract without an administrator. Throws LoginIdTakenError.
  */
 export async function openContract(
-  deps: Uses<'hasher' | 'clock' | 'db' | 'audit', 'companies' | 'users' | 'limits' | 'emails'> & { config: Pick<Config, 'defaultLimits'> },
+  deps: Uses<'hasher' | 'clock' | 'storage' | 'audit', 'companies' | 'users' | 'limits' | 'emails'> & { config: Pick<Config, 'defaultLimits'> },
   input: ContractInput,
   actor: Actor,
 ): Promise<Company> {
@@ -41,15 +41,15 @@ export async function openContract(
     approvalPassword: input.adminApprovalPassword,
     canTransfer: true,
   });
-  return deps.db.transaction(() => {
-    const company = deps.repos.companies.insert({
+  return await deps.storage.transaction(async () => {
+    const company = await deps.repos.companies.insert({
       name: input.companyName,
       balance: input.accountBalance,
       createdAt: deps.clock.now(),
     });
-    const adminUser = insertUser(deps, { ...admin, companyId: company.id });
-    if (input.adminEmail) deps.repos.emails.setEmail(adminUser.id, input.adminEmail);
-    deps.audit.record(actor, {
+    const adminUser = await insertUser(deps, { ...admin, companyId: company.id });
+    if (input.adminEmail) await deps.repos.emails.setEmail(adminUser.id, input.adminEmail);
+    await deps.audit.record(actor, {
       event: 'contract.open',
       outcome: 'success',
       companyId: company.id,
@@ -57,13 +57,13 @@ export async function openContract(
       detail: `口座 ${company.accountNumber} 開設残高 ${input.accountBalance}`,
     });
     const limits = input.limits ?? deps.config.defaultLimits;
-    deps.repos.limits.setBank(company.id, limits);
-    deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId: company.id, detail: `perTransfer=${limits.perTransfer} daily=${limits.daily}` });
+    await deps.repos.limits.setBank(company.id, limits);
+    await deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId: company.id, detail: `perTransfer=${limits.perTransfer} daily=${limits.daily}` });
     return company;
-  })();
+  });
 }
 
 /** メニュー: the signed-in user's company with its 代表口座 and 残高. */
-export function companyOf(companies: CompaniesRepository, user: User): Company {
-  return companies.find(user.companyId)!;
+export async function companyOf(companies: CompaniesRepository, user: User): Promise<Company> {
+  return (await companies.find(user.companyId))!;
 }

@@ -11,10 +11,10 @@ export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'inval
  * and answered exactly like a wrong password.
  */
 export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, loginId: string, password: string, clientIp: string | null): Promise<LoginResult> {
-  const user = deps.repos.users.findByLoginId(loginId);
+  const user = await deps.repos.users.findByLoginId(loginId);
   if (!user) {
     await deps.hasher.verify(password, null);
-    deps.audit.record(
+    await deps.audit.record(
       { type: 'anonymous', id: loginId.slice(0, 64) || '-', companyId: null, clientIp },
       { event: 'login', outcome: 'failure', detail: 'unknown id' },
     );
@@ -22,25 +22,25 @@ export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, logi
   }
   const actor = { type: 'user' as const, id: user.loginId, companyId: user.companyId, clientIp };
   // Read before the check resets it: a login after wrong passwords is told to the user (issue 14).
-  const failuresBefore = deps.repos.locks.get(user.id, 'login').failures;
+  const failuresBefore = (await deps.repos.locks.get(user.id, 'login')).failures;
   const check = await checkSecret(deps, user, 'login', password, user.passwordHash, actor);
   if (check.result === 'ok') {
-    await deps.commits.run(() => {
-      deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId });
-      if (failuresBefore > 0) deps.notices.loginAfterFailures(user.id, failuresBefore, clientIp);
-    });
+    await deps.storage.transaction(async () => {
+      await deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId });
+      if (failuresBefore > 0) await deps.notices.loginAfterFailures(user.id, failuresBefore, clientIp);
+    }, { durability: 'group' });
     return { ok: true, user };
   }
   return { ok: false, reason: check.result === 'locked' ? 'locked' : 'invalid' };
 }
 
 /** The user a signed-in session belongs to, if it still exists in the company the session was opened for. */
-export function signedInUser(users: UsersRepository, session: { userId: number; companyId: number | undefined }): User | undefined {
-  const user = users.find(session.userId);
+export async function signedInUser(users: UsersRepository, session: { userId: number; companyId: number | undefined }): Promise<User | undefined> {
+  const user = await users.find(session.userId);
   return user && user.companyId === session.companyId ? user : undefined;
 }
 
 /** ログアウト, audited (R11). */
-export function logout(audit: AuditLog, actor: Actor): void {
-  audit.record(actor, { event: 'logout', outcome: 'success' });
+export async function logout(audit: AuditLog, actor: Actor): Promise<void> {
+  await audit.record(actor, { event: 'logout', outcome: 'success' });
 }

@@ -16,9 +16,9 @@ import { assertCanTransfer, type Ledger, type Registrations } from './transfers'
  * (R7), so that the first screen says what to do before anything is typed
  * (issue 15). The rule is the confirmation seam's (confirmationBlock).
  */
-export function transferBlock(repos: Registrations, user: User): ConfirmationBlock | null {
+export async function transferBlock(repos: Registrations, user: User): Promise<ConfirmationBlock | null> {
   assertCanTransfer(user);
-  return confirmationBlock(repos.registrations, user);
+  return await confirmationBlock(repos.registrations, user);
 }
 
 export type DraftOutcome =
@@ -33,27 +33,27 @@ export type DraftOutcome =
  * what will be debited and the history never changes with the dataset or the
  * fee table.
  */
-export function createDraft(
+export async function createDraft(
   deps: LimitsDeps & { clock: Clock; audit: AuditLog; config: Pick<Config, 'draftTtlMs' | 'transferFees'>; repos: Ledger & Registrations },
   user: User,
   input: TransferInput,
   actor: Actor,
-): DraftOutcome {
-  const blocked = transferBlock(deps.repos, user);
+): Promise<DraftOutcome> {
+  const blocked = await transferBlock(deps.repos, user);
   if (blocked) return { ok: false, reason: blocked };
   const bank = findBank(input.bankCode);
   if (!bank) return { ok: false, reason: 'unknownBank' };
   const branch = findBranch(input.bankCode, input.branchCode);
   if (!branch) return { ok: false, reason: 'unknownBranch', bankName: bank.name };
   // 振込限度額 (issue 13): refused here with the day's remaining allowance; checked again at 確定.
-  const overLimit = limitRefusal(deps, user, input.amount);
+  const overLimit = await limitRefusal(deps, user, input.amount);
   if (overLimit) {
     const detail = `reason=${overLimit.excess} amount=${input.amount} remaining=${overLimit.allowance.remainingToday}`;
-    deps.audit.record(actor, { event: 'transfer.limit', outcome: 'failure', subject: user.loginId, detail });
+    await deps.audit.record(actor, { event: 'transfer.limit', outcome: 'failure', subject: user.loginId, detail });
     return overLimit;
   }
   const now = deps.clock.now();
-  const id = deps.repos.transfers.insertDraft({
+  const id = await deps.repos.transfers.insertDraft({
     ...input,
     bankName: bank.name,
     branchName: branch.name,

@@ -19,13 +19,13 @@ export type ConfirmResult =
   | { ok: false; reason: 'noChange' | 'expired' | 'exhausted' }
   | { ok: false; reason: 'wrong'; remaining: number };
 
-type EmailDeps = Uses<'db' | 'clock' | 'audit' | 'notices' | 'config', 'emails'>;
+type EmailDeps = Uses<'storage' | 'clock' | 'audit' | 'notices' | 'config', 'emails'>;
 
 const hashCode = (userId: number, code: string): string => crypto.createHash('sha256').update(`${userId}:${code}`).digest('hex');
 
 /** メールアドレス設定: the user's own address and the change waiting for its code, if any. */
-export function emailSettings(repos: Uses<never, 'emails'>['repos'], user: User): { email: string | null; pending: EmailChange | undefined } {
-  return { email: repos.emails.recipient(user.id)?.email ?? null, pending: repos.emails.change(user.id) };
+export async function emailSettings(repos: Uses<never, 'emails'>['repos'], user: User): Promise<{ email: string | null; pending: EmailChange | undefined }> {
+  return { email: (await repos.emails.recipient(user.id))?.email ?? null, pending: await repos.emails.change(user.id) };
 }
 
 /**
@@ -34,19 +34,19 @@ export function emailSettings(repos: Uses<never, 'emails'>['repos'], user: User)
  * pending change, so the address becomes the notice address only once its
  * owner has typed the code back. The code is kept as a hash.
  */
-export function requestEmailChange(deps: EmailDeps, user: User, email: string, actor: Actor): RequestResult {
+export async function requestEmailChange(deps: EmailDeps, user: User, email: string, actor: Actor): Promise<RequestResult> {
   const now = deps.clock.now();
-  return deps.db.transaction((): RequestResult => {
-    if (deps.repos.emails.recipient(user.id)?.email === email) return { ok: false, reason: 'unchanged' };
-    const pending = deps.repos.emails.change(user.id);
+  return await deps.storage.transaction(async (): Promise<RequestResult> => {
+    if ((await deps.repos.emails.recipient(user.id))?.email === email) return { ok: false, reason: 'unchanged' };
+    const pending = await deps.repos.emails.change(user.id);
     if (pending && now - pending.createdAt < EMAIL_CODE_RESEND_MS) return { ok: false, reason: 'tooSoon' };
     const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = now + deps.config.mail.codeTtlMs;
-    deps.repos.emails.putChange({ userId: user.id, email, codeHash: hashCode(user.id, code), createdAt: now, expiresAt });
-    deps.notices.emailCode(user.id, email, code, expiresAt);
-    deps.audit.record(actor, { event: 'email.change_request', outcome: 'success', subject: user.loginId, detail: maskEmail(email) });
+    await deps.repos.emails.putChange({ userId: user.id, email, codeHash: hashCode(user.id, code), createdAt: now, expiresAt });
+    await deps.notices.emailCode(user.id, email, code, expiresAt);
+    await deps.audit.record(actor, { event: 'email.change_request', outcome: 'success', subject: user.loginId, detail: maskEmail(email) });
     return { ok: true, expiresAt };
-  })();
+  });
 }
 
 /**
@@ -54,42 +54,42 @@ export function requestEmailChange(deps: EmailDeps, user: User, email: string, a
  * address is told (a hijacked session cannot move the notices away unseen).
  * A wrong code counts; the fifth voids the change, as does its expiry.
  */
-export function confirmEmailChange(deps: EmailDeps, user: User, code: string, actor: Actor): ConfirmResult {
+export async function confirmEmailChange(deps: EmailDeps, user: User, code: string, actor: Actor): Promise<ConfirmResult> {
   const now = deps.clock.now();
-  const result = deps.db.transaction((): ConfirmResult => {
+  const result = await deps.storage.transaction(async (): Promise<ConfirmResult> => {
     const { emails } = deps.repos;
-    const pending = emails.change(user.id);
+    const pending = await emails.change(user.id);
     if (!pending) return { ok: false, reason: 'noChange' };
     if (pending.expiresAt <= now) {
-      emails.deleteChange(user.id);
+      await emails.deleteChange(user.id);
       return { ok: false, reason: 'expired' };
     }
     const typed = Buffer.from(hashCode(user.id, code));
     if (!crypto.timingSafeEqual(typed, Buffer.from(pending.codeHash))) {
-      const attempts = emails.countAttempt(user.id);
+      const attempts = await emails.countAttempt(user.id);
       if (attempts < EMAIL_CODE_ATTEMPTS) return { ok: false, reason: 'wrong', remaining: EMAIL_CODE_ATTEMPTS - attempts };
-      emails.deleteChange(user.id);
+      await emails.deleteChange(user.id);
       return { ok: false, reason: 'exhausted' };
     }
-    const old = emails.recipient(user.id)?.email ?? null;
-    emails.setEmail(user.id, pending.email);
-    emails.deleteChange(user.id);
-    deps.notices.emailChanged(user.id, old, pending.email, 'ご本人（メールアドレス設定）');
-    deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: user.loginId, detail: maskEmail(pending.email) });
+    const old = (await emails.recipient(user.id))?.email ?? null;
+    await emails.setEmail(user.id, pending.email);
+    await emails.deleteChange(user.id);
+    await deps.notices.emailChanged(user.id, old, pending.email, 'ご本人（メールアドレス設定）');
+    await deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: user.loginId, detail: maskEmail(pending.email) });
     return { ok: true, email: pending.email };
-  })();
-  if (!result.ok) deps.audit.record(actor, { event: 'email.change', outcome: 'failure', subject: user.loginId, detail: result.reason });
+  });
+  if (!result.ok) await deps.audit.record(actor, { event: 'email.change', outcome: 'failure', subject: user.loginId, detail: result.reason });
   return result;
 }
 
 /** An administrator sets (or clears) a user's address; call inside the action's transaction. */
-function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin: User, target: User, email: string | null, actor: Actor): boolean {
-  const old = deps.repos.emails.recipient(target.id)?.email ?? null;
+async function setEmailByAdmin(deps: Uses<'audit' | 'notices', 'emails'>, admin: User, target: User, email: string | null, actor: Actor): Promise<boolean> {
+  const old = (await deps.repos.emails.recipient(target.id))?.email ?? null;
   if (old === email) return false;
-  deps.repos.emails.setEmail(target.id, email);
-  deps.repos.emails.deleteChange(target.id);
-  deps.notices.emailChanged(target.id, old, email, `管理者（${admin.loginId}）`);
-  deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: target.loginId, detail: email ? maskEmail(email) : 'cleared' });
+  await deps.repos.emails.setEmail(target.id, email);
+  await deps.repos.emails.deleteChange(target.id);
+  await deps.notices.emailChanged(target.id, old, email, `管理者（${admin.loginId}）`);
+  await deps.audit.record(actor, { event: 'email.change', outcome: 'success', subject: target.loginId, detail: email ? maskEmail(email) : 'cleared' });
   return true;
 }
 
@@ -103,18 +103,18 @@ export type AdminEmailResult = { ok: true; changed: boolean } | ApprovalRefusal 
  * a code sent to it.
  */
 export async function changeUserEmail(
-  deps: AdminActionDeps & Uses<'db' | 'audit' | 'notices', 'users' | 'emails'>,
+  deps: AdminActionDeps & Uses<'storage' | 'audit' | 'notices', 'users' | 'emails'>,
   admin: User,
   userId: number,
   email: string | null,
   secrets: AdminSecrets,
   actor: Actor,
 ): Promise<AdminEmailResult> {
-  const target = managedUser(deps, admin, userId, actor);
+  const target = await managedUser(deps, admin, userId, actor);
   const authorized = await authorizeAdmin(deps, admin, 'changeEmail', secrets, actor);
   if (!authorized.ok) return authorized;
-  return deps.db.transaction((): AdminEmailResult => {
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
-    return code ?? { ok: true, changed: setEmailByAdmin(deps, admin, target, email, actor) };
-  }).immediate();
+  return await deps.storage.transaction(async (): Promise<AdminEmailResult> => {
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
+    return code ?? { ok: true, changed: await setEmailByAdmin(deps, admin, target, email, actor) };
+  });
 }

@@ -24,8 +24,8 @@ export interface CompanyLimits {
   company: Limits;
 }
 
-export function companyLimits(deps: LimitsDeps, companyId: number): CompanyLimits {
-  const row = deps.repos.limits.company(companyId);
+export async function companyLimits(deps: LimitsDeps, companyId: number): Promise<CompanyLimits> {
+  const row = await deps.repos.limits.company(companyId);
   if (!row) throw notFound();
   const bank = within(row.bank, deps.config.defaultLimits);
   // A bank limit set lower later still caps an older, higher company limit.
@@ -33,23 +33,23 @@ export function companyLimits(deps: LimitsDeps, companyId: number): CompanyLimit
 }
 
 /** A user's own limits and the company's they sit under, for 利用者管理. */
-export function userLimits(deps: LimitsDeps, user: User): { company: Limits; own: OwnLimits } {
-  return { company: companyLimits(deps, user.companyId).company, own: deps.repos.limits.user(user.id) };
+export async function userLimits(deps: LimitsDeps, user: User): Promise<{ company: Limits; own: OwnLimits }> {
+  return { company: (await companyLimits(deps, user.companyId)).company, own: await deps.repos.limits.user(user.id) };
 }
 
 /** Today's (JST) allowance of a user: what may still be transferred, and the limits that bound it. */
-export function todayAllowance(deps: LimitsDeps & { clock: Clock }, user: User): Allowance & { used: { company: number; user: number } } {
-  const { company } = companyLimits(deps, user.companyId);
+export async function todayAllowance(deps: LimitsDeps & { clock: Clock }, user: User): Promise<Allowance & { used: { company: number; user: number } }> {
+  const { company } = await companyLimits(deps, user.companyId);
   const { start, end } = jstDay(deps.clock.now());
-  const used = { company: deps.repos.limits.usedByCompany(user.companyId, start, end), user: deps.repos.limits.usedByUser(user.id, start, end) };
-  return { ...allowance(company, deps.repos.limits.user(user.id), used), used };
+  const used = { company: await deps.repos.limits.usedByCompany(user.companyId, start, end), user: await deps.repos.limits.usedByUser(user.id, start, end) };
+  return { ...allowance(company, await deps.repos.limits.user(user.id), used), used };
 }
 
 /** 振込限度額 of the company with what it transferred today (JST) and what is left of its daily limit. */
-export function companyLimitsToday(deps: LimitsDeps & { clock: Clock }, companyId: number): CompanyLimits & { usedToday: number; remainingToday: number } {
-  const limits = companyLimits(deps, companyId);
+export async function companyLimitsToday(deps: LimitsDeps & { clock: Clock }, companyId: number): Promise<CompanyLimits & { usedToday: number; remainingToday: number }> {
+  const limits = await companyLimits(deps, companyId);
   const { start, end } = jstDay(deps.clock.now());
-  const usedToday = deps.repos.limits.usedByCompany(companyId, start, end);
+  const usedToday = await deps.repos.limits.usedByCompany(companyId, start, end);
   return { ...limits, usedToday, remainingToday: Math.max(0, limits.company.daily - usedToday) };
 }
 
@@ -62,8 +62,8 @@ export type LimitRefusal = { ok: false; reason: 'limit'; excess: LimitExcess; al
  * and the completion that adds to it cannot interleave with another
  * confirmation's.
  */
-export function limitRefusal(deps: LimitsDeps & { clock: Clock }, user: User, amount: number): LimitRefusal | null {
-  const today = todayAllowance(deps, user);
+export async function limitRefusal(deps: LimitsDeps & { clock: Clock }, user: User, amount: number): Promise<LimitRefusal | null> {
+  const today = await todayAllowance(deps, user);
   const over = excess(amount, today);
   return over ? { ok: false, reason: 'limit', excess: over, allowance: today } : null;
 }
@@ -75,16 +75,16 @@ export type SetLimitsResult = { ok: true } | InvalidLimitsRefusal | ApprovalRefu
 const detailOf = (l: OwnLimits): string => `perTransfer=${l.perTransfer ?? '-'} daily=${l.daily ?? '-'}`;
 
 /** The branch sets a company's limits (契約先詳細); anything up to the service's ceiling, 1回 ≤ 1日. */
-export function setBankLimits(deps: LimitsDeps & Uses<'db' | 'audit' | 'notices'>, companyId: number, limits: Limits, actor: Actor): void {
-  deps.db.transaction(() => {
-    companyLimits(deps, companyId);
-    deps.repos.limits.setBank(companyId, limits);
-    deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId, detail: detailOf(limits) });
-    deps.notices.limitsChanged(companyId, null, limits, '営業店');
-  })();
+export async function setBankLimits(deps: LimitsDeps & Uses<'storage' | 'audit' | 'notices'>, companyId: number, limits: Limits, actor: Actor): Promise<void> {
+  await deps.storage.transaction(async () => {
+    await companyLimits(deps, companyId);
+    await deps.repos.limits.setBank(companyId, limits);
+    await deps.audit.record(actor, { event: 'limits.bank', outcome: 'success', companyId, detail: detailOf(limits) });
+    await deps.notices.limitsChanged(companyId, null, limits, '営業店');
+  });
 }
 
-export type AdminLimitsDeps = LimitsDeps & PasswordCheckDeps & OtpDeps & Uses<'db' | 'audit', 'registrations'>;
+export type AdminLimitsDeps = LimitsDeps & PasswordCheckDeps & OtpDeps & Uses<'storage' | 'audit', 'registrations'>;
 
 /**
  * 振込限度額 by the administrator: the company's own limits, never above the
@@ -98,24 +98,24 @@ export async function setCompanyLimits(
   secrets: AdminSecrets,
   actor: Actor,
 ): Promise<SetLimitsResult> {
-  const current = companyLimits(deps, admin.companyId);
+  const current = await companyLimits(deps, admin.companyId);
   const invalid = invalidLimits(requested, current.bank);
   if (invalid) return { ok: false, reason: invalid, above: current.bank };
   const action = raises(current.company, within(requested, current.bank)) ? 'raiseLimit' : 'lowerLimit';
   const authorized = await authorizeAdmin(deps, admin, action, secrets, actor);
   if (!authorized.ok) return authorized;
-  return deps.db.transaction((): SetLimitsResult => {
+  return await deps.storage.transaction(async (): Promise<SetLimitsResult> => {
     // Read again: the branch may have lowered the bank's limits meanwhile; nothing is spent yet.
-    const bank = companyLimits(deps, admin.companyId).bank;
+    const bank = (await companyLimits(deps, admin.companyId)).bank;
     const stillInvalid = invalidLimits(requested, bank);
     if (stillInvalid) return { ok: false, reason: stillInvalid, above: bank };
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
     if (code) return code;
-    deps.repos.limits.setCompany(admin.companyId, requested);
-    deps.audit.record(actor, { event: 'limits.company', outcome: 'success', detail: detailOf(requested) });
-    deps.notices.limitsChanged(admin.companyId, null, requested, `管理者（${admin.loginId}）`);
+    await deps.repos.limits.setCompany(admin.companyId, requested);
+    await deps.audit.record(actor, { event: 'limits.company', outcome: 'success', detail: detailOf(requested) });
+    await deps.notices.limitsChanged(admin.companyId, null, requested, `管理者（${admin.loginId}）`);
     return { ok: true };
-  }).immediate();
+  });
 }
 
 /**
@@ -130,19 +130,19 @@ export async function setUserLimits(
   secrets: AdminSecrets,
   actor: Actor,
 ): Promise<SetLimitsResult> {
-  const { company } = companyLimits(deps, admin.companyId);
+  const { company } = await companyLimits(deps, admin.companyId);
   const invalid = invalidLimits(requested, company);
   if (invalid) return { ok: false, reason: invalid, above: company };
-  const before = within(deps.repos.limits.user(target.id), company);
+  const before = within(await deps.repos.limits.user(target.id), company);
   const action = raises(before, within(requested, company)) ? 'raiseLimit' : 'lowerLimit';
   const authorized = await authorizeAdmin(deps, admin, action, secrets, actor);
   if (!authorized.ok) return authorized;
-  return deps.db.transaction((): SetLimitsResult => {
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+  return await deps.storage.transaction(async (): Promise<SetLimitsResult> => {
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
     if (code) return code;
-    deps.repos.limits.setUser(target.id, requested);
-    deps.audit.record(actor, { event: 'limits.user', outcome: 'success', subject: target.loginId, detail: detailOf(requested) });
-    deps.notices.limitsChanged(admin.companyId, target.id, within(requested, company), `管理者（${admin.loginId}）`);
+    await deps.repos.limits.setUser(target.id, requested);
+    await deps.audit.record(actor, { event: 'limits.user', outcome: 'success', subject: target.loginId, detail: detailOf(requested) });
+    await deps.notices.limitsChanged(admin.companyId, target.id, within(requested, company), `管理者（${admin.loginId}）`);
     return { ok: true };
-  }).immediate();
+  });
 }

@@ -10,16 +10,16 @@ import type { User } from '../repositories/users';
 export const LOGIN_HISTORY_SIZE = 20;
 
 /** The user's own last attempts; the administrator also gets the whole company's. */
-export function loginHistory(repo: LoginHistoryRepository, user: User): { own: LoginAttempt[]; company: LoginAttempt[] | null } {
+export async function loginHistory(repo: LoginHistoryRepository, user: User): Promise<{ own: LoginAttempt[]; company: LoginAttempt[] | null }> {
   return {
-    own: repo.forUser(user.companyId, user.loginId, LOGIN_HISTORY_SIZE),
-    company: user.role === 'admin' ? repo.forCompany(user.companyId, LOGIN_HISTORY_SIZE) : null,
+    own: await repo.forUser(user.companyId, user.loginId, LOGIN_HISTORY_SIZE),
+    company: user.role === 'admin' ? await repo.forCompany(user.companyId, LOGIN_HISTORY_SIZE) : null,
   };
 }
 
 /** 契約先詳細 on the branch console: the company's recent login attempts. */
-export const companyLogins = (repo: LoginHistoryRepository, companyId: number): LoginAttempt[] => repo.forCompany(companyId, LOGIN_HISTORY_SIZE);
+export const companyLogins = async (repo: LoginHistoryRepository, companyId: number): Promise<LoginAttempt[]> => await repo.forCompany(companyId, LOGIN_HISTORY_SIZE);
 
 /** 前回ログイン日時: the user's last successful login before the one that opened this session. */
-export const previousLogin = (repo: LoginHistoryRepository, user: User, sessionLoginAt: number): number | undefined =>
-  repo.successBefore(user.companyId, user.loginId, sessionLoginAt);
+export const previousLogin = async (repo: LoginHistoryRepository, user: User, sessionLoginAt: number): Promise<number | undefined> =>
+  await repo.successBefore(user.companyId, user.loginId, sessionLoginAt);

@@ -4,8 +4,8 @@ import type { MailboxRepository } from '../repositories/mailbox';
 import type { OutboxRepository } from '../repositories/outbox';
 
 /** /healthz: how much mail waits, how much failed for good, and how old the oldest waiting one is. */
-export function outboxHealth(outbox: OutboxRepository, clock: Clock) {
-  const { pending, failed, oldestPendingAt } = outbox.backlog();
+export async function outboxHealth(outbox: OutboxRepository, clock: Clock) {
+  const { pending, failed, oldestPendingAt } = await outbox.backlog();
   const oldestPendingSeconds = oldestPendingAt === null ? 0 : Math.max(0, Math.round((clock.now() - oldestPendingAt) / 1000));
   return { pending, failed, oldestPendingSeconds };
 }
@@ -15,8 +15,8 @@ export function outboxHealth(outbox: OutboxRepository, clock: Clock) {
  * for good, newest first, each address masked — the console shows what went
  * wrong, not where a customer's mail goes.
  */
-export function undeliveredMails(outbox: OutboxRepository, companyId: number, limit = 50) {
-  return outbox.undeliveredForCompany(companyId, limit).map((m) => ({
+export async function undeliveredMails(outbox: OutboxRepository, companyId: number, limit = 50) {
+  return (await outbox.undeliveredForCompany(companyId, limit)).map((m) => ({
     id: m.id,
     subject: m.subject,
     recipient: maskEmail(m.recipient),
@@ -29,4 +29,4 @@ export function undeliveredMails(outbox: OutboxRepository, companyId: number, li
 }
 
 /** The demo mailbox (/staff/mail): what the notices would have looked like in the customer's mail program. */
-export const demoMailbox = (mailbox: MailboxRepository, limit: number, offset: number) => mailbox.list(limit, offset);
+export const demoMailbox = async (mailbox: MailboxRepository, limit: number, offset: number) => await mailbox.list(limit, offset);

@@ -38,80 +38,80 @@ export class Notices {
   ) {}
 
   /** 振込受付のお知らせ: to the user who confirmed it and to the company's administrator. */
-  transferAccepted(transfer: Transfer, receiptNumber: string, completedAt: number): void {
-    const user = this.emails.recipient(transfer.userId);
+  async transferAccepted(transfer: Transfer, receiptNumber: string, completedAt: number): Promise<void> {
+    const user = await this.emails.recipient(transfer.userId);
     const facts = { ...transfer, receiptNumber, completedAt, requester: user?.name ?? transfer.userName };
-    this.send('transfer.accepted', [user, this.emails.adminOf(transfer.companyId)], (r) => text.transferAccepted(r.name, facts, this.contact));
+    await this.send('transfer.accepted', [user, await this.emails.adminOf(transfer.companyId)], (r) => text.transferAccepted(r.name, facts, this.contact));
   }
 
   /**
    * ワンタイムパスワードの登録・登録解除・交換: to the token's holder — a user's id, the
    * company's administrator, or nobody for the shared token (B) — and to the administrator.
    */
-  tokenChanged(companyId: number, holderOf: number | 'admin' | 'shared', action: text.TokenAction, credentialId: string, by: string): void {
+  async tokenChanged(companyId: number, holderOf: number | 'admin' | 'shared', action: text.TokenAction, credentialId: string, by: string): Promise<void> {
     const holder =
-      holderOf === 'shared' ? undefined : holderOf === 'admin' ? this.emails.adminOf(companyId) : this.emails.recipient(holderOf);
+      holderOf === 'shared' ? undefined : holderOf === 'admin' ? await this.emails.adminOf(companyId) : await this.emails.recipient(holderOf);
     const facts = { action, holder: holder?.name ?? '共用トークン', credential: maskCredentialId(credentialId), at: this.clock.now(), by };
-    this.send(`otp.${action}`, [holder, this.emails.adminOf(companyId)], (r) => text.tokenChanged(r.name, facts, this.contact));
+    await this.send(`otp.${action}`, [holder, await this.emails.adminOf(companyId)], (r) => text.tokenChanged(r.name, facts, this.contact));
   }
 
   /** A secret just locked (R9): to its holder, and to the administrator who unlocks a 利用者. */
-  locked(userId: number, kind: string): void {
-    const user = this.emails.recipient(userId);
+  async locked(userId: number, kind: string): Promise<void> {
+    const user = await this.emails.recipient(userId);
     if (!user) return;
     const unlockBy = user.role === 'admin' ? 'お取引店にお申し出ください（届出印が必要です）。' : '管理者が「管理機能」→「利用者管理」で解除します。';
     const facts = { secret: SECRET_LABELS[kind] ?? kind, at: this.clock.now(), unlockBy };
-    const to = user.role === 'admin' ? [user] : [user, this.emails.adminOf(user.companyId)];
-    this.send(`lock.${kind}`, to, (r) => text.locked(r.name, facts, this.contact));
+    const to = user.role === 'admin' ? [user] : [user, await this.emails.adminOf(user.companyId)];
+    await this.send(`lock.${kind}`, to, (r) => text.locked(r.name, facts, this.contact));
   }
 
   /** ASVS 4.0.3 §2.8.5: a one-time password used a second time, told to the user who typed it (at most once per spacing). */
-  codeReplayed(userId: number): void {
+  async codeReplayed(userId: number): Promise<void> {
     const now = this.clock.now();
-    if (this.outbox.sentRecently(userId, 'otp.replayed', now - REPLAY_NOTICE_SPACING_MS)) return;
-    this.send('otp.replayed', [this.emails.recipient(userId)], (r) => text.codeReplayed(r.name, { at: now }, this.contact));
+    if (await this.outbox.sentRecently(userId, 'otp.replayed', now - REPLAY_NOTICE_SPACING_MS)) return;
+    await this.send('otp.replayed', [await this.emails.recipient(userId)], (r) => text.codeReplayed(r.name, { at: now }, this.contact));
   }
 
   /** 振込限度額 changed (issue 13): to the administrator, and to the user whose own limits they are. */
-  limitsChanged(companyId: number, userId: number | null, limits: { perTransfer: number; daily: number }, by: string): void {
-    const user = userId === null ? undefined : this.emails.recipient(userId);
+  async limitsChanged(companyId: number, userId: number | null, limits: { perTransfer: number; daily: number }, by: string): Promise<void> {
+    const user = userId === null ? undefined : await this.emails.recipient(userId);
     const facts = { scope: user ? `${user.name} 様の振込限度額` : '契約先の振込限度額', ...limits, at: this.clock.now(), by };
-    this.send('limits.change', [user, this.emails.adminOf(companyId)], (r) => text.limitsChanged(r.name, facts, this.contact));
+    await this.send('limits.change', [user, await this.emails.adminOf(companyId)], (r) => text.limitsChanged(r.name, facts, this.contact));
   }
 
   /** A password changed or reset: to its holder. */
-  passwordChanged(userId: number, secrets: NoticeSecret[], by: string): void {
+  async passwordChanged(userId: number, secrets: NoticeSecret[], by: string): Promise<void> {
     const facts = { secrets: secrets.map((s) => SECRET_LABELS[s === 'password' ? 'login' : s]!), at: this.clock.now(), by };
-    this.send('password.change', [this.emails.recipient(userId)], (r) => text.passwordChanged(r.name, facts, this.contact));
+    await this.send('password.change', [await this.emails.recipient(userId)], (r) => text.passwordChanged(r.name, facts, this.contact));
   }
 
   /** The notice address changed: the old address is told (the new one masked), the new one welcomed. */
-  emailChanged(userId: number, oldEmail: string | null, newEmail: string | null, by: string): void {
-    const user = this.emails.recipient(userId);
+  async emailChanged(userId: number, oldEmail: string | null, newEmail: string | null, by: string): Promise<void> {
+    const user = await this.emails.recipient(userId);
     if (!user) return;
     const at = this.clock.now();
     const newAddress = newEmail ? maskEmail(newEmail) : '（なし）';
-    if (oldEmail) this.send('email.change', [{ ...user, email: oldEmail }], (r) => text.emailChanged(r.name, { newAddress, at, by, toOld: true }, this.contact));
-    if (newEmail) this.send('email.change', [{ ...user, email: newEmail }], (r) => text.emailChanged(r.name, { newAddress, at, by, toOld: false }, this.contact));
+    if (oldEmail) await this.send('email.change', [{ ...user, email: oldEmail }], (r) => text.emailChanged(r.name, { newAddress, at, by, toOld: true }, this.contact));
+    if (newEmail) await this.send('email.change', [{ ...user, email: newEmail }], (r) => text.emailChanged(r.name, { newAddress, at, by, toOld: false }, this.contact));
   }
 
   /** The code that confirms a user's own new address, sent to that address. */
-  emailCode(userId: number, newEmail: string, code: string, expiresAt: number): void {
-    const user = this.emails.recipient(userId);
-    if (user) this.send('email.code', [{ ...user, email: newEmail }], (r) => text.emailCode(r.name, { code, expiresAt }, this.contact));
+  async emailCode(userId: number, newEmail: string, code: string, expiresAt: number): Promise<void> {
+    const user = await this.emails.recipient(userId);
+    if (user) await this.send('email.code', [{ ...user, email: newEmail }], (r) => text.emailCode(r.name, { code, expiresAt }, this.contact));
   }
 
   /** A successful login after wrong passwords: to the user, with the time and the client's address. */
-  loginAfterFailures(userId: number, failures: number, clientIp: string | null): void {
+  async loginAfterFailures(userId: number, failures: number, clientIp: string | null): Promise<void> {
     const facts = { at: this.clock.now(), failures, clientIp };
-    this.send('login.after_failures', [this.emails.recipient(userId)], (r) => text.loginAfterFailures(r.name, facts, this.contact));
+    await this.send('login.after_failures', [await this.emails.recipient(userId)], (r) => text.loginAfterFailures(r.name, facts, this.contact));
   }
 
   private get contact(): string {
     return this.config.bankContact;
   }
 
-  private send(kind: string, recipients: (Recipient | undefined)[], build: (r: Recipient) => text.MailText): void {
+  private async send(kind: string, recipients: (Recipient | undefined)[], build: (r: Recipient) => text.MailText): Promise<void> {
     if (this.config.transport === 'disabled') return;
     const seen = new Set<string>();
     const createdAt = this.clock.now();
@@ -121,7 +121,7 @@ export class Notices {
       const { subject, body } = build(r);
       // One Message-ID per row, fixed here: every retry and every duplicate after a crash carries the same one.
       const messageId = `<${crypto.randomUUID()}@${this.config.from.address.split('@')[1]}>`;
-      this.outbox.insert({ companyId: r.companyId, userId: r.userId, kind, recipient: r.email, subject, body, messageId, createdAt });
+      await this.outbox.insert({ companyId: r.companyId, userId: r.userId, kind, recipient: r.email, subject, body, messageId, createdAt });
     }
   }
 }

@@ -24,12 +24,12 @@ export type BranchUnregisterResult = { ok: true; credentialId: string; subject: 
 type Repos = { registrations: RegistrationsRepository; users: UsersRepository };
 
 /** The primary registration (the administrator's in A, the shared one in B), unless the request cannot proceed. */
-function findTarget(repos: Repos, companyId: number, requestNumber: string): ({ ok: true; registrationId: number } & UnregisterTarget) | Refusal {
-  const admin = repos.users.listByCompany(companyId).find((u) => u.role === 'admin');
-  const slot = admin && primarySlot(repos.registrations, admin);
+async function findTarget(repos: Repos, companyId: number, requestNumber: string): Promise<({ ok: true; registrationId: number } & UnregisterTarget) | Refusal> {
+  const admin = (await repos.users.listByCompany(companyId)).find((u) => u.role === 'admin');
+  const slot = admin && await primarySlot(repos.registrations, admin);
   const registration = slot?.registration;
   if (!admin || !registration) return { ok: false, reason: 'notRegistered' };
-  const taken = repos.registrations.listPaperRequests(companyId).some((p) => p.requestNumber === requestNumber);
+  const taken = (await repos.registrations.listPaperRequests(companyId)).some((p) => p.requestNumber === requestNumber);
   if (taken) return { ok: false, reason: 'duplicateRequest' };
   return {
     ok: true,
@@ -46,10 +46,10 @@ function findTarget(repos: Repos, companyId: number, requestNumber: string): ({ 
  * The confirmation step of 管理者トークン登録解除: what 確定 would remove, or why
  * it cannot. Reads only; nothing is recorded until 確定 (unregisterAtBranch).
  */
-export function previewUnregisterAtBranch(deps: Uses<never, 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string): BranchUnregisterPreview {
-  const company = deps.repos.companies.find(companyId);
+export async function previewUnregisterAtBranch(deps: Uses<never, 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string): Promise<BranchUnregisterPreview> {
+  const company = await deps.repos.companies.find(companyId);
   if (!company) return { ok: false, reason: 'notFound' };
-  const target = findTarget(deps.repos, companyId, requestNumber);
+  const target = await findTarget(deps.repos, companyId, requestNumber);
   if (!target.ok) return target;
   const { subject, usageMode, admin, credentialId, registeredAt } = target;
   return { ok: true, companyName: company.name, subject, usageMode, admin, credentialId, registeredAt };
@@ -65,33 +65,33 @@ export function previewUnregisterAtBranch(deps: Uses<never, 'companies' | 'regis
  * the 書面受付番号 used and changes nothing. OTP stays started (R7): the
  * administrator registers again as in §3(2).
  */
-export function unregisterAtBranch(deps: Uses<'db' | 'clock' | 'audit' | 'notices', 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string, actor: Actor): BranchUnregisterResult {
+export async function unregisterAtBranch(deps: Uses<'storage' | 'clock' | 'audit' | 'notices', 'companies' | 'registrations' | 'users'>, companyId: number, requestNumber: string, actor: Actor): Promise<BranchUnregisterResult> {
   const { companies, registrations } = deps.repos;
-  if (!companies.find(companyId)) return { ok: false, reason: 'notFound' };
-  const result = deps.db.transaction((): BranchUnregisterResult => {
-    const target = findTarget(deps.repos, companyId, requestNumber);
+  if (!await companies.find(companyId)) return { ok: false, reason: 'notFound' };
+  const result = await deps.storage.transaction(async (): Promise<BranchUnregisterResult> => {
+    const target = await findTarget(deps.repos, companyId, requestNumber);
     if (!target.ok) return target;
-    registrations.insertPaperRequest({
+    await registrations.insertPaperRequest({
       companyId,
       requestNumber,
       credentialId: target.credentialId,
       staffId: actor.id,
       recordedAt: deps.clock.now(),
     });
-    registrations.delete(target.registrationId);
-    deps.audit.record(actor, {
+    await registrations.delete(target.registrationId);
+    await deps.audit.record(actor, {
       event: 'otp.unregister',
       outcome: 'success',
       companyId,
       subject: target.subject,
       detail: `書面受付番号=${requestNumber} 届出印確認済 ${maskCredentialId(target.credentialId)}`,
     });
-    deps.notices.tokenChanged(companyId, target.usageMode === 'shared' ? 'shared' : 'admin', 'unregister', target.credentialId, '営業店（書面によるお申し出）');
+    await deps.notices.tokenChanged(companyId, target.usageMode === 'shared' ? 'shared' : 'admin', 'unregister', target.credentialId, '営業店（書面によるお申し出）');
     return { ok: true, credentialId: target.credentialId, subject: target.subject };
-  }).immediate();
+  });
   if (!result.ok) {
     // R11: a refused staff action is recorded too, with what was asked.
-    deps.audit.record(actor, { event: 'otp.unregister', outcome: 'failure', companyId, detail: `書面受付番号=${requestNumber} ${result.reason}` });
+    await deps.audit.record(actor, { event: 'otp.unregister', outcome: 'failure', companyId, detail: `書面受付番号=${requestNumber} ${result.reason}` });
   }
   return result;
 }

@@ -17,17 +17,17 @@ export interface DriftTarget {
 
 type DriftRefusal = { ok: false; reason: 'notFound' | 'noDrift' };
 
-function driftTarget(repos: Repos, companyId: number, tokenId: number): DriftTarget | undefined {
-  const registration = repos.registrations.listForCompany(companyId).find((r) => r.tokenId === tokenId);
+async function driftTarget(repos: Repos, companyId: number, tokenId: number): Promise<DriftTarget | undefined> {
+  const registration = (await repos.registrations.listForCompany(companyId)).find((r) => r.tokenId === tokenId);
   if (!registration) return undefined;
-  const holder = registration.userId === null ? undefined : repos.users.findInCompany(companyId, registration.userId);
+  const holder = registration.userId === null ? undefined : await repos.users.findInCompany(companyId, registration.userId);
   return { tokenId, credentialId: registration.credentialId, drift: registration.drift, subject: holder?.loginId ?? '共用トークン' };
 }
 
 /** The confirmation step of 同期ズレ補正のリセット: what 確定 would reset, or why it cannot. Reads only. */
-export function previewDriftReset(deps: Uses<never, 'companies' | 'registrations' | 'users'>, companyId: number, tokenId: number): ({ ok: true; companyName: string } & DriftTarget) | DriftRefusal {
-  const company = deps.repos.companies.find(companyId);
-  const target = company && driftTarget(deps.repos, companyId, tokenId);
+export async function previewDriftReset(deps: Uses<never, 'companies' | 'registrations' | 'users'>, companyId: number, tokenId: number): Promise<({ ok: true; companyName: string } & DriftTarget) | DriftRefusal> {
+  const company = await deps.repos.companies.find(companyId);
+  const target = company && await driftTarget(deps.repos, companyId, tokenId);
   if (!company || !target) return { ok: false, reason: 'notFound' };
   if (target.drift === 0) return { ok: false, reason: 'noDrift' };
   return { ok: true, companyName: company.name, ...target };
@@ -39,12 +39,12 @@ export function previewDriftReset(deps: Uses<never, 'companies' | 'registrations
  * codes now fall outside the window centred on the old drift. Only a token
  * registered in this company (another's: 404); audited with the drift removed.
  */
-export function resetDriftAtBranch(deps: Uses<'db' | 'clock' | 'audit', 'companies' | 'registrations' | 'users' | 'tokens'>, companyId: number, tokenId: number, actor: Actor): { ok: true; target: DriftTarget } | DriftRefusal {
-  const result = deps.db.transaction((): { ok: true; target: DriftTarget } | DriftRefusal => {
-    const target = deps.repos.companies.find(companyId) && driftTarget(deps.repos, companyId, tokenId);
+export async function resetDriftAtBranch(deps: Uses<'storage' | 'clock' | 'audit', 'companies' | 'registrations' | 'users' | 'tokens'>, companyId: number, tokenId: number, actor: Actor): Promise<{ ok: true; target: DriftTarget } | DriftRefusal> {
+  const result = await deps.storage.transaction(async (): Promise<{ ok: true; target: DriftTarget } | DriftRefusal> => {
+    const target = await deps.repos.companies.find(companyId) && await driftTarget(deps.repos, companyId, tokenId);
     if (!target) return { ok: false, reason: 'notFound' };
-    if (!deps.repos.tokens.resetDrift(tokenId, deps.clock.now())) return { ok: false, reason: 'noDrift' };
-    deps.audit.record(actor, {
+    if (!await deps.repos.tokens.resetDrift(tokenId, deps.clock.now())) return { ok: false, reason: 'noDrift' };
+    await deps.audit.record(actor, {
       event: 'otp.drift_reset',
       outcome: 'success',
       companyId,
@@ -52,9 +52,9 @@ export function resetDriftAtBranch(deps: Uses<'db' | 'clock' | 'audit', 'compani
       detail: `${maskCredentialId(target.credentialId)} drift=${target.drift}`,
     });
     return { ok: true, target };
-  }).immediate();
+  });
   if (!result.ok && result.reason === 'noDrift') {
-    deps.audit.record(actor, { event: 'otp.drift_reset', outcome: 'failure', companyId, detail: 'noDrift' });
+    await deps.audit.record(actor, { event: 'otp.drift_reset', outcome: 'failure', companyId, detail: 'noDrift' });
   }
   return result;
 }

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { Db } from '../db/connection';
-import type { GroupCommit } from '../db/groupCommit';
+import type { Storage } from '../storage/port';
 import type { CredentialLocksRepository, LockKind, StaffLocksRepository } from '../repositories/credentialLocks';
 import type { LockCounter } from '../repositories/lockCounter';
 import type { Staff } from '../repositories/staff';
@@ -15,7 +14,7 @@ import type { TokenAuthority } from './tokenAuthority';
 /** What the one lockout needs: its threshold, a transaction for a count and its audit entries, the time. */
 export interface LockoutDeps {
   config: Pick<Config, 'lockoutThreshold'>;
-  db: Db;
+  storage: Storage;
   clock: Clock;
   audit: AuditLog;
   /** A lock and a replayed code are told to the customer by e-mail, in the transaction that records them (issue 14). */
@@ -25,7 +24,6 @@ export interface LockoutDeps {
 /** A bcrypt-hashed secret under the lockout: bcrypt, and the group commit that carries its writes. */
 export interface PasswordGuardDeps extends LockoutDeps {
   hasher: PasswordHasher;
-  commits: GroupCommit;
 }
 
 /** A customer's password-type secret: the lockout, bcrypt and the customers' counters. */
@@ -96,24 +94,24 @@ export async function checkPassword(deps: PasswordGuardDeps, guard: Guard, plain
   const now = deps.clock.now();
   // A reservation needs no fsync: lost on a power cut, it is simply not there, which is what the lease
   // makes of an abandoned one anyway. Counted failures and audit entries are durable (group commit).
-  const admitted = deps.commits.runWithoutFsync(() => counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS));
+  const admitted = await deps.storage.transaction(() => counter.reserve(holder, kind, deps.config.lockoutThreshold, now, now - RESERVATION_LEASE_MS), { durability: 'relaxed' });
   if (!admitted) {
     // Still spend a compare so a locked ID answers no faster than another.
     await deps.hasher.verify(plain, null);
-    return deps.commits.run(() => refuseLocked(deps, guard, actor, counter.isLocked(holder, kind) ? 'locked' : 'attemptsInFlight'));
+    return await deps.storage.transaction(async () => refuseLocked(deps, guard, actor, (await counter.isLocked(holder, kind)) ? 'locked' : 'attemptsInFlight'), { durability: 'group' });
   }
   let matches: boolean;
   try {
     matches = await deps.hasher.verify(plain, hash);
   } catch (error) {
-    deps.commits.runWithoutFsync(() => counter.release(holder, kind));
+    await deps.storage.transaction(() => counter.release(holder, kind), { durability: 'relaxed' });
     throw error;
   }
-  if (!matches) return deps.commits.run(() => recordWrongEntry(deps, guard, actor, undefined, true));
+  if (!matches) return await deps.storage.transaction(() => recordWrongEntry(deps, guard, actor, undefined, true), { durability: 'group' });
   // Releasing the place and resetting the count need no fsync either: lost on a power cut, the count
   // stays where it was (the safe side) and the place expires with its lease.
-  if (deps.commits.runWithoutFsync(() => counter.recordSuccess(holder, kind, true))) return { result: 'ok' };
-  return deps.commits.run(() => refuseLocked(deps, guard, actor, 'locked'));
+  if (await deps.storage.transaction(() => counter.recordSuccess(holder, kind, true), { durability: 'relaxed' })) return { result: 'ok' };
+  return await deps.storage.transaction(() => refuseLocked(deps, guard, actor, 'locked'), { durability: 'group' });
 }
 
 /** Why an administrator's action was refused at its 承認用パスワード (R9). */
@@ -148,8 +146,8 @@ export function checkSecret(
 }
 
 /** A locked (or, mid-race, fully reserved) secret is refused without being checked; the attempt is audited (R9, R11). */
-export function refuseLocked(deps: Pick<LockoutDeps, 'audit'>, guard: Guard, actor: Actor, detail: string): { result: 'locked' } {
-  deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail });
+export async function refuseLocked(deps: Pick<LockoutDeps, 'audit'>, guard: Guard, actor: Actor, detail: string): Promise<{ result: 'locked' }> {
+  await deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail });
   return { result: 'locked' };
 }
 
@@ -159,23 +157,23 @@ export function refuseLocked(deps: Pick<LockoutDeps, 'audit'>, guard: Guard, act
  * and its audit entries are one transaction: never a count without its entry,
  * and one fsync instead of up to three on a path an attacker can drive.
  */
-export function recordWrongEntry(deps: LockoutDeps, guard: Guard, actor: Actor, reason?: string, reserved = false): SecretCheck {
+export async function recordWrongEntry(deps: LockoutDeps, guard: Guard, actor: Actor, reason?: string, reserved = false): Promise<SecretCheck> {
   const threshold = deps.config.lockoutThreshold;
   const now = deps.clock.now();
-  return deps.db.transaction((): SecretCheck => {
-    const state = guard.counter.recordFailure(guard.holder, guard.kind, threshold, now, reserved);
+  return await deps.storage.transaction(async (): Promise<SecretCheck> => {
+    const state = await guard.counter.recordFailure(guard.holder, guard.kind, threshold, now, reserved);
     const detail = [reason, `failures=${state.failures}`].filter(Boolean).join(' ');
     const base = { companyId: guard.companyId, subject: guard.subject };
-    deps.audit.record(actor, { event: guard.event, outcome: 'failure', ...base, detail });
+    await deps.audit.record(actor, { event: guard.event, outcome: 'failure', ...base, detail });
     if (state.lockedAt === null) return { result: 'wrong', remaining: threshold - state.failures };
     // A locked secret never reaches this point (refused before any compare), so the lock was set just now.
     if (state.lockedAt === now) {
-      deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: guard.lockDetail });
+      await deps.audit.record(actor, { event: 'lock', outcome: 'success', ...base, detail: guard.lockDetail });
       // A customer's secret (a staff account has no company, and no customer to tell).
-      if (guard.companyId !== null) deps.notices.locked(guard.holder, guard.kind);
+      if (guard.companyId !== null) await deps.notices.locked(guard.holder, guard.kind);
     }
     return { result: 'locked' };
-  })();
+  });
 }
 
 /**
@@ -227,37 +225,37 @@ export type OtpSpend =
  * back (funds, a token taken) gives the code back unspent (R14). A refusal
  * returned here is meant to be committed: its count and audit entry stay.
  */
-export function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: string, actor: Actor): OtpSpend {
+export async function spendOtp(deps: OtpDeps, user: User, credentialId: string, code: string, actor: Actor): Promise<OtpSpend> {
   const { locks } = deps.repos;
   const guard = userGuard(locks, user, 'otp');
-  return deps.db.transaction((): OtpSpend => {
-    const lock = locks.get(user.id, 'otp');
+  return await deps.storage.transaction(async (): Promise<OtpSpend> => {
+    const lock = await locks.get(user.id, 'otp');
     if (lock.lockedAt !== null) {
-      refuseLocked(deps, guard, actor, 'locked');
+      await refuseLocked(deps, guard, actor, 'locked');
       return { ok: false, reason: 'locked' };
     }
-    const check = deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
+    const check = await deps.tokenAuthority.validate(credentialId, code, deps.clock.now());
     // ASVS 4.0.3 §2.8.5: a code used a second time is refused, logged and its holder told — committed with the refusal.
-    if (check.result === 'replayed') deps.notices.codeReplayed(user.id);
+    if (check.result === 'replayed') await deps.notices.codeReplayed(user.id);
     if (check.result === 'replayed' && check.lastAccepted) {
-      deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: 'replayed' });
+      await deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: 'replayed' });
       return { ok: false, reason: 'replayed' };
     }
     if (check.result === 'expired') {
       // A right code of an expired token proves its holder: told as such, not counted (issue 13).
-      deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: `expired ${check.expiresOn}` });
+      await deps.audit.record(actor, { event: guard.event, outcome: 'failure', companyId: guard.companyId, subject: guard.subject, detail: `expired ${check.expiresOn}` });
       return { ok: false, reason: 'wrong', remaining: deps.config.lockoutThreshold - lock.failures, cause: 'expired' };
     }
     // consume() cannot fail after validate() in the same write transaction; were it to, it reads as a replay.
-    const result = check.result === 'ok' && !deps.tokenAuthority.consume(check) ? 'replayed' : check.result;
+    const result = check.result === 'ok' && !await deps.tokenAuthority.consume(check) ? 'replayed' : check.result;
     if (check.result === 'ok' && result === 'ok') {
       // Nothing to reset in the usual case: no statement at all (not even a write that matches no row).
-      if (lock.failures > 0) locks.recordSuccess(user.id, 'otp');
+      if (lock.failures > 0) await locks.recordSuccess(user.id, 'otp');
       return { ok: true, tokenId: check.tokenId };
     }
     // A code of the wider window counts like any wrong one (R9, R15): the lock caps every kind of attempt.
-    const counted = recordWrongEntry(deps, guard, actor, result);
+    const counted = await recordWrongEntry(deps, guard, actor, result);
     if (counted.result !== 'wrong') return { ok: false, reason: 'locked' };
     return { ok: false, reason: 'wrong', remaining: counted.remaining, ...(result === 'outOfSync' && { cause: 'outOfSync' as const }) };
-  }).immediate();
+  });
 }

@@ -15,11 +15,11 @@ export type StaffLoginResult = { ok: true; staff: Staff } | { ok: false };
  * until it is unlocked with `npm run cli -- staff unlock`.
  */
 export async function staffLogin(deps: StaffLoginDeps, staffId: string, password: string, clientIp: string | null): Promise<StaffLoginResult> {
-  const staff = deps.repos.staff.findByStaffId(staffId);
+  const staff = await deps.repos.staff.findByStaffId(staffId);
   if (!staff) {
     // Compare against the dummy hash so that an unknown ID costs as much time as a known one.
     await deps.hasher.verify(password, null);
-    deps.audit.record(
+    await deps.audit.record(
       { type: 'anonymous', id: staffId.slice(0, 64) || '-', companyId: null, clientIp },
       { event: 'staff.login', outcome: 'failure', detail: 'unknown id' },
     );
@@ -28,7 +28,7 @@ export async function staffLogin(deps: StaffLoginDeps, staffId: string, password
   const actor: Actor = { type: 'staff', id: staff.staffId, companyId: null, clientIp };
   const check = await checkPassword(deps, staffGuard(deps.repos.staffLocks, staff), password, staff.passwordHash, actor);
   if (check.result !== 'ok') return { ok: false };
-  await deps.commits.run(() => deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject: staff.staffId }));
+  await deps.storage.transaction(() => deps.audit.record(actor, { event: 'staff.login', outcome: 'success', subject: staff.staffId }), { durability: 'group' });
   return { ok: true, staff };
 }
 
@@ -36,24 +36,24 @@ export async function staffLogin(deps: StaffLoginDeps, staffId: string, password
  * Lifts a staff account's lock (CLI `staff unlock`). Returns undefined for an
  * unknown ID, else whether the account had been locked.
  */
-export function unlockStaff(deps: Uses<'db' | 'audit', 'staff' | 'staffLocks'>, staffId: string, actor: Actor): { wasLocked: boolean } | undefined {
-  return deps.db.transaction(() => {
-    const staff = deps.repos.staff.findByStaffId(staffId);
+export async function unlockStaff(deps: Uses<'storage' | 'audit', 'staff' | 'staffLocks'>, staffId: string, actor: Actor): Promise<{ wasLocked: boolean } | undefined> {
+  return await deps.storage.transaction(async () => {
+    const staff = await deps.repos.staff.findByStaffId(staffId);
     if (!staff) return undefined;
-    deps.repos.staffLocks.unlock(staff.id);
+    await deps.repos.staffLocks.unlock(staff.id);
     const wasLocked = staff.lockedAt !== null;
-    if (wasLocked) deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: staffId, detail: 'staff' });
+    if (wasLocked) await deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: staffId, detail: 'staff' });
     return { wasLocked };
-  })();
+  });
 }
 
 /** The staff account a signed-in console session belongs to; a locked one (R9) no longer has sessions. */
-export function signedInStaff(staff: StaffRepository, staffDbId: number): Staff | undefined {
-  const found = staff.find(staffDbId);
+export async function signedInStaff(staff: StaffRepository, staffDbId: number): Promise<Staff | undefined> {
+  const found = await staff.find(staffDbId);
   return found && found.lockedAt === null ? found : undefined;
 }
 
 /** The console's ログアウト, audited (R11). */
-export function staffLogout(audit: AuditLog, actor: Actor): void {
-  audit.record(actor, { event: 'staff.logout', outcome: 'success' });
+export async function staffLogout(audit: AuditLog, actor: Actor): Promise<void> {
+  await audit.record(actor, { event: 'staff.logout', outcome: 'success' });
 }

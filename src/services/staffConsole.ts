@@ -11,11 +11,11 @@ export interface CompanyDetail {
 }
 
 /** 契約先詳細 for branch staff: the contract and each user's locks; undefined when unknown. */
-export function companyDetail(deps: Uses<never, 'companies' | 'locks' | 'users'>, companyId: number): CompanyDetail | undefined {
-  const company = deps.repos.companies.find(companyId);
+export async function companyDetail(deps: Uses<never, 'companies' | 'locks' | 'users'>, companyId: number): Promise<CompanyDetail | undefined> {
+  const company = await deps.repos.companies.find(companyId);
   if (!company) return undefined;
-  const locked = deps.repos.locks.lockedKindsByUser(companyId);
-  const users = deps.repos.users.listByCompany(companyId).map((user) => ({ user, lockedKinds: locked.get(user.id) ?? [] }));
+  const locked = await deps.repos.locks.lockedKindsByUser(companyId);
+  const users = (await deps.repos.users.listByCompany(companyId)).map((user) => ({ user, lockedKinds: locked.get(user.id) ?? [] }));
   return { company, users };
 }
 
@@ -26,14 +26,14 @@ export type UnlockResult = { found: false } | { found: true; user: User; kinds: 
  * Branch staff are the ones who unlock an administrator (R9); they may unlock a
  * user too. A user of another company reads as absent, so the caller answers 404.
  */
-export function unlockCompanyUser(deps: Uses<'db' | 'audit', 'users' | 'locks'>, companyId: number, userId: number, actor: Actor): UnlockResult {
-  return deps.db.transaction((): UnlockResult => {
-    const user = deps.repos.users.findInCompany(companyId, userId);
+export async function unlockCompanyUser(deps: Uses<'storage' | 'audit', 'users' | 'locks'>, companyId: number, userId: number, actor: Actor): Promise<UnlockResult> {
+  return await deps.storage.transaction(async (): Promise<UnlockResult> => {
+    const user = await deps.repos.users.findInCompany(companyId, userId);
     if (!user) return { found: false };
-    const kinds = deps.repos.locks.lockedKindsByUser(companyId).get(user.id) ?? [];
+    const kinds = (await deps.repos.locks.lockedKindsByUser(companyId)).get(user.id) ?? [];
     if (kinds.length === 0) return { found: true, user, kinds };
-    deps.repos.locks.unlockAll(user.id);
-    deps.audit.record(actor, {
+    await deps.repos.locks.unlockAll(user.id);
+    await deps.audit.record(actor, {
       event: 'unlock',
       outcome: 'success',
       companyId,
@@ -41,12 +41,12 @@ export function unlockCompanyUser(deps: Uses<'db' | 'audit', 'users' | 'locks'>,
       detail: kinds.join(','),
     });
     return { found: true, user, kinds };
-  })();
+  });
 }
 
 /** 契約先検索: by 契約先名, 代表口座 number or a user's ログインID. */
-export const searchCompanies = (companies: CompaniesRepository, q: string, limit: number, offset: number) => companies.search(q, limit, offset);
+export const searchCompanies = async (companies: CompaniesRepository, q: string, limit: number, offset: number) => await companies.search(q, limit, offset);
 
 /** The paper requests (書面受付) recorded for a company's 管理者トークン登録解除, newest first (Q1). */
-export const paperRequests = (registrations: RegistrationsRepository, companyId: number): PaperRequest[] =>
-  registrations.listPaperRequests(companyId);
+export const paperRequests = async (registrations: RegistrationsRepository, companyId: number): Promise<PaperRequest[]> =>
+  await registrations.listPaperRequests(companyId);

@@ -53,17 +53,17 @@ export type ResyncCheck =
  */
 export interface TokenAuthority {
   /** Checks a code at `now` within ±window steps of the token's recorded drift, without spending it. */
-  validate(credentialId: string, code: string, now: number): CodeCheck;
+  validate(credentialId: string, code: string, now: number): Promise<CodeCheck>;
   /**
    * Spends the matched step. Runs inside the caller's transaction (a transfer's
    * debit, a registration's insert) so both commit or neither does; false when
    * this step or a later one was already accepted (R2).
    */
-  consume(check: Extract<CodeCheck, { result: 'ok' }>): boolean;
+  consume(check: Extract<CodeCheck, { result: 'ok' }>): Promise<boolean>;
   /** Checks two consecutive codes for 同期ズレ補正, without spending them. */
-  resync(credentialId: string, first: string, second: string, now: number): ResyncCheck;
+  resync(credentialId: string, first: string, second: string, now: number): Promise<ResyncCheck>;
   /** Spends both steps and records the drift (RFC 6238 §6), in the caller's transaction; false when already spent. */
-  recordResync(check: Extract<ResyncCheck, { result: 'ok' }>, now: number): boolean;
+  recordResync(check: Extract<ResyncCheck, { result: 'ok' }>, now: number): Promise<boolean>;
 }
 
 export class EmbeddedTokenAuthority implements TokenAuthority {
@@ -74,8 +74,8 @@ export class EmbeddedTokenAuthority implements TokenAuthority {
     private readonly logger: Logger,
   ) {}
 
-  validate(credentialId: string, code: string, now: number): CodeCheck {
-    const opened = this.open(credentialId);
+  async validate(credentialId: string, code: string, now: number): Promise<CodeCheck> {
+    const opened = await this.open(credentialId);
     if ('result' in opened) return opened;
     const { token, secret } = opened;
     const nowStep = stepAt(now);
@@ -90,12 +90,12 @@ export class EmbeddedTokenAuthority implements TokenAuthority {
     return { result: 'ok', tokenId: token.id, step };
   }
 
-  consume(check: Extract<CodeCheck, { result: 'ok' }>): boolean {
-    return this.tokens.consumeStep(check.tokenId, check.step);
+  async consume(check: Extract<CodeCheck, { result: 'ok' }>): Promise<boolean> {
+    return await this.tokens.consumeStep(check.tokenId, check.step);
   }
 
-  resync(credentialId: string, first: string, second: string, now: number): ResyncCheck {
-    const opened = this.open(credentialId);
+  async resync(credentialId: string, first: string, second: string, now: number): Promise<ResyncCheck> {
+    const opened = await this.open(credentialId);
     if ('result' in opened) return opened;
     const { token, secret } = opened;
     const nowStep = stepAt(now);
@@ -109,13 +109,13 @@ export class EmbeddedTokenAuthority implements TokenAuthority {
     return { result: 'ok', tokenId: token.id, step, drift: driftOf(step + 1, nowStep) };
   }
 
-  recordResync(check: Extract<ResyncCheck, { result: 'ok' }>, now: number): boolean {
-    return this.tokens.recordResync(check.tokenId, check.step, check.drift, now);
+  async recordResync(check: Extract<ResyncCheck, { result: 'ok' }>, now: number): Promise<boolean> {
+    return await this.tokens.recordResync(check.tokenId, check.step, check.drift, now);
   }
 
   /** The token and its opened secret (the caller zeroes it), or why there is none. */
-  private open(credentialId: string): { token: SealedToken; secret: Uint8Array } | Unusable {
-    const token = this.tokens.findSealed(credentialId);
+  private async open(credentialId: string): Promise<{ token: SealedToken; secret: Uint8Array } | Unusable> {
+    const token = await this.tokens.findSealed(credentialId);
     if (!token) return { result: 'unknown' };
     if (token.status !== 'active') return { result: 'disabled' };
     try {

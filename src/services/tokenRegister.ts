@@ -33,15 +33,15 @@ function expiryFor(now: number, given: string | undefined): string {
   return given;
 }
 
-function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Array, given: string | undefined): Provisioned {
+async function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Array, given: string | undefined): Promise<Provisioned> {
   const now = deps.clock.now();
   const expiresOn = expiryFor(now, given);
   const platform = platformOf(credentialId);
   if (!isCredentialId(credentialId) || !platform) {
     throw new TokenRegisterError(`${credentialId} is not a VIP Access credential ID (SYMC/VSMT/SYDC/VSST + 8 digits)`);
   }
-  if (deps.repos.tokens.find(credentialId)) throw new TokenRegisterError(`${credentialId} is already in the register`);
-  deps.repos.tokens.insert({
+  if (await deps.repos.tokens.find(credentialId)) throw new TokenRegisterError(`${credentialId} is already in the register`);
+  await deps.repos.tokens.insert({
     credentialId,
     platform,
     secretSealed: deps.secretBox.seal(secret, credentialId),
@@ -56,23 +56,23 @@ function insertToken(deps: RegisterDeps, credentialId: string, secret: Uint8Arra
  * A new token with a random secret and a fresh credential ID of the platform's
  * prefix (the demo data and tests may fix the credential ID or the secret).
  */
-export function provisionToken(
+export async function provisionToken(
   deps: RegisterDeps,
   platform: Platform,
   opts: { credentialId?: string; secret?: Uint8Array; expiresOn?: string } = {},
-): Provisioned {
+): Promise<Provisioned> {
   const secret = opts.secret ?? crypto.randomBytes(SECRET_BYTES);
-  if (opts.credentialId) return insertToken(deps, opts.credentialId, secret, opts.expiresOn);
+  if (opts.credentialId) return await insertToken(deps, opts.credentialId, secret, opts.expiresOn);
   const prefix = platform === 'mobile' ? MOBILE_PREFIX : DESKTOP_PREFIX;
   for (let attempt = 0; attempt < 20; attempt++) {
     const credentialId = `${prefix}${crypto.randomInt(0, 100_000_000).toString().padStart(8, '0')}`;
-    if (!deps.repos.tokens.find(credentialId)) return insertToken(deps, credentialId, secret, opts.expiresOn);
+    if (!await deps.repos.tokens.find(credentialId)) return await insertToken(deps, credentialId, secret, opts.expiresOn);
   }
   throw new TokenRegisterError('could not find a free credential ID');
 }
 
 /** A token from the otpauth URI an open-source VIP Access client printed; the label names the credential. */
-export function importToken(deps: RegisterDeps, uri: string, expiresOn?: string): Provisioned {
+export async function importToken(deps: RegisterDeps, uri: string, expiresOn?: string): Promise<Provisioned> {
   let parsed: { label: string; secret: Uint8Array };
   try {
     parsed = parseOtpauthUri(uri);
@@ -80,7 +80,7 @@ export function importToken(deps: RegisterDeps, uri: string, expiresOn?: string)
     throw new TokenRegisterError((err as Error).message);
   }
   const credentialId = normalizeCredentialId(parsed.label.split(':').pop());
-  return insertToken(deps, credentialId, parsed.secret, expiresOn);
+  return await insertToken(deps, credentialId, parsed.secret, expiresOn);
 }
 
 /**
@@ -88,12 +88,12 @@ export function importToken(deps: RegisterDeps, uri: string, expiresOn?: string)
  * record moves to the new key or none does. A record that does not open
  * under the current key stops the rotation before anything is written.
  */
-export function rotateKey(deps: Uses<'secretBox' | 'db', 'tokens'>, newKey: string): { count: number; keyId: string } {
+export async function rotateKey(deps: Uses<'secretBox' | 'storage', 'tokens'>, newKey: string): Promise<{ count: number; keyId: string }> {
   const next = new SecretBox(newKey);
   if (next.keyId === deps.secretBox.keyId) throw new TokenRegisterError('the new key is the current key');
   const { tokens } = deps.repos;
-  const count = deps.db.transaction(() => {
-    const rows = tokens.allSealed();
+  const count = await deps.storage.transaction(async () => {
+    const rows = await tokens.allSealed();
     for (const row of rows) {
       let secret: Uint8Array;
       try {
@@ -101,11 +101,11 @@ export function rotateKey(deps: Uses<'secretBox' | 'db', 'tokens'>, newKey: stri
       } catch {
         throw new TokenRegisterError(`${row.credentialId} does not open under the current key (key ${row.keyId}); nothing was changed`);
       }
-      tokens.reseal(row.id, next.seal(secret, row.credentialId), next.keyId);
+      await tokens.reseal(row.id, next.seal(secret, row.credentialId), next.keyId);
       secret.fill(0);
     }
     return rows.length;
-  }).immediate();
+  });
   return { count, keyId: next.keyId };
 }
 
@@ -121,10 +121,10 @@ export interface DemoTokenView extends Provisioned {
  * demo register with its current code. Refused outside demo mode, because it
  * opens secrets that are otherwise never shown after provisioning.
  */
-export function demoTokens(deps: Uses<'config' | 'clock' | 'secretBox' | 'logger', 'tokens'>): DemoTokenView[] {
+export async function demoTokens(deps: Uses<'config' | 'clock' | 'secretBox' | 'logger', 'tokens'>): Promise<DemoTokenView[]> {
   if (!deps.config.demo) throw new TokenRegisterError('the demo token view exists only in demo mode');
   const now = deps.clock.now();
-  return deps.repos.tokens.allSealed().flatMap((row) => {
+  return (await deps.repos.tokens.allSealed()).flatMap((row) => {
     let secret: Uint8Array;
     try {
       secret = deps.secretBox.open(row.secretSealed, row.credentialId);

@@ -1,5 +1,4 @@
 import type { Clock } from '../clock';
-import type { GroupCommit } from '../db/groupCommit';
 import { jstDatePart } from '../domain/jst';
 import { forbidden, notFound } from '../errors';
 import type { CompaniesRepository } from '../repositories/companies';
@@ -43,15 +42,15 @@ export function assertCanTransfer(user: User): void {
 }
 
 /** A transfer the user made; anyone else's id reads as absent (404), never as forbidden (R10). */
-export function findOwnTransfer(transfers: TransfersRepository, user: User, id: number): Transfer {
-  const transfer = transfers.find(id);
+export async function findOwnTransfer(transfers: TransfersRepository, user: User, id: number): Promise<Transfer> {
+  const transfer = await transfers.find(id);
   if (!transfer || transfer.userId !== user.id) throw notFound();
   return transfer;
 }
 
 /** The 明細 a user may open: their own, or, for the administrator, any completed one of the company. */
-export function findViewableTransfer(transfers: TransfersRepository, user: User, id: number): Transfer {
-  const transfer = transfers.find(id);
+export async function findViewableTransfer(transfers: TransfersRepository, user: User, id: number): Promise<Transfer> {
+  const transfer = await transfers.find(id);
   const own = transfer?.userId === user.id;
   const companyAdmin =
     user.role === 'admin' && transfer?.companyId === user.companyId && transfer.status === 'completed';
@@ -65,25 +64,25 @@ export const isExpired = (clock: Clock, transfer: Transfer): boolean => transfer
  * 振込内容確認 of one of the user's drafts: the draft (another user's id:
  * 404) and which secret confirms it (R7), read once for the request.
  */
-export function openConfirmation(
+export async function openConfirmation(
   repos: Ledger & Registrations,
   user: User,
   transferId: number,
-): { transfer: Transfer; confirmation: Confirmation } {
+): Promise<{ transfer: Transfer; confirmation: Confirmation }> {
   assertCanTransfer(user);
-  return { transfer: findOwnTransfer(repos.transfers, user, transferId), confirmation: confirmationFor(repos.registrations, user) };
+  return { transfer: await findOwnTransfer(repos.transfers, user, transferId), confirmation: await confirmationFor(repos.registrations, user) };
 }
 
 /** 振込履歴: the user's own completed transfers; the administrator sees the whole company's. */
-export function transferHistory(transfers: TransfersRepository, user: User, limit: number, offset: number): { rows: Transfer[]; total: number } {
+export async function transferHistory(transfers: TransfersRepository, user: User, limit: number, offset: number): Promise<{ rows: Transfer[]; total: number }> {
   return user.role === 'admin'
-    ? transfers.listForCompany(user.companyId, limit, offset)
-    : transfers.listForUser(user.id, limit, offset);
+    ? await transfers.listForCompany(user.companyId, limit, offset)
+    : await transfers.listForUser(user.id, limit, offset);
 }
 
 export type ConfirmDeps = FixedPasswordDeps &
   OtpVerifierDeps &
-  LimitsDeps & { commits: GroupCommit; repos: Ledger & { companies: CompaniesRepository } };
+  LimitsDeps & { repos: Ledger & { companies: CompaniesRepository } };
 
 /**
  * 振込内容確認 → 確定 (R10). What cannot run inside a transaction (bcrypt)
@@ -104,35 +103,35 @@ export async function confirmTransfer(
   actor: Actor,
 ): Promise<ConfirmOutcome> {
   assertCanTransfer(user);
-  const draft = findOwnTransfer(deps.repos.transfers, user, transferId);
-  const refuse = (outcome: Exclude<ConfirmOutcome, { ok: true }>): ConfirmOutcome => {
-    deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(outcome, draft) });
+  const draft = await findOwnTransfer(deps.repos.transfers, user, transferId);
+  const refuse = async (outcome: Exclude<ConfirmOutcome, { ok: true }>): Promise<ConfirmOutcome> => {
+    await deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(outcome, draft) });
     return outcome;
   };
-  if (draft.status === 'completed') return refuse({ ok: false, reason: 'completed' });
-  if (isExpired(deps.clock, draft)) return refuse({ ok: false, reason: 'expired' });
+  if (draft.status === 'completed') return await refuse({ ok: false, reason: 'completed' });
+  if (isExpired(deps.clock, draft)) return await refuse({ ok: false, reason: 'expired' });
 
   const verifier = verifierFor(deps, confirmation);
   const checked = verifier.precheck ? await verifier.precheck(user, secret, actor) : { ok: true as const };
-  if (!checked.ok) return refuse(checked);
+  if (!checked.ok) return await refuse(checked);
   try {
-    return await deps.commits.run((): ConfirmOutcome => {
+    return await deps.storage.transaction(async (): Promise<ConfirmOutcome> => {
       // The draft first: a double click or an expired draft must neither spend nor count the secret (R14).
-      assertStillDraft(deps, draft);
+      await assertStillDraft(deps, draft);
       // 振込限度額 before the secret, so a refusal never spends the code typed (R14); read in this job, the
       // day's total cannot change before the completion below adds to it (issue 13).
-      const overLimit = limitRefusal(deps, user, draft.amount);
-      if (overLimit) return refuse(overLimit);
-      const spent = verifier.spend(user, secret, actor);
+      const overLimit = await limitRefusal(deps, user, draft.amount);
+      if (overLimit) return await refuse(overLimit);
+      const spent = await verifier.spend(user, secret, actor);
       if (!spent.ok) {
         // Returned, not thrown: the count and audit entry of a wrong secret commit with the batch.
-        deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(spent, draft) });
+        await deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(spent, draft) });
         return spent;
       }
-      return { ok: true, receiptNumber: completeAndDebit(deps, draft, verifier.method, actor) };
-    });
+      return { ok: true, receiptNumber: await completeAndDebit(deps, draft, verifier.method, actor) };
+    }, { durability: 'group' });
   } catch (err) {
-    if (err instanceof Refusal) return refuse({ ok: false, reason: err.reason });
+    if (err instanceof Refusal) return await refuse({ ok: false, reason: err.reason });
     throw err;
   }
 }
@@ -143,27 +142,27 @@ const debitDetail = (draft: Transfer): string => (draft.fee > 0 ? `amount=${draf
 const refusalDetail = (outcome: Exclude<ConfirmOutcome, { ok: true }>, draft: Transfer): string =>
   `reason=${outcome.reason} amount=${draft.amount}`;
 
-function assertStillDraft(deps: { clock: Clock; repos: Ledger }, draft: Transfer): void {
-  const now = deps.repos.transfers.find(draft.id);
+async function assertStillDraft(deps: { clock: Clock; repos: Ledger }, draft: Transfer): Promise<void> {
+  const now = await deps.repos.transfers.find(draft.id);
   if (now?.status === 'completed') throw new Refusal('completed');
   if (isExpired(deps.clock, draft)) throw new Refusal('expired');
 }
 
-function completeAndDebit(
+async function completeAndDebit(
   deps: { clock: Clock; audit: AuditLog; notices: Notices; repos: Ledger & { companies: CompaniesRepository } },
   draft: Transfer,
   method: ConfirmationMethod,
   actor: Actor,
-): string {
+): Promise<string> {
   const { transfers, companies } = deps.repos;
   const now = deps.clock.now();
-  const receiptNumber = transfers.complete(draft.id, method, now, jstDatePart(now));
+  const receiptNumber = await transfers.complete(draft.id, method, now, jstDatePart(now));
   // Another request completed it first, or it expired while the secret was checked.
-  if (receiptNumber === undefined) throw new Refusal(transfers.find(draft.id)?.status === 'completed' ? 'completed' : 'expired');
+  if (receiptNumber === undefined) throw new Refusal((await transfers.find(draft.id))?.status === 'completed' ? 'completed' : 'expired');
   // The amount and its fee leave the account together or not at all: one compare-and-set on the balance (R10, R14).
-  if (!companies.debit(draft.companyId, draft.amount + draft.fee)) throw new Refusal('insufficient');
-  deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: debitDetail(draft) });
+  if (!await companies.debit(draft.companyId, draft.amount + draft.fee)) throw new Refusal('insufficient');
+  await deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: debitDetail(draft) });
   // 振込受付のお知らせ is due in this same savepoint (R16): a transfer rolled back leaves no notice, a completed one always has it.
-  deps.notices.transferAccepted(draft, receiptNumber, now);
+  await deps.notices.transferAccepted(draft, receiptNumber, now);
   return receiptNumber;
 }

@@ -31,16 +31,16 @@ export interface NewSecrets {
 }
 
 /** 利用者管理: the company's users, each with the secrets locked (R9). */
-export function userList(repos: Uses<never, 'users' | 'locks'>['repos'], admin: User): { user: User; lockedKinds: LockKind[] }[] {
-  const locked = repos.locks.lockedKindsByUser(admin.companyId);
-  return repos.users.listByCompany(admin.companyId).map((user) => ({ user, lockedKinds: locked.get(user.id) ?? [] }));
+export async function userList(repos: Uses<never, 'users' | 'locks'>['repos'], admin: User): Promise<{ user: User; lockedKinds: LockKind[] }[]> {
+  const locked = await repos.locks.lockedKindsByUser(admin.companyId);
+  return (await repos.users.listByCompany(admin.companyId)).map((user) => ({ user, lockedKinds: locked.get(user.id) ?? [] }));
 }
 
 /** 利用者情報: one user of the administrator's company (another company's id: 404) and its locks. */
-export function userDetail(repos: Uses<never, 'users' | 'locks'>['repos'], admin: User, userId: number): { user: User; lockedKinds: LockKind[] } {
-  const user = repos.users.findInCompany(admin.companyId, userId);
+export async function userDetail(repos: Uses<never, 'users' | 'locks'>['repos'], admin: User, userId: number): Promise<{ user: User; lockedKinds: LockKind[] }> {
+  const user = await repos.users.findInCompany(admin.companyId, userId);
   if (!user) throw notFound();
-  return { user, lockedKinds: repos.locks.lockedKindsByUser(admin.companyId).get(user.id) ?? [] };
+  return { user, lockedKinds: (await repos.locks.lockedKindsByUser(admin.companyId)).get(user.id) ?? [] };
 }
 
 /**
@@ -49,10 +49,10 @@ export function userDetail(repos: Uses<never, 'users' | 'locks'>['repos'], admin
  * unlocked and reset only at the branch (R9), so posting for it is refused
  * (403). No form ever posts such ids, so the attempt is audited.
  */
-export function managedUser(deps: Uses<'audit', 'users'>, admin: User, userId: number, actor: Actor): User {
-  const target = deps.repos.users.findInCompany(admin.companyId, userId);
+export async function managedUser(deps: Uses<'audit', 'users'>, admin: User, userId: number, actor: Actor): Promise<User> {
+  const target = await deps.repos.users.findInCompany(admin.companyId, userId);
   if (target?.role === 'user') return target;
-  deps.audit.record(actor, {
+  await deps.audit.record(actor, {
     event: 'access.denied',
     outcome: 'failure',
     subject: target?.loginId ?? null,
@@ -63,7 +63,7 @@ export function managedUser(deps: Uses<'audit', 'users'>, admin: User, userId: n
 
 /** 利用者追加: a 利用者 of the administrator's company. */
 export async function addUser(
-  deps: AdminActionDeps & Uses<'hasher' | 'clock' | 'db' | 'audit', 'users' | 'emails'>,
+  deps: AdminActionDeps & Uses<'hasher' | 'clock' | 'storage' | 'audit', 'users' | 'emails'>,
   admin: User,
   input: AddUserInput,
   secrets: AdminSecrets,
@@ -76,16 +76,16 @@ export async function addUser(
   // bcrypt runs before the transaction: a transaction must not span an await.
   const row = await hashNewUser(deps, { ...input, companyId: admin.companyId, role: 'user', approvalPassword: null });
   try {
-    const user = deps.db.transaction((): User | StepUpRefusal => {
-      const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    const user = await deps.storage.transaction(async (): Promise<User | StepUpRefusal> => {
+      const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
       if (code) return code;
       // A login ID taken meanwhile throws: the code spent above is given back with the rollback (R14).
-      const inserted = insertUser(deps, row);
-      if (input.email) deps.repos.emails.setEmail(inserted.id, input.email);
+      const inserted = await insertUser(deps, row);
+      if (input.email) await deps.repos.emails.setEmail(inserted.id, input.email);
       const detail = input.canTransfer ? '都度振込権限あり' : '都度振込権限なし';
-      deps.audit.record(actor, { event: 'user.add', outcome: 'success', subject: inserted.loginId, detail });
+      await deps.audit.record(actor, { event: 'user.add', outcome: 'success', subject: inserted.loginId, detail });
       return inserted;
-    }).immediate();
+    });
     return 'ok' in user ? user : { ok: true, user };
   } catch (err) {
     if (err instanceof LoginIdTakenError) return { ok: false, reason: 'loginIdTaken' };
@@ -95,58 +95,58 @@ export async function addUser(
 
 /** ロック解除: lifts every lock of a 利用者 — login, 送信確認, OTP alike (R9). */
 export async function unlockUser(
-  deps: AdminActionDeps & Uses<'db' | 'audit', 'users' | 'locks'>,
+  deps: AdminActionDeps & Uses<'storage' | 'audit', 'users' | 'locks'>,
   admin: User,
   userId: number,
   secrets: AdminSecrets,
   actor: Actor,
 ): Promise<UnlockResult> {
-  const target = managedUser(deps, admin, userId, actor);
+  const target = await managedUser(deps, admin, userId, actor);
   // Nothing to lift: say so without spending an approval attempt.
-  if (!deps.repos.locks.lockedKindsByUser(admin.companyId).has(target.id)) return { ok: false, reason: 'notLocked' };
+  if (!(await deps.repos.locks.lockedKindsByUser(admin.companyId)).has(target.id)) return { ok: false, reason: 'notLocked' };
   const authorized = await authorizeAdmin(deps, admin, 'unlockUser', secrets, actor);
   if (!authorized.ok) return authorized;
-  return deps.db.transaction((): UnlockResult => {
+  return await deps.storage.transaction(async (): Promise<UnlockResult> => {
     // Read again inside the transaction: another administrator's session may have unlocked meanwhile
     // (then the code is not spent).
-    const kinds = deps.repos.locks.lockedKindsByUser(admin.companyId).get(target.id) ?? [];
+    const kinds = (await deps.repos.locks.lockedKindsByUser(admin.companyId)).get(target.id) ?? [];
     if (kinds.length === 0) return { ok: false, reason: 'notLocked' };
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
     if (code) return code;
-    deps.repos.locks.unlockAll(target.id);
-    deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: target.loginId, detail: kinds.join(',') });
+    await deps.repos.locks.unlockAll(target.id);
+    await deps.audit.record(actor, { event: 'unlock', outcome: 'success', subject: target.loginId, detail: kinds.join(',') });
     return { ok: true, kinds };
-  }).immediate();
+  });
 }
 
 /** パスワード再設定: new ログインパスワード and/or 送信確認パスワード for a 利用者. */
 export async function resetPasswords(
-  deps: AdminActionDeps & Uses<'hasher' | 'db' | 'audit', 'users' | 'sessions'>,
+  deps: AdminActionDeps & Uses<'hasher' | 'storage' | 'audit', 'users' | 'sessions'>,
   admin: User,
   userId: number,
   secrets: NewSecrets,
   confirm: AdminSecrets,
   actor: Actor,
 ): Promise<ResetResult> {
-  const target = managedUser(deps, admin, userId, actor);
+  const target = await managedUser(deps, admin, userId, actor);
   const authorized = await authorizeAdmin(deps, admin, 'resetPassword', confirm, actor);
   if (!authorized.ok) return authorized;
   const [passwordHash, transferPasswordHash] = await Promise.all([
     secrets.password === undefined ? undefined : deps.hasher.hash(secrets.password),
     secrets.transferPassword === undefined ? undefined : deps.hasher.hash(secrets.transferPassword),
   ]);
-  return deps.db.transaction((): ResetResult => {
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+  return await deps.storage.transaction(async (): Promise<ResetResult> => {
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
     if (code) return code;
-    if (passwordHash) deps.repos.users.updatePasswordHash(target.id, passwordHash);
-    if (transferPasswordHash) deps.repos.users.updateTransferPasswordHash(target.id, transferPasswordHash);
+    if (passwordHash) await deps.repos.users.updatePasswordHash(target.id, passwordHash);
+    if (transferPasswordHash) await deps.repos.users.updateTransferPasswordHash(target.id, transferPasswordHash);
     // A new password ends the sessions opened with the old one (someone may have learned it).
-    if (passwordHash) deps.repos.sessions.deleteForUser(target.id);
+    if (passwordHash) await deps.repos.sessions.deleteForUser(target.id);
     const which = [passwordHash && 'password', transferPasswordHash && 'transferPassword'].filter(Boolean).join(',');
-    deps.audit.record(actor, { event: 'user.password_reset', outcome: 'success', subject: target.loginId, detail: which });
+    await deps.audit.record(actor, { event: 'user.password_reset', outcome: 'success', subject: target.loginId, detail: which });
     // The holder is told in the same transaction (issue 14; ASVS 2.2.3): a reset they did not ask for is seen.
     const changed = [...(passwordHash ? (['password'] as const) : []), ...(transferPasswordHash ? (['transferPassword'] as const) : [])];
-    deps.notices.passwordChanged(target.id, changed, `管理者（${admin.loginId}）による再設定`);
+    await deps.notices.passwordChanged(target.id, changed, `管理者（${admin.loginId}）による再設定`);
     return { ok: true };
-  }).immediate();
+  });
 }

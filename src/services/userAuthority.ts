@@ -14,7 +14,7 @@ export type AuthorityResult = { ok: true } | ApprovalRefusal | StepUpRefusal | {
  * In A a user granted authority still needs an own token to confirm (R7).
  */
 export async function setTransferAuthority(
-  deps: AdminActionDeps & Uses<'db' | 'audit', 'users'>,
+  deps: AdminActionDeps & Uses<'storage' | 'audit', 'users'>,
   admin: User,
   target: User,
   canTransfer: boolean,
@@ -24,13 +24,13 @@ export async function setTransferAuthority(
   if (target.canTransfer === canTransfer) return { ok: false, reason: 'unchanged' };
   const authorized = await authorizeAdmin(deps, admin, canTransfer ? 'grantTransfer' : 'revokeTransfer', secrets, actor);
   if (!authorized.ok) return authorized;
-  return deps.db.transaction((): AuthorityResult => {
+  return await deps.storage.transaction(async (): Promise<AuthorityResult> => {
     // Changed meanwhile by another session: nothing to do, and the code stays unspent.
-    if (deps.repos.users.find(target.id)?.canTransfer === canTransfer) return { ok: false, reason: 'unchanged' };
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+    if ((await deps.repos.users.find(target.id))?.canTransfer === canTransfer) return { ok: false, reason: 'unchanged' };
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
     if (code) return code;
-    deps.repos.users.updateCanTransfer(target.id, canTransfer);
-    deps.audit.record(actor, { event: 'user.transfer_authority', outcome: 'success', subject: target.loginId, detail: canTransfer ? 'grant' : 'revoke' });
+    await deps.repos.users.updateCanTransfer(target.id, canTransfer);
+    await deps.audit.record(actor, { event: 'user.transfer_authority', outcome: 'success', subject: target.loginId, detail: canTransfer ? 'grant' : 'revoke' });
     return { ok: true };
-  }).immediate();
+  });
 }

@@ -34,7 +34,7 @@ export async function hashNewUser(deps: Uses<'hasher' | 'clock'>, u: NewUserInpu
   };
 }
 
-export function insertUser(deps: Uses<never, 'users'>, row: Awaited<ReturnType<typeof hashNewUser>>): User {
-  if (deps.repos.users.findByLoginId(row.loginId)) throw new LoginIdTakenError(row.loginId);
-  return deps.repos.users.insert(row);
+export async function insertUser(deps: Uses<never, 'users'>, row: Awaited<ReturnType<typeof hashNewUser>>): Promise<User> {
+  if (await deps.repos.users.findByLoginId(row.loginId)) throw new LoginIdTakenError(row.loginId);
+  return await deps.repos.users.insert(row);
 }

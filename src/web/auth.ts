@@ -32,7 +32,7 @@ export function loadCustomer(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId === undefined) return next();
-    const user = signedInUser(deps.repos.users, { userId, companyId: req.session.companyId });
+    const user = await signedInUser(deps.repos.users, { userId, companyId: req.session.companyId });
     if (!user || sessionExpired(deps, req)) {
       await destroySession(req);
       return res.redirect(303, '/login?timeout=1');
@@ -53,7 +53,7 @@ export function loadStaff(deps: Deps): RequestHandler {
     }
     markSeen(deps, req);
     // A staff account locked meanwhile (six wrong passwords elsewhere) ends its sessions too.
-    const staff = signedInStaff(deps.repos.staff, staffDbId);
+    const staff = await signedInStaff(deps.repos.staff, staffDbId);
     if (!staff) {
       await destroySession(req);
       return res.redirect(303, '/staff/login');

@@ -1,5 +1,9 @@
 import type { RequestHandler, Response } from 'express';
-import type { WalSync } from '../db/walSync';
+
+/** Whatever can say when every commit made so far is durable (the SQLite storage: WalSync behind its writer lock). */
+export interface DurableCommits {
+  whenDurable(): Promise<void> | undefined;
+}
 
 type End = (this: Response, ...args: unknown[]) => Response;
 
@@ -16,7 +20,9 @@ type End = (this: Response, ...args: unknown[]) => Response;
  * durable) follows it. If the sync fails the response is dropped, never sent:
  * it may claim what the disk does not hold.
  */
-export function durableResponses(walSync: WalSync): RequestHandler {
+export function durableResponses(walSync: DurableCommits | undefined): RequestHandler {
+  // An engine whose commit is durable when it returns (PostgreSQL) holds nothing back.
+  if (!walSync) return (_req, _res, next) => next();
   return (_req, res, next) => {
     const end = res.end as unknown as End;
     (res as unknown as { end: End }).end = function durableEnd(this: Response, ...args: unknown[]): Response {

@@ -39,13 +39,13 @@ function requestedOffset(rawPage: unknown, limit: number): number {
  * Reads the asked page of a listing with one query in the usual case; a page
  * past the end is clamped to the last one, which then needs its own read.
  */
-export function fetchPage<T>(
+export async function fetchPage<T>(
   rawPage: unknown,
-  read: (limit: number, offset: number) => { rows: T[]; total: number },
+  read: (limit: number, offset: number) => Promise<{ rows: T[]; total: number }>,
   query = '',
-): { rows: T[]; pager: Pager } {
+): Promise<{ rows: T[]; pager: Pager }> {
   const asked = requestedOffset(rawPage, PAGE_SIZE);
-  const first = read(PAGE_SIZE, asked);
+  const first = await read(PAGE_SIZE, asked);
   const pager = paginate(rawPage, first.total, query, PAGE_SIZE);
-  return { rows: pager.offset === asked ? first.rows : read(pager.limit, pager.offset).rows, pager };
+  return { rows: pager.offset === asked ? first.rows : (await read(pager.limit, pager.offset)).rows, pager };
 }

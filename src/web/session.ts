@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Deps } from '../deps';
-import { SqliteSessionStore } from '../repositories/sessions';
+import { SessionStore } from '../repositories/sessions';
 
 declare module 'express-session' {
   interface SessionData {
@@ -51,16 +51,16 @@ function overHttps(inner: RequestHandler): RequestHandler {
 
 export interface SessionMiddleware {
   middleware: RequestHandler;
-  store: SqliteSessionStore;
+  store: SessionStore;
 }
 
 export function createSessionMiddleware(deps: Deps, realm: Realm): SessionMiddleware {
-  const { config, db, commits, clock } = deps;
+  const { config, storage, clock } = deps;
   // loadCustomer/loadStaff judge the idle timeout on the injected clock; the row
   // and the cookie live twice as long only so that the next request can still be
   // told "you were logged out for inactivity" instead of silently starting over.
   const keepMs = config.sessionIdleMs * 2;
-  const store = new SqliteSessionStore(db, commits, realm, clock, keepMs);
+  const store = new SessionStore(storage, realm, clock, keepMs);
   const production = config.env === 'production';
   const middleware = session({
     name: sessionCookieName(config, realm),

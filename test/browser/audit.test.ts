@@ -94,7 +94,7 @@ describe('操作履歴 in a browser without JavaScript, at 1280 and 360 px', () 
     ];
     for (const [actor, event, outcome, subject, detail] of entries) {
       world.ctx.clock.advance(1000);
-      deps.audit.record(actor, { event, outcome, subject, detail });
+      await deps.audit.record(actor, { event, outcome, subject, detail });
     }
   });
   afterAll(async () => world.close());

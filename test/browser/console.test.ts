@@ -61,9 +61,9 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
   async function givenModeA(name: string) {
     const contract = await givenContract(world.ctx.deps, { name });
     const user = await givenUser(world.ctx.deps, contract.company.id);
-    const adminToken = givenToken(world.ctx);
-    const userToken = givenToken(world.ctx);
-    givenRegistered(world.ctx.deps, contract.company.id, 'individual', [
+    const adminToken = await givenToken(world.ctx);
+    const userToken = await givenToken(world.ctx);
+    await givenRegistered(world.ctx.deps, contract.company.id, 'individual', [
       { userId: contract.admin.id, token: adminToken },
       { userId: user.id, token: userToken },
     ]);
@@ -75,7 +75,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     const { company, admin, user, adminToken, userToken } = await givenModeA('ブラウザ信用金庫テスト商事');
     const { deps } = world.ctx;
     // The user has locked the own OTP use (R9), so the 利用者 list offers ロック解除.
-    for (let i = 0; i < deps.config.lockoutThreshold; i += 1) deps.repos.locks.recordFailure(user.id, 'otp', deps.config.lockoutThreshold, deps.clock.now());
+    for (let i = 0; i < deps.config.lockoutThreshold; i += 1) await deps.repos.locks.recordFailure(user.id, 'otp', deps.config.lockoutThreshold, deps.clock.now());
     const { page, staffId } = await staffSignedIn('console-staff-login');
 
     // 契約先検索 by the company name
@@ -118,7 +118,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(descriptionOf(seal)).resolves.toBe('届出印を確認してください。');
     await expect(page.getByRole('group', { name: '届出印確認' }).getByText('届出印を確認してください。').isVisible()).resolves.toBe(true);
     await expect(page.getByLabel('書面受付番号').inputValue()).resolves.toBe('rq-2026-001');
-    expect(world.ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(2);
+    expect(await world.ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(2);
     await checkScreen(world, page, 'console-company-unregister-error');
 
     // The error at the top leads to the checkbox.
@@ -131,7 +131,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     // The confirmation screen (issue 15): the masked token, and only 確定 removes it.
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('管理者トークン登録解除の確認');
     await expect(page.getByText(maskCredentialId(adminToken.credentialId), { exact: true }).isVisible()).resolves.toBe(true);
-    expect(world.ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(2);
+    expect(await world.ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(2);
     await checkScreen(world, page, 'console-company-unregister-confirm');
     await page.getByRole('button', { name: '確定' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toBe('管理者のトークンの登録を解除しました。');
@@ -140,10 +140,10 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(tokens.getByRole('row', { name: `${admin.loginId} ${admin.name} 未登録` }).count()).resolves.toBe(1);
     const history = page.getByRole('table', { name: '書面受付履歴' });
     await expect(history.getByRole('row', { name: new RegExp(`^RQ-2026-001 ${maskCredentialId(adminToken.credentialId).replace(/\*/g, '\\*')} ${staffId} `) }).count()).resolves.toBe(1);
-    expect(world.ctx.deps.repos.registrations.listPaperRequests(company.id)).toEqual([
+    expect(await world.ctx.deps.repos.registrations.listPaperRequests(company.id)).toEqual([
       expect.objectContaining({ requestNumber: 'RQ-2026-001', credentialId: adminToken.credentialId, staffId }),
     ]);
-    expect(auditEvents(world.ctx.deps, 'otp.unregister').filter((r) => r.companyId === company.id && r.outcome === 'success')).toHaveLength(1);
+    expect((await auditEvents(world.ctx.deps, 'otp.unregister')).filter((r) => r.companyId === company.id && r.outcome === 'success')).toHaveLength(1);
     await checkScreen(world, page, 'console-company-unregistered');
 
     // 操作履歴 shows the staff action (R11).
@@ -162,7 +162,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
       'ワンタイムパスワードのトークンが登録されていません。「管理機能」の「ワンタイムパスワード認証情報管理」からトークンを登録してください。',
     );
     await expect(customer.getByLabel('金融機関コード').count()).resolves.toBe(0);
-    expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
+    expect((await world.ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
     await checkScreen(world, customer, 'console-after-unregister-refused');
     // Ten screens, each checked and shot twice: about 15 s on an idle machine, far more on a shared one.
   }, 240_000);
@@ -193,7 +193,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     await expect(page.getByLabel('契約先名').inputValue()).resolves.toBe('ブラウザ新規商事');
     await expect(page.getByLabel('管理者ログインパスワード（初期）').inputValue()).resolves.toBe('');
     await expect(page.getByText('安全のため、入力されたパスワードは消去しました。3つのパスワードをもう一度入力してください。').isVisible()).resolves.toBe(true);
-    expect(world.ctx.deps.repos.users.findByLoginId('browser.admin')).toBeUndefined();
+    expect(await world.ctx.deps.repos.users.findByLoginId('browser.admin')).toBeUndefined();
     await checkScreen(world, page, 'console-contract-new-error');
 
     await balance.fill('2,500,000');
@@ -210,7 +210,7 @@ describe('the branch console (営業店端末) in a browser without JavaScript',
     const otp = page.getByRole('region', { name: 'ワンタイムパスワード' });
     await expect(otp.getByText('未設定').isVisible()).resolves.toBe(true);
     await expect(otp.getByText('未開始').isVisible()).resolves.toBe(true);
-    expect(world.ctx.deps.repos.users.findByLoginId('browser.admin')).toMatchObject({ name: '新規 花子', role: 'admin' });
+    expect(await world.ctx.deps.repos.users.findByLoginId('browser.admin')).toMatchObject({ name: '新規 花子', role: 'admin' });
     await checkScreen(world, page, 'console-contract-created');
   });
 

@@ -134,7 +134,7 @@ describe('the customer screens, in a browser without JavaScript', () => {
 
     await follow(page, 'メニュー');
     expect(await page.getByText('残高').textContent()).toMatch(/残高\s*876,544円/);
-    const saved = world.ctx.deps.db.prepare('SELECT confirmed_with AS via, amount FROM transfers WHERE receipt_number = ?').get(receipt);
+    const saved = world.ctx.db.prepare('SELECT confirmed_with AS via, amount FROM transfers WHERE receipt_number = ?').get(receipt);
     expect(saved).toEqual({ via: 'transferPassword', amount: 123_456 });
   });
 
@@ -179,7 +179,7 @@ describe('the customer screens, in a browser without JavaScript', () => {
 
     await follow(page, 'メニュー');
     expect(await page.getByText('残高').textContent()).toMatch(/残高\s*949,340円/);
-    expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000 - 50_000 - 660);
+    expect((await world.ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000 - 50_000 - 660);
   });
 
   test('when a user types a 金融機関コード that does not exist, then 入力 says so beside the field and keeps what was typed', async () => {

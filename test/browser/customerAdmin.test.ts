@@ -58,6 +58,6 @@ describe('管理機能: 利用者管理 and 操作履歴, in a browser without J
     expect(await audit.getAttribute('tabindex')).toBe('0');
     expect(await audit.getByRole('row').filter({ hasText: 'keiri.tanaka' }).count()).toBeGreaterThan(0);
     await checkScreen(world, page, 'admin-audit');
-    expect(world.ctx.deps.repos.users.findByLoginId('keiri.tanaka')).toMatchObject({ companyId: company.id, canTransfer: true, role: 'user' });
+    expect(await world.ctx.deps.repos.users.findByLoginId('keiri.tanaka')).toMatchObject({ companyId: company.id, canTransfer: true, role: 'user' });
   });
 });

@@ -18,9 +18,9 @@ describe('振込限度額, the administrator\'s code and ログイン履歴, in 
   test('when the administrator enters too much, raises the limit without and then with the code, then the transfer goes through to 振込内容確認', async () => {
     const { deps } = world.ctx;
     const { company, admin } = await givenContract(deps, { balance: 5_000_000 });
-    const adminToken = givenToken(world.ctx);
-    givenRegistered(deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
-    deps.repos.limits.setCompany(company.id, { perTransfer: 100_000, daily: 1_000_000 });
+    const adminToken = await givenToken(world.ctx);
+    await givenRegistered(deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
+    await deps.repos.limits.setCompany(company.id, { perTransfer: 100_000, daily: 1_000_000 });
     const page = await newPage(world);
     await signIn(world, page, admin.loginId, ADMIN_PASSWORD);
     await onScreen(page, 'メニュー');

@@ -35,8 +35,8 @@ describe('mode A: each person their own token (manual §3(2)④-1, §3(3), §3(4
 
   test('when the administrator chooses mode A and enters a PC token, then it is refused, and the phone token then completes ⑤ 登録完了', async () => {
     const { company, admin } = await givenContract(world.ctx.deps);
-    const pcToken = givenToken(world.ctx, 'desktop');
-    const phone = givenToken(world.ctx, 'mobile');
+    const pcToken = await givenToken(world.ctx, 'desktop');
+    const phone = await givenToken(world.ctx, 'mobile');
     const page = await newPage(world);
     await signIn(world, page, admin.loginId, ADMIN_PASSWORD);
     await onScreen(page, 'メニュー');
@@ -76,16 +76,16 @@ describe('mode A: each person their own token (manual §3(2)④-1, §3(3), §3(4
     expect(await termValue(page, 'トークンID')).toMatch(/^SYMC \*{4} \d{4}$/);
     await checkScreen(world, page, 'otp-registered-admin');
 
-    expect(world.ctx.deps.repos.registrations.state(company.id)).toEqual({ usageMode: 'individual', otpStartedAt: world.ctx.clock.now() });
-    expect(world.ctx.deps.repos.registrations.forUser(company.id, admin.id, 'individual')?.credentialId).toBe(phone.credentialId);
+    expect(await world.ctx.deps.repos.registrations.state(company.id)).toEqual({ usageMode: 'individual', otpStartedAt: world.ctx.clock.now() });
+    expect((await world.ctx.deps.repos.registrations.forUser(company.id, admin.id, 'individual'))?.credentialId).toBe(phone.credentialId);
   });
 
   test('when the administrator ticks 選択 for a user and enters that user\'s token, then ⑤ 登録完了 and the list shows the masked トークンID', async () => {
     const { company, admin } = await givenContract(world.ctx.deps);
     const user = await givenUser(world.ctx.deps, company.id);
-    const adminToken = givenToken(world.ctx);
-    const userToken = givenToken(world.ctx);
-    givenRegistered(world.ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
+    const adminToken = await givenToken(world.ctx);
+    const userToken = await givenToken(world.ctx);
+    await givenRegistered(world.ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
     const page = await newPage(world);
     await signIn(world, page, admin.loginId, ADMIN_PASSWORD);
     await onScreen(page, 'メニュー');
@@ -130,14 +130,14 @@ describe('mode A: each person their own token (manual §3(2)④-1, §3(3), §3(4
     expect(await rowOf(page, user.loginId)).toContain(maskCredentialId(userToken.credentialId));
     expect(await page.getByText('都度振込を行う権限のある全ての利用者にトークンが登録されています。').isVisible()).toBe(true);
     await checkScreen(world, page, 'otp-overview-all-registered');
-    expect(world.ctx.deps.repos.registrations.forUser(company.id, user.id, 'individual')?.credentialId).toBe(userToken.credentialId);
+    expect((await world.ctx.deps.repos.registrations.forUser(company.id, user.id, 'individual'))?.credentialId).toBe(userToken.credentialId);
   });
 
   test('when a user with a registered token makes a transfer, then 振込内容確認 asks for the ワンタイムパスワード, refuses a wrong code on the same form and accepts the right one', async () => {
     const { company, admin } = await givenContract(world.ctx.deps, { balance: 1_000_000 });
     const user = await givenUser(world.ctx.deps, company.id);
-    const [adminToken, userToken] = [givenToken(world.ctx), givenToken(world.ctx)];
-    givenRegistered(world.ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }, { userId: user.id, token: userToken }]);
+    const [adminToken, userToken] = [await givenToken(world.ctx), await givenToken(world.ctx)];
+    await givenRegistered(world.ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }, { userId: user.id, token: userToken }]);
     const page = await newPage(world);
     await signIn(world, page, user.loginId, USER_PASSWORD);
     await onScreen(page, 'メニュー');
@@ -167,9 +167,9 @@ describe('mode A: each person their own token (manual §3(2)④-1, §3(3), §3(4
     const receipt = await termValue(page, '受付番号');
     expect(receipt).toMatch(/^\d{8}-\d{8}$/);
     await checkScreen(world, page, 'transfer-received-otp');
-    const saved = world.ctx.deps.db.prepare('SELECT confirmed_with AS via FROM transfers WHERE receipt_number = ?').get(receipt);
+    const saved = world.ctx.db.prepare('SELECT confirmed_with AS via FROM transfers WHERE receipt_number = ?').get(receipt);
     expect(saved).toEqual({ via: 'otp' });
-    expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000 - 123_456);
+    expect((await world.ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000 - 123_456);
   });
 
   /** The cells of the user's row in ワンタイムパスワード認証情報's table, as read aloud. */

@@ -23,7 +23,7 @@ describe('mode B: one token shared by everyone (manual §3(2)④-2, §3(4))', ()
   test('when the administrator registers the shared token, then the administrator and a user each confirm a transfer with its codes', async () => {
     const { company, admin } = await givenContract(world.ctx.deps, { balance: 1_000_000 });
     const user = await givenUser(world.ctx.deps, company.id);
-    const shared = givenToken(world.ctx);
+    const shared = await givenToken(world.ctx);
     const page = await newPage(world);
     await signIn(world, page, admin.loginId, ADMIN_PASSWORD);
     await onScreen(page, 'メニュー');
@@ -72,9 +72,9 @@ describe('mode B: one token shared by everyone (manual §3(2)④-2, §3(4))', ()
     expect([await requester(adminReceipt), await requester(userReceipt)]).toEqual([admin.name, user.name]);
     await checkScreen(world, page, 'b-admin-history');
 
-    const via = world.ctx.deps.db.prepare('SELECT user_id AS userId, confirmed_with AS via FROM transfers WHERE receipt_number IN (?, ?) ORDER BY id');
+    const via = world.ctx.db.prepare('SELECT user_id AS userId, confirmed_with AS via FROM transfers WHERE receipt_number IN (?, ?) ORDER BY id');
     expect(via.all(adminReceipt, userReceipt)).toEqual([{ userId: admin.id, via: 'otp' }, { userId: user.id, via: 'otp' }]);
-    expect(world.ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000 - 2 * 123_456);
+    expect((await world.ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000 - 2 * 123_456);
   });
 
   /** 都度振込 from メニュー to 受付完了, confirmed with the shared token's current code; returns the 受付番号. */

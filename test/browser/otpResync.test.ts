@@ -45,7 +45,7 @@ describe('同期ズレ補正: a drifted phone is re-synchronised with two consec
     await onScreen(page, '同期ズレ補正');
     expect(await page.getByRole('status').textContent()).toContain('同期ズレ補正が完了しました。');
     await checkScreen(world, page, 'resync-done');
-    expect(world.ctx.deps.repos.tokens.find(userToken.credentialId)!.drift).toBe(4);
+    expect((await world.ctx.deps.repos.tokens.find(userToken.credentialId))!.drift).toBe(4);
 
     // The phone's next code (still two minutes ahead) now confirms the transfer.
     nextStep(world.ctx);

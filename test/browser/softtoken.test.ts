@@ -39,8 +39,8 @@ describe('the demo VIP Access screen (/softtoken) in a browser without JavaScrip
     // Arrange: 12 s into a 30-s step, so 18 s are left.
     nextStep(world.ctx);
     world.ctx.clock.advance(12_000);
-    const phone = givenToken(world.ctx, 'mobile');
-    const pc = givenToken(world.ctx, 'desktop');
+    const phone = await givenToken(world.ctx, 'mobile');
+    const pc = await givenToken(world.ctx, 'desktop');
     const page = await newPage(world);
 
     // Act
@@ -78,7 +78,7 @@ describe('the demo VIP Access screen (/softtoken) in a browser without JavaScrip
   });
 
   test('when the person stops the automatic refresh, then the page no longer reloads itself and offers to show the latest code or resume', async () => {
-    const phone = givenToken(world.ctx, 'mobile');
+    const phone = await givenToken(world.ctx, 'mobile');
     const page = await newPage(world, WIDTHS.phone);
     await openStill(page, `${world.customerUrl}/softtoken`);
 
@@ -101,7 +101,7 @@ describe('the demo VIP Access screen (/softtoken) in a browser without JavaScrip
     // Arrange: one second left in the step, so the page asks to be reloaded in 1 s.
     nextStep(world.ctx);
     world.ctx.clock.advance(29_000);
-    const phone = givenToken(world.ctx, 'mobile');
+    const phone = await givenToken(world.ctx, 'mobile');
     const page = await newPage(world);
     const url = `${world.customerUrl}/softtoken`;
     const card = page.getByRole('region', { name: new RegExp(`${grouped(phone.credentialId)}$`) });

@@ -48,7 +48,7 @@ export async function givenContract(deps: Deps, opts: { balance?: number; name?:
     },
     system,
   );
-  return { company, admin: deps.repos.users.findByLoginId(adminLoginId)! };
+  return { company, admin: (await deps.repos.users.findByLoginId(adminLoginId))! };
 }
 
 export async function givenUser(deps: Deps, companyId: number, opts: { canTransfer?: boolean } = {}): Promise<User> {
@@ -63,7 +63,7 @@ export async function givenUser(deps: Deps, companyId: number, opts: { canTransf
     approvalPassword: null,
     canTransfer: opts.canTransfer ?? true,
   });
-  return insertUser(deps, row);
+  return await insertUser(deps, row);
 }
 
 export async function givenStaff(deps: Deps): Promise<string> {
@@ -74,8 +74,8 @@ export async function givenStaff(deps: Deps): Promise<string> {
 }
 
 /** Audit rows of one event, newest first. */
-export function auditEvents(deps: Deps, event: string) {
-  return deps.repos.audit.listAll(1000, 0).rows.filter((r) => r.event === event);
+export async function auditEvents(deps: Deps, event: string) {
+  return (await deps.repos.audit.listAll(1000, 0)).rows.filter((r) => r.event === event);
 }
 
 /** A contract whose administrator is signed in on the customer site. */

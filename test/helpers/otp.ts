@@ -16,9 +16,9 @@ export interface TestToken {
   codeAtOffset(offset: number): string;
 }
 
-export function givenToken(ctx: TestContext, platform: Platform = 'mobile'): TestToken {
+export async function givenToken(ctx: TestContext, platform: Platform = 'mobile'): Promise<TestToken> {
   const secret = new Uint8Array(crypto.randomBytes(20));
-  const { credentialId } = provisionToken(ctx.deps, platform, { secret });
+  const { credentialId } = await provisionToken(ctx.deps, platform, { secret });
   return {
     credentialId,
     secret,
@@ -37,15 +37,15 @@ export function nextStep(ctx: TestContext): void {
  * walked §3(2)/(3): for tests whose subject is what comes after.
  * userId null registers the company's shared token (B).
  */
-export function givenRegistered(deps: Deps, companyId: number, mode: UsageMode, registrations: { userId: number | null; token: TestToken }[]): void {
+export async function givenRegistered(deps: Deps, companyId: number, mode: UsageMode, registrations: { userId: number | null; token: TestToken }[]): Promise<void> {
   const { registrations: repo, tokens } = deps.repos;
-  deps.db.transaction(() => {
-    repo.setUsageMode(companyId, mode);
+  await deps.storage.transaction(async () => {
+    await repo.setUsageMode(companyId, mode);
     for (const r of registrations) {
-      const token = tokens.find(r.token.credentialId)!;
-      tokens.bindToCompany(token.id, companyId);
-      repo.insert({ companyId, userId: r.userId, tokenId: token.id, registeredAt: deps.clock.now(), registeredBy: 'fixture' });
+      const token = (await tokens.find(r.token.credentialId))!;
+      await tokens.bindToCompany(token.id, companyId);
+      await repo.insert({ companyId, userId: r.userId, tokenId: token.id, registeredAt: deps.clock.now(), registeredBy: 'fixture' });
     }
-    repo.markOtpStarted(companyId, deps.clock.now());
-  })();
+    await repo.markOtpStarted(companyId, deps.clock.now());
+  });
 }

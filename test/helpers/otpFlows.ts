@@ -9,9 +9,9 @@ import { givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from './
 import { givenRegistered, givenToken, type TestToken } from './otp';
 
 /** A token whose 有効期限 the test chooses (issue 13). */
-export function givenTokenExpiring(ctx: TestContext, expiresOn: string): TestToken {
+export async function givenTokenExpiring(ctx: TestContext, expiresOn: string): Promise<TestToken> {
   const secret = new Uint8Array(crypto.randomBytes(20));
-  const { credentialId } = provisionToken(ctx.deps, 'mobile', { secret, expiresOn });
+  const { credentialId } = await provisionToken(ctx.deps, 'mobile', { secret, expiresOn });
   return {
     credentialId,
     secret,
@@ -24,9 +24,9 @@ export function givenTokenExpiring(ctx: TestContext, expiresOn: string): TestTok
 export async function otpContract(ctx: TestContext, mode: UsageMode, tokens: { admin?: TestToken; user?: TestToken } = {}) {
   const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
   const user = await givenUser(ctx.deps, company.id);
-  const adminToken = tokens.admin ?? givenToken(ctx);
-  const userToken = mode === 'shared' ? adminToken : (tokens.user ?? givenToken(ctx));
-  givenRegistered(
+  const adminToken = tokens.admin ?? await givenToken(ctx);
+  const userToken = mode === 'shared' ? adminToken : (tokens.user ?? await givenToken(ctx));
+  await givenRegistered(
     ctx.deps,
     company.id,
     mode,
@@ -54,4 +54,4 @@ export async function confirm(client: FormClient, id: number, otp: string) {
 }
 
 export const completedTransfers = (ctx: TestContext): number =>
-  ctx.deps.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get() as number;
+  ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get() as number;

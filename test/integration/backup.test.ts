@@ -69,7 +69,7 @@ describe('online backup of the embedded database (issue 12: npm run cli -- backu
     const login = await client.login(DEMO.admin.loginId, DEMO.admin.password);
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/');
-    restored.deps.db.close();
+    restored.db.close();
   });
 
   test('when the target exists, then nothing is overwritten and the operator is told why', async () => {

@@ -17,7 +17,7 @@ describe('demo data (DEMO=1) and the README walk-through', () => {
 
   test('when the database already holds a contract, then the demo is not loaded again', async () => {
     expect(await seedDemoIfEmpty(ctx.deps)).toBe(false);
-    expect(ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId)).toBeDefined();
+    expect(await ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId)).toBeDefined();
   });
 
   test('when demo-user1 follows the README, then the transfer is received and the balance drops', async () => {
@@ -34,7 +34,7 @@ describe('demo data (DEMO=1) and the README walk-through', () => {
   });
 
   test('when the demo is loaded, then its four VIP Access tokens are in the register and none is registered', async () => {
-    const { rows } = ctx.deps.repos.tokens.list(10, 0);
+    const { rows } = await ctx.deps.repos.tokens.list(10, 0);
     expect(rows.map((t) => [t.credentialId, t.platform, t.status, t.companyId, t.lastStep])).toEqual([
       [DEMO.tokens.admin.credentialId, 'mobile', 'active', null, null],
       [DEMO.tokens.user1.credentialId, 'mobile', 'active', null, null],
@@ -42,9 +42,9 @@ describe('demo data (DEMO=1) and the README walk-through', () => {
       [DEMO.tokens.pc.credentialId, 'desktop', 'active', null, null],
     ]);
     // The demo walks the manual's registration (§3(2)): no 利用形態, nothing registered, OTP not started.
-    const company = ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId)!.companyId;
-    expect(ctx.deps.repos.registrations.state(company)).toEqual({ usageMode: null, otpStartedAt: null });
-    expect(ctx.deps.repos.registrations.listForCompany(company)).toEqual([]);
+    const company = (await ctx.deps.repos.users.findByLoginId(DEMO.admin.loginId))!.companyId;
+    expect(await ctx.deps.repos.registrations.state(company)).toEqual({ usageMode: null, otpStartedAt: null });
+    expect(await ctx.deps.repos.registrations.listForCompany(company)).toEqual([]);
   });
 
   test('when the demo phone is opened, then every demo token shows its Credential ID and Security Code', async () => {

@@ -16,20 +16,20 @@ describe('responses wait for durability (issue 11: no fsync on the event loop, n
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-responses-'));
     const file = path.join(dir, 'webfb.db');
     ctx = createTestContext({}, file);
-    ctx.deps.db.exec('CREATE TABLE scratch (x INTEGER)');
+    ctx.db.exec('CREATE TABLE scratch (x INTEGER)');
     worker = new HeldWorker();
-    const started = ctx.deps.walSync.start(file, { spawn: () => worker as unknown as Worker });
+    const started = ctx.sqlite.walSync.start(file, { spawn: () => worker as unknown as Worker });
     await settleCallbacks();
     worker.answer();
     await started;
   });
 
   afterEach(async () => {
-    const stopped = ctx.deps.walSync.stop();
+    const stopped = ctx.sqlite.walSync.stop();
     await settleCallbacks();
     worker.answerAll();
     await stopped;
-    ctx.deps.db.close();
+    ctx.db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -46,7 +46,7 @@ describe('responses wait for durability (issue 11: no fsync on the event loop, n
   });
 
   it('when a commit is visible but not yet synced then a page that may show it waits for the sync', async () => {
-    ctx.deps.db.prepare('INSERT INTO scratch (x) VALUES (1)').run();
+    ctx.db.prepare('INSERT INTO scratch (x) VALUES (1)').run();
     const asked = askedForSync();
     const page = request(ctx.app).get('/login').then((res) => res);
     const s = state(page);
@@ -76,7 +76,7 @@ describe('responses wait for durability (issue 11: no fsync on the event loop, n
   });
 
   it('when the sync fails then the response is dropped, never sent', async () => {
-    ctx.deps.db.prepare('INSERT INTO scratch (x) VALUES (1)').run();
+    ctx.db.prepare('INSERT INTO scratch (x) VALUES (1)').run();
     const asked = askedForSync();
     const page = request(ctx.app).get('/login').then(
       (res) => ({ status: res.status }),

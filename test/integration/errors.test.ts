@@ -44,11 +44,12 @@ describe('error pages', () => {
     expect(second).not.toBe(first);
   });
 
-  test('when the database is unavailable, then /healthz answers 500 with a plain page', async () => {
-    ctx.deps.db.close();
+  // The storage port's ping rejects with StorageUnavailableError (issue 12): the database is down, not the code.
+  test('when the database is unavailable, then /healthz answers 503 with a plain page', async () => {
+    ctx.db.close();
     const res = await request(ctx.app).get('/healthz');
-    expect(res.status).toBe(500);
-    expect(res.text).toContain('システムエラーが発生しました。しばらくしてから再度お試しください。');
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('ただいまシステムに接続できないため、お手続きを完了できませんでした');
     expectPlainErrorPage(res);
   });
 
@@ -56,7 +57,7 @@ describe('error pages', () => {
     const { admin } = await givenContract(ctx.deps);
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, ADMIN_PASSWORD);
-    ctx.deps.db.close();
+    ctx.db.close();
 
     const res = await client.get('/');
 
@@ -82,8 +83,8 @@ describe('oversized and overloaded forms', () => {
     expect(res.status).toBe(413);
     expect(res.text).toContain('送信された内容が大きすぎます。入力内容を確認してください。');
     expectPlainErrorPage(res);
-    expect(auditEvents(ctx.deps, 'login')).toHaveLength(0);
-    expect(ctx.deps.repos.locks.get(admin.id, 'login').failures).toBe(0);
+    expect(await auditEvents(ctx.deps, 'login')).toHaveLength(0);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'login')).failures).toBe(0);
   });
 
   test('when a signed-in user posts an oversized logout, then it is refused and the session stays', async () => {
@@ -95,7 +96,7 @@ describe('oversized and overloaded forms', () => {
     const res = await client.post('/logout', { padding: 'x'.repeat(20 * 1024) });
 
     expect(res.status).toBe(413);
-    expect(auditEvents(ctx.deps, 'logout')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'logout')).toHaveLength(0);
     expect((await client.get('/')).status).toBe(200);
   });
 
@@ -108,7 +109,7 @@ describe('oversized and overloaded forms', () => {
 
     expect(res.status).toBe(413);
     expect(res.text).toContain('送信された内容が大きすぎます。');
-    expect(auditEvents(ctx.deps, 'login')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'login')).toHaveLength(0);
   });
 
   test('when the branch console receives an oversized form, then it is refused with 413 too', async () => {
@@ -118,6 +119,6 @@ describe('oversized and overloaded forms', () => {
       .send({ staffId: 'staff', password: 'x'.repeat(17 * 1024) });
     expect(res.status).toBe(413);
     expectPlainErrorPage(res);
-    expect(auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
 import { createDeps } from '../../src/deps';
+import { SqliteStorage } from '../../src/storage/sqlite';
 import { createLogger, prettyLogs } from '../../src/logger';
 import { startService } from '../../src/service';
 import { createTestContext, type TestContext } from '../helpers/app';
@@ -57,7 +58,7 @@ function capturingContext() {
   const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', LOGIN_RATE_LIMIT: '1000', DATABASE_FILE: ':memory:' });
   const db = openDatabase(':memory:');
   migrate(db);
-  const deps = createDeps(config, db, new FakeClock(), logger);
+  const deps = createDeps(config, new SqliteStorage(db, logger), new FakeClock(), logger);
   return { deps, app: createCustomerApp(deps), staffApp: createStaffApp(deps), raw };
 }
 
@@ -101,7 +102,7 @@ describe('structured request logs', () => {
 
   test('when a request fails unexpectedly, then the error log and the request line carry the short support id shown on the page', async () => {
     const { app, deps, raw } = capturingContext();
-    deps.db.close();
+    deps.sqlite!.db.close();
 
     const res = await request(app).get('/healthz');
 
@@ -109,7 +110,7 @@ describe('structured request logs', () => {
     expect(supportId).toBeDefined();
     const logged = raw.map((line) => JSON.parse(line) as { level: number; supportId?: string; msg: string; req?: { id: string } });
     expect(logged).toContainEqual(expect.objectContaining({ level: 50, supportId, msg: 'unexpected error' }));
-    expect(logged).toContainEqual(expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ id: supportId, path: '/healthz' }), res: { statusCode: 500 } }));
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ id: supportId, path: '/healthz' }), res: { statusCode: 503 } }));
     // One search for the number finds exactly those two lines.
     expect(raw.filter((line) => line.includes(supportId!))).toHaveLength(2);
   });

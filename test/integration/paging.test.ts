@@ -6,9 +6,9 @@ import { paginate } from '../../src/web/paging';
 const ODD_PAGES = ['99999999999999999999', '9223372036854775808', '1e400', '-5', '0', 'abc', '2.5', ''];
 
 /** Enough audit rows for two pages, so the last page is page 2. */
-function givenTwoPagesOfAudit(ctx: TestContext, companyId: number): void {
+async function givenTwoPagesOfAudit(ctx: TestContext, companyId: number): Promise<void> {
   for (let i = 0; i < 25; i += 1) {
-    ctx.deps.audit.record({ type: 'system', id: 'test', companyId, clientIp: null }, { event: 'test.row', outcome: 'success' });
+    await ctx.deps.audit.record({ type: 'system', id: 'test', companyId, clientIp: null }, { event: 'test.row', outcome: 'success' });
   }
 }
 
@@ -21,7 +21,7 @@ describe('paging of every listing (issue 10: no page number is a 500)', () => {
     const signedIn = await givenSignedInAdmin(ctx);
     admin = signedIn.client;
     staff = (await givenSignedInStaff(ctx)).staff;
-    givenTwoPagesOfAudit(ctx, signedIn.company.id);
+    await givenTwoPagesOfAudit(ctx, signedIn.company.id);
   });
 
   const listings = () => [

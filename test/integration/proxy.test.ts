@@ -20,7 +20,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
       .send({ _csrf: csrfTokenOf(page.text)!, loginId, password: 'Wrong-Pass-9' });
   }
 
-  const lastLoginAddress = (ctx: TestContext): string | null => auditEvents(ctx.deps, 'login')[0]!.clientIp;
+  const lastLoginAddress = async (ctx: TestContext): Promise<string | null> => (await auditEvents(ctx.deps, 'login'))[0]!.clientIp;
 
   test('when no proxy is trusted and a client sends X-Forwarded-For, then the audit records the connection’s own address', async () => {
     const ctx = createTestContext();
@@ -28,7 +28,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
 
     await wrongLogin(ctx, admin.loginId, '203.0.113.66');
 
-    expect(lastLoginAddress(ctx)).toMatch(/127\.0\.0\.1$/);
+    expect(await lastLoginAddress(ctx)).toMatch(/127\.0\.0\.1$/);
   });
 
   test('when one proxy hop is trusted and the client spoofed the header, then the audit records the address the proxy appended', async () => {
@@ -38,7 +38,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
     // The client wrote 203.0.113.66; the real proxy appended the address it saw.
     await wrongLogin(ctx, admin.loginId, '203.0.113.66, 198.51.100.7');
 
-    expect(lastLoginAddress(ctx)).toBe('198.51.100.7');
+    expect(await lastLoginAddress(ctx)).toBe('198.51.100.7');
   });
 
   test('when the trusted proxy is another host, then a header sent straight to the service is ignored', async () => {
@@ -47,7 +47,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
 
     await wrongLogin(ctx, admin.loginId, '203.0.113.66, 198.51.100.7');
 
-    expect(lastLoginAddress(ctx)).toMatch(/127\.0\.0\.1$/);
+    expect(await lastLoginAddress(ctx)).toMatch(/127\.0\.0\.1$/);
   });
 
   test('when a client spoofs a new address on every login behind one trusted hop, then the login rate limit still fires', async () => {

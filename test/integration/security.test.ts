@@ -144,7 +144,7 @@ describe('CSRF synchronizer token (DESIGN §6)', () => {
 
     expect(res.status).toBe(403);
     expect(res.text).toContain('画面の有効期限が切れたか、正しくない操作です。');
-    expect(auditEvents(ctx.deps, 'login')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'login')).toHaveLength(0);
     expect((await victim.get('/')).headers.location).toBe('/login');
   });
 
@@ -157,7 +157,7 @@ describe('CSRF synchronizer token (DESIGN §6)', () => {
     const res = await victim.agent.post('/logout').type('form').send({ _csrf: token });
 
     expect(res.status).toBe(403);
-    expect(auditEvents(ctx.deps, 'logout')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'logout')).toHaveLength(0);
     expect((await victim.get('/')).status).toBe(200);
   });
 
@@ -169,7 +169,7 @@ describe('CSRF synchronizer token (DESIGN §6)', () => {
     const res = await staff.agent.post('/staff/login').type('form').send({ _csrf: customerToken, staffId: 'x', password: 'y' });
 
     expect(res.status).toBe(403);
-    expect(auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
   });
 
   test('when a session cookie of the customer site is sent to the branch console, then it opens no session there', async () => {

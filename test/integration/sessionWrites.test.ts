@@ -42,10 +42,10 @@ describe.each(realms)('session writes ($realm)', ({ realm, cookie, loginPage, pa
   });
 
   const rows = (): SessionRow[] =>
-    ctx.deps.db
+    ctx.db
       .prepare('SELECT sid, data, expires_at AS expiresAt FROM sessions WHERE realm = ? ORDER BY sid')
       .all(realm) as SessionRow[];
-  const totalChanges = (): number => ctx.deps.db.prepare('SELECT total_changes()').pluck().get() as number;
+  const totalChanges = (): number => ctx.db.prepare('SELECT total_changes()').pluck().get() as number;
   const keepMs = (): number => ctx.deps.config.sessionIdleMs * 2;
   const sidOf = (res: Response): string | undefined => {
     const value = ((res.headers['set-cookie'] as unknown as string[] | undefined) ?? [])
@@ -68,14 +68,14 @@ describe.each(realms)('session writes ($realm)', ({ realm, cookie, loginPage, pa
   test('when the signed-in page is opened again within a minute, then no row changes and no commit is waited for', async () => {
     const client = await signedInClient();
     ctx.clock.advance(SESSION_REFRESH_STEP_MS - 1);
-    const before = { changes: totalChanges(), rows: rows(), jobs: ctx.deps.commits.stats.jobs };
+    const before = { changes: totalChanges(), rows: rows(), jobs: ctx.sqlite.commits.stats.jobs };
 
     const res = await client.get(page);
 
     expect(res.status).toBe(200);
     expect(totalChanges()).toBe(before.changes);
     expect(rows()).toEqual(before.rows);
-    expect(ctx.deps.commits.stats.jobs).toBe(before.jobs);
+    expect(ctx.sqlite.commits.stats.jobs).toBe(before.jobs);
   });
 
   test('when a minute has passed, then lastSeenAt and the expiry are refreshed in one write', async () => {

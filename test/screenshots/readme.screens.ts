@@ -56,7 +56,7 @@ describe('the README pictures (docs/screenshots/)', () => {
     world.ctx.clock.set(NOW);
     // Provisioned before the demo data, which keeps tokens already in the register.
     for (const { credentialId } of Object.values(DEMO.tokens)) {
-      provisionToken(world.ctx.deps, platformOf(credentialId)!, { credentialId, secret: fixedSecret(credentialId) });
+      await provisionToken(world.ctx.deps, platformOf(credentialId)!, { credentialId, secret: fixedSecret(credentialId) });
     }
     await seedDemoIfEmpty(world.ctx.deps);
   });

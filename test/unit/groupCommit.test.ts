@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../src/db/connection';
-import { BatchAbortedError, GroupCommit } from '../../src/db/groupCommit';
-import { WalSync } from '../../src/db/walSync';
+import { BatchAbortedError, type GroupCommit } from '../../src/db/groupCommit';
 import { createLogger } from '../../src/logger';
+import { SqliteStorage } from '../../src/storage/sqlite';
 
 /** What a job's promise came to, without letting a rejection escape the test. */
 const settle = <T>(p: Promise<T>) =>
@@ -18,6 +18,7 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
   let dir: string;
   let file: string;
   let db: Db;
+  let storage: SqliteStorage;
   let commits: GroupCommit;
 
   beforeEach(() => {
@@ -29,7 +30,8 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
       CREATE TABLE parent (id INTEGER PRIMARY KEY);
       CREATE TABLE entry (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
       INSERT INTO parent (id) VALUES (1);`);
-    commits = new GroupCommit(db, new WalSync(db, createLogger('silent')));
+    storage = new SqliteStorage(db, createLogger('silent'));
+    commits = storage.commits;
   });
 
   afterEach(() => {
@@ -88,12 +90,22 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
     expect(entries()).toEqual([6]);
   });
 
-  test('when a job returns a promise, then it is refused and its writes are rolled back (it would write outside the batch)', async () => {
-    const outcome = await settle(commits.run(() => (insert(1)(), Promise.resolve('later'))));
+  test('when an async job writes through the storage on both sides of an await and then throws, then all its writes are rolled back and the others commit', async () => {
+    const boom = new Error('refused');
+    const write = (id: number) => storage.run('INSERT INTO entry (id, parent_id) VALUES (?, 1)', [id]);
+    const [failed, other] = await Promise.all([
+      settle(commits.run(async () => {
+        await write(1);
+        await write(2);
+        throw boom;
+      })),
+      settle(commits.run(() => write(3))),
+    ]);
 
-    expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error).toBeInstanceOf(TypeError);
-    expect(entries()).toEqual([]);
+    expect(failed).toEqual({ ok: false, error: boom });
+    expect(other).toEqual({ ok: true, value: { changes: 1 } });
+    expect(entries()).toEqual([3]);
+    expect(commits.stats).toMatchObject({ batches: 1, jobs: 2 });
   });
 
   test('when the COMMIT fails (a deferred foreign key), then every job of the batch is rejected and none of its rows exists', async () => {
@@ -148,8 +160,8 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
     }
   });
 
-  test('when a write is run without fsync, then it is committed and seen by another connection, and the connection is back to synchronous=FULL', () => {
-    const id = commits.runWithoutFsync(() => Number(db.prepare('INSERT INTO entry (parent_id) VALUES (1)').run().lastInsertRowid));
+  test('when a write is run without fsync, then it is committed and seen by another connection, and the connection is back to synchronous=FULL', async () => {
+    const id = await storage.transaction(async () => (await storage.get<{ id: number }>('INSERT INTO entry (parent_id) VALUES (1) RETURNING id'))!.id, { durability: 'relaxed' });
 
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     const other = new Database(file, { readonly: true });
@@ -157,11 +169,11 @@ describe('group commit (issue 5): one transaction and one fsync for the writes t
     other.close();
   });
 
-  test('when the write without fsync throws, then nothing of it is kept and synchronous=FULL is restored', () => {
-    expect(() => commits.runWithoutFsync(() => {
-      db.prepare('INSERT INTO entry (parent_id) VALUES (1)').run();
+  test('when the write without fsync throws, then nothing of it is kept and synchronous=FULL is restored', async () => {
+    await expect(storage.transaction(async () => {
+      await storage.run('INSERT INTO entry (parent_id) VALUES (1)');
       throw new Error('boom');
-    })).toThrow('boom');
+    }, { durability: 'relaxed' })).rejects.toThrow('boom');
 
     expect(db.prepare('SELECT count(*) FROM entry').pluck().get()).toBe(0);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);

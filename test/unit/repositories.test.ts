@@ -4,21 +4,21 @@ import { migrate } from '../../src/db/migrate';
 import { CredentialLocksRepository } from '../../src/repositories/credentialLocks';
 import { CompaniesRepository } from '../../src/repositories/companies';
 import { AuditRepository } from '../../src/repositories/audit';
-import { SESSION_REFRESH_STEP_MS, SessionsRepository, SqliteSessionStore } from '../../src/repositories/sessions';
-import { GroupCommit } from '../../src/db/groupCommit';
-import { WalSync } from '../../src/db/walSync';
+import { SESSION_REFRESH_STEP_MS, SessionsRepository, SessionStore } from '../../src/repositories/sessions';
 import { createLogger } from '../../src/logger';
+import { SqliteStorage } from '../../src/storage/sqlite';
 import type { Db } from '../../src/db/connection';
 import type { SessionData } from 'express-session';
 
-function freshDb() {
+async function freshDb() {
   const db = openDatabase(':memory:');
   migrate(db);
-  const companies = new CompaniesRepository(db);
-  const company = companies.insert({ name: '甲', balance: 1000, createdAt: 0 });
+  const storage = new SqliteStorage(db, createLogger('silent'));
+  const companies = new CompaniesRepository(storage);
+  const company = await companies.insert({ name: '甲', balance: 1000, createdAt: 0 });
   db.prepare(`INSERT INTO users (id, company_id, login_id, name, role, password_hash, transfer_password_hash, can_transfer, created_at)
     VALUES (1, ?, 'u1', 'U', 'user', 'x', 'y', 1, 0)`).run(company.id);
-  return { db, companies, company };
+  return { db, storage, companies, company };
 }
 
 describe('migrations', () => {
@@ -30,143 +30,142 @@ describe('migrations', () => {
 });
 
 describe('credential locks (R9)', () => {
-  test('when the sixth consecutive failure is recorded, then the kind is locked and others are not', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    for (let i = 1; i <= 5; i += 1) expect(locks.recordFailure(1, 'login', 6, i).lockedAt).toBeNull();
-    expect(locks.recordFailure(1, 'login', 6, 99)).toEqual({ failures: 6, lockedAt: 99 });
-    expect(locks.isLocked(1, 'login')).toBe(true);
-    expect(locks.isLocked(1, 'transferPassword')).toBe(false);
+  test('when the sixth consecutive failure is recorded, then the kind is locked and others are not', async () => {
+    const { storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    for (let i = 1; i <= 5; i += 1) expect((await locks.recordFailure(1, 'login', 6, i)).lockedAt).toBeNull();
+    expect(await locks.recordFailure(1, 'login', 6, 99)).toEqual({ failures: 6, lockedAt: 99 });
+    expect(await locks.isLocked(1, 'login')).toBe(true);
+    expect(await locks.isLocked(1, 'transferPassword')).toBe(false);
   });
 
-  test('when a correct entry follows failures, then the count resets but a lock is never lifted by it', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    locks.recordFailure(1, 'approvalPassword', 6, 1);
-    locks.recordSuccess(1, 'approvalPassword');
-    expect(locks.get(1, 'approvalPassword').failures).toBe(0);
-    for (let i = 0; i < 6; i += 1) locks.recordFailure(1, 'otp', 6, 5);
-    locks.recordSuccess(1, 'otp');
-    expect(locks.isLocked(1, 'otp')).toBe(true);
-    expect(locks.unlockAll(1)).toBe(1);
-    expect(locks.get(1, 'otp')).toEqual({ failures: 0, lockedAt: null });
+  test('when a correct entry follows failures, then the count resets but a lock is never lifted by it', async () => {
+    const { storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    await locks.recordFailure(1, 'approvalPassword', 6, 1);
+    await locks.recordSuccess(1, 'approvalPassword');
+    expect((await locks.get(1, 'approvalPassword')).failures).toBe(0);
+    for (let i = 0; i < 6; i += 1) await locks.recordFailure(1, 'otp', 6, 5);
+    await locks.recordSuccess(1, 'otp');
+    expect(await locks.isLocked(1, 'otp')).toBe(true);
+    expect(await locks.unlockAll(1)).toBe(1);
+    expect(await locks.get(1, 'otp')).toEqual({ failures: 0, lockedAt: null });
   });
 });
 
 describe('lock counter reservations (R15, issue 10)', () => {
   const pending = (db: Db): number => db.prepare("SELECT pending FROM credential_locks WHERE user_id = 1 AND kind = 'login'").pluck().get() as number;
 
-  test('when failures and attempts in flight reach the threshold, then no further attempt is admitted until one settles', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    for (let i = 0; i < 4; i += 1) locks.recordFailure(1, 'login', 6, 10);
-    expect(locks.reserve(1, 'login', 6, 20, 0)).toBe(true);
-    expect(locks.reserve(1, 'login', 6, 20, 0)).toBe(true);
-    expect(locks.reserve(1, 'login', 6, 20, 0)).toBe(false);
-    expect(locks.recordSuccess(1, 'login', true)).toBe(true);
-    expect(locks.get(1, 'login')).toEqual({ failures: 0, lockedAt: null });
+  test('when failures and attempts in flight reach the threshold, then no further attempt is admitted until one settles', async () => {
+    const { db, storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    for (let i = 0; i < 4; i += 1) await locks.recordFailure(1, 'login', 6, 10);
+    expect(await locks.reserve(1, 'login', 6, 20, 0)).toBe(true);
+    expect(await locks.reserve(1, 'login', 6, 20, 0)).toBe(true);
+    expect(await locks.reserve(1, 'login', 6, 20, 0)).toBe(false);
+    expect(await locks.recordSuccess(1, 'login', true)).toBe(true);
+    expect(await locks.get(1, 'login')).toEqual({ failures: 0, lockedAt: null });
     expect(pending(db)).toBe(1);
-    expect(locks.recordFailure(1, 'login', 6, 30, true)).toEqual({ failures: 1, lockedAt: null });
+    expect(await locks.recordFailure(1, 'login', 6, 30, true)).toEqual({ failures: 1, lockedAt: null });
     expect(pending(db)).toBe(0);
   });
 
-  test('when the threshold-th reserved attempt is wrong, then the secret locks and nothing more is admitted', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    for (let i = 0; i < 6; i += 1) expect(locks.reserve(1, 'login', 6, 5, 0)).toBe(true);
-    expect(locks.reserve(1, 'login', 6, 5, 0)).toBe(false);
-    for (let i = 0; i < 6; i += 1) locks.recordFailure(1, 'login', 6, 7, true);
-    expect(locks.get(1, 'login')).toEqual({ failures: 6, lockedAt: 7 });
+  test('when the threshold-th reserved attempt is wrong, then the secret locks and nothing more is admitted', async () => {
+    const { db, storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    for (let i = 0; i < 6; i += 1) expect(await locks.reserve(1, 'login', 6, 5, 0)).toBe(true);
+    expect(await locks.reserve(1, 'login', 6, 5, 0)).toBe(false);
+    for (let i = 0; i < 6; i += 1) await locks.recordFailure(1, 'login', 6, 7, true);
+    expect(await locks.get(1, 'login')).toEqual({ failures: 6, lockedAt: 7 });
     expect(pending(db)).toBe(0);
-    expect(locks.reserve(1, 'login', 6, 8, 0)).toBe(false);
+    expect(await locks.reserve(1, 'login', 6, 8, 0)).toBe(false);
   });
 
-  test('when a right entry settles after the secret was locked all the same, then it is not accepted', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    expect(locks.reserve(1, 'login', 6, 1, 0)).toBe(true);
+  test('when a right entry settles after the secret was locked all the same, then it is not accepted', async () => {
+    const { db, storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    expect(await locks.reserve(1, 'login', 6, 1, 0)).toBe(true);
     db.prepare("UPDATE credential_locks SET locked_at = 2 WHERE user_id = 1").run();
-    expect(locks.recordSuccess(1, 'login', true)).toBe(false);
+    expect(await locks.recordSuccess(1, 'login', true)).toBe(false);
     expect(pending(db)).toBe(0);
   });
 
-  test('when reservations are older than the lease (their process died mid-compare), then they count as none', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    for (let i = 0; i < 6; i += 1) locks.reserve(1, 'login', 6, 1_000, 0);
-    expect(locks.reserve(1, 'login', 6, 1_500, 500)).toBe(false);
-    expect(locks.reserve(1, 'login', 6, 2_000, 1_001)).toBe(true);
+  test('when reservations are older than the lease (their process died mid-compare), then they count as none', async () => {
+    const { db, storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    for (let i = 0; i < 6; i += 1) await locks.reserve(1, 'login', 6, 1_000, 0);
+    expect(await locks.reserve(1, 'login', 6, 1_500, 500)).toBe(false);
+    expect(await locks.reserve(1, 'login', 6, 2_000, 1_001)).toBe(true);
     expect(pending(db)).toBe(1);
   });
 
-  test('when a reservation is given back without an outcome, then the count is unchanged', () => {
-    const { db } = freshDb();
-    const locks = new CredentialLocksRepository(db);
-    locks.recordFailure(1, 'login', 6, 1);
-    locks.reserve(1, 'login', 6, 2, 0);
-    locks.release(1, 'login');
+  test('when a reservation is given back without an outcome, then the count is unchanged', async () => {
+    const { db, storage } = await freshDb();
+    const locks = new CredentialLocksRepository(storage);
+    await locks.recordFailure(1, 'login', 6, 1);
+    await locks.reserve(1, 'login', 6, 2, 0);
+    await locks.release(1, 'login');
     expect(pending(db)).toBe(0);
-    expect(locks.get(1, 'login')).toEqual({ failures: 1, lockedAt: null });
+    expect(await locks.get(1, 'login')).toEqual({ failures: 1, lockedAt: null });
   });
 });
 
 describe('companies', () => {
-  test('when a debit exceeds the balance, then nothing changes', () => {
-    const { companies, company } = freshDb();
-    expect(companies.debit(company.id, 1001)).toBe(false);
-    expect(companies.debit(company.id, 1000)).toBe(true);
-    expect(companies.find(company.id)!.balance).toBe(0);
+  test('when a debit exceeds the balance, then nothing changes', async () => {
+    const { companies, company } = await freshDb();
+    expect(await companies.debit(company.id, 1001)).toBe(false);
+    expect(await companies.debit(company.id, 1000)).toBe(true);
+    expect((await companies.find(company.id))!.balance).toBe(0);
   });
 
-  test('when contracts are opened, then each gets the next seven-digit account number', () => {
-    const { companies, company } = freshDb();
-    const next = companies.insert({ name: '乙', balance: 0, createdAt: 0 });
+  test('when contracts are opened, then each gets the next seven-digit account number', async () => {
+    const { companies, company } = await freshDb();
+    const next = await companies.insert({ name: '乙', balance: 0, createdAt: 0 });
     expect(company.accountNumber).toMatch(/^\d{7}$/);
     expect(Number(next.accountNumber)).toBe(Number(company.accountNumber) + 1);
   });
 });
 
 describe('audit log (R11)', () => {
-  test('when a row is updated or deleted, then the database refuses', () => {
-    const { db, company } = freshDb();
-    const audit = new AuditRepository(db);
-    audit.append({ occurredAt: 1, companyId: company.id, actorType: 'system', actor: 't', event: 'e', subject: null, clientIp: null, outcome: 'success', detail: null });
+  test('when a row is updated or deleted, then the database refuses', async () => {
+    const { db, storage, company } = await freshDb();
+    const audit = new AuditRepository(storage);
+    await audit.append({ occurredAt: 1, companyId: company.id, actorType: 'system', actor: 't', event: 'e', subject: null, clientIp: null, outcome: 'success', detail: null });
     expect(() => db.prepare("UPDATE audit_log SET outcome = 'failure'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(audit.listForCompany(company.id, 10, 0).total).toBe(1);
+    expect((await audit.listForCompany(company.id, 10, 0)).total).toBe(1);
   });
 });
 
 describe('session store', () => {
   const data = { cookie: { originalMaxAge: 1000 }, userId: 1 } as unknown as SessionData;
-  const read = (store: SqliteSessionStore, sid: string) =>
-    new Promise<SessionData | null | undefined>((resolve) => store.get(sid, (_e, s) => resolve(s)));
-  const save = (store: SqliteSessionStore, sid: string, s: SessionData = data) =>
-    new Promise<void>((resolve, reject) => store.set(sid, s, (err) => (err ? reject(err) : resolve())));
-  const destroy = (store: SqliteSessionStore, sid: string) =>
-    new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())));
-  const touch = (store: SqliteSessionStore, sid: string) =>
+  const read = (store: SessionStore, sid: string) =>
+    new Promise<SessionData | null | undefined>((resolve) => store.get(sid, (_e: unknown, s?: SessionData | null) => resolve(s)));
+  const save = (store: SessionStore, sid: string, s: SessionData = data) =>
+    new Promise<void>((resolve, reject) => store.set(sid, s, (err?: unknown) => (err ? reject(err) : resolve())));
+  const destroy = (store: SessionStore, sid: string) =>
+    new Promise<void>((resolve, reject) => store.destroy(sid, (err?: unknown) => (err ? reject(err) : resolve())));
+  const touch = (store: SessionStore, sid: string) =>
     new Promise<void>((resolve, reject) => store.touch(sid, data, (err?: unknown) => (err ? reject(err) : resolve())));
   const expiresAt = (db: Db, sid: string) => db.prepare('SELECT expires_at FROM sessions WHERE sid = ?').pluck().get(sid);
 
-  function freshStore(realm: 'customer' | 'staff' = 'customer') {
-    const { db } = freshDb();
+  async function freshStore(realm: 'customer' | 'staff' = 'customer') {
+    const { db, storage } = await freshDb();
     const clock = new FakeClock();
-    const commits = new GroupCommit(db, new WalSync(db, createLogger('silent')));
-    return { db, clock, commits, store: new SqliteSessionStore(db, commits, realm, clock, 60 * 60_000) };
+    return { db, storage, clock, commits: storage.commits, store: new SessionStore(storage, realm, clock, 60 * 60_000) };
   }
 
   test('when the sessions of one user are deleted, then the sessions of others stay', async () => {
-    const { db, store } = freshStore();
+    const { storage, store } = await freshStore();
     await save(store, 'mine', { cookie: {}, userId: 1 } as unknown as SessionData);
     await save(store, 'other', { cookie: {}, userId: 2 } as unknown as SessionData);
-    expect(new SessionsRepository(db).deleteForUser(1)).toBe(1);
+    expect(await new SessionsRepository(storage).deleteForUser(1)).toBe(1);
     expect(await read(store, 'other')).not.toBeNull();
   });
 
   test('when a session is read from the other realm, then it does not exist there', async () => {
-    const { db, clock, commits, store: customer } = freshStore();
-    const staff = new SqliteSessionStore(db, commits, 'staff', clock, 60_000);
+    const { storage, clock, store: customer } = await freshStore();
+    const staff = new SessionStore(storage, 'staff', clock, 60_000);
     await save(customer, 'abc');
     expect(await read(customer, 'abc')).toMatchObject({ userId: 1 });
     expect(await read(staff, 'abc')).toBeNull();
@@ -175,15 +174,15 @@ describe('session store', () => {
   });
 
   test('when the idle time passes, then the session is gone and prune deletes it', async () => {
-    const { db, clock, store } = freshStore();
+    const { storage, clock, store } = await freshStore();
     await save(store, 'abc');
     clock.advance(60 * 60_000 + 1);
     expect(await read(store, 'abc')).toBeNull();
-    expect(new SessionsRepository(db).prune(clock.now())).toBe(1);
+    expect(await new SessionsRepository(storage).prune(clock.now())).toBe(1);
   });
 
   test('when sessions are saved and destroyed together, then they share one commit and each is answered after it', async () => {
-    const { db, commits, store } = freshStore();
+    const { db, commits, store } = await freshStore();
     await save(store, 'old');
     const answered: string[] = [];
     const done = Promise.all([
@@ -202,7 +201,7 @@ describe('session store', () => {
   // express-session sends a redirect's status and Location before its save has called back: the browser's
   // next request can arrive before the group commit has run, and must read what the last one wrote (issue 15).
   test('when a session is read before its write is committed, then the read sees the write', async () => {
-    const { db, store } = freshStore();
+    const { db, store } = await freshStore();
     await save(store, 'old');
     const saving = save(store, 'new', { ...data, flash: '受付完了' } as SessionData);
     const destroying = destroy(store, 'old');
@@ -218,7 +217,7 @@ describe('session store', () => {
   // The error is matched by its message: SqliteError comes from the native module's first realm, which
   // in a shared jest worker may not be this file's, so toThrow would not recognise it as an Error.
   test('when the write fails, then set and destroy call back with the error and nothing is stored', async () => {
-    const { db, store } = freshStore();
+    const { db, store } = await freshStore();
     db.exec("CREATE TRIGGER full BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     db.exec("CREATE TRIGGER stuck BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     await expect(save(store, 'abc')).rejects.toHaveProperty('message', 'disk full');
@@ -230,7 +229,7 @@ describe('session store', () => {
   });
 
   test('when a session is touched within a minute of its last write, then its expiry is not rewritten', async () => {
-    const { db, clock, commits, store } = freshStore();
+    const { db, clock, commits, store } = await freshStore();
     await save(store, 'abc');
     const saved = expiresAt(db, 'abc');
     clock.advance(SESSION_REFRESH_STEP_MS - 1);
@@ -240,7 +239,7 @@ describe('session store', () => {
   });
 
   test('when a signed-in session is touched, then the store neither reads nor writes: its saves move the expiry', async () => {
-    const { db, clock, commits, store } = freshStore();
+    const { db, clock, commits, store } = await freshStore();
     const signedIn = { ...data, lastSeenAt: clock.now() } as SessionData;
     await save(store, 'abc', signedIn);
     const saved = expiresAt(db, 'abc');
@@ -252,7 +251,7 @@ describe('session store', () => {
   });
 
   test('when a session is touched a minute or more after its last write, then its expiry moves', async () => {
-    const { db, clock, store } = freshStore();
+    const { db, clock, store } = await freshStore();
     await save(store, 'abc');
     clock.advance(SESSION_REFRESH_STEP_MS);
     await touch(store, 'abc');

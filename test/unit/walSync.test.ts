@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../src/db/connection';
-import { GroupCommit } from '../../src/db/groupCommit';
-import { WalSync } from '../../src/db/walSync';
+import type { GroupCommit } from '../../src/db/groupCommit';
+import type { WalSync } from '../../src/db/walSync';
 import { createLogger } from '../../src/logger';
+import { SqliteStorage } from '../../src/storage/sqlite';
 import { HeldWorker, settleCallbacks, state } from '../helpers/heldWalWorker';
 
 describe('WAL sync (issue 11): commits become durable off the event loop, and nobody hears of one before', () => {
@@ -33,8 +34,9 @@ describe('WAL sync (issue 11): commits become durable off the event loop, and no
     file = path.join(dir, 'ledger.db');
     db = openDatabase(file);
     db.exec('CREATE TABLE entry (id INTEGER PRIMARY KEY)');
-    walSync = new WalSync(db, createLogger('silent'));
-    commits = new GroupCommit(db, walSync);
+    const storage = new SqliteStorage(db, createLogger('silent'));
+    walSync = storage.walSync;
+    commits = storage.commits;
     fatal = [];
   });
 

@@ -20,8 +20,8 @@ export function fixedPasswordVerifier(deps: FixedPasswordDeps): ConfirmationVeri
     },
     // R7: the company may have started OTP while bcrypt ran; asked again inside the debit transaction,
     // the switch-over can never let one more transfer through on the fixed password.
-    spend(user) {
-      return deps.repos.registrations.state(user.companyId).otpStartedAt === null ? { ok: true } : { ok: false, reason: 'refused' };
+    async spend(user) {
+      return (await deps.repos.registrations.state(user.companyId)).otpStartedAt === null ? { ok: true } : { ok: false, reason: 'refused' };
     },
   };
 }

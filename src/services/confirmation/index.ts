@@ -13,8 +13,8 @@ export type { Confirmation, ConfirmationBlock, ConfirmationMethod, ConfirmationV
  * the company's OTP state is read once however often the request asks
  * (issue 5).
  */
-export function confirmationFor(registrations: Pick<RegistrationsRepository, 'state'>, user: User): Confirmation {
-  const { usageMode, otpStartedAt } = registrations.state(user.companyId);
+export async function confirmationFor(registrations: Pick<RegistrationsRepository, 'state'>, user: User): Promise<Confirmation> {
+  const { usageMode, otpStartedAt } = await registrations.state(user.companyId);
   return { method: otpStartedAt === null ? 'transferPassword' : 'otp', usageMode };
 }
 
@@ -25,10 +25,10 @@ export function confirmationFor(registrations: Pick<RegistrationsRepository, 'st
  * verifier finds the registration inside the debit transaction, and that
  * answer decides.
  */
-export function confirmationBlock(registrations: Pick<RegistrationsRepository, 'state' | 'forUser'>, user: User): ConfirmationBlock | null {
-  const { method, usageMode } = confirmationFor(registrations, user);
+export async function confirmationBlock(registrations: Pick<RegistrationsRepository, 'state' | 'forUser'>, user: User): Promise<ConfirmationBlock | null> {
+  const { method, usageMode } = await confirmationFor(registrations, user);
   if (method !== 'otp') return null;
-  return registrations.forUser(user.companyId, user.id, usageMode) ? null : 'noToken';
+  return await registrations.forUser(user.companyId, user.id, usageMode) ? null : 'noToken';
 }
 
 /** The verifier of a confirmation picked by confirmationFor. */

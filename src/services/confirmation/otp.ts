@@ -14,14 +14,14 @@ export interface OtpVerifierDeps extends OtpDeps {
 export function otpVerifier(deps: OtpVerifierDeps, usageMode: UsageMode | null): ConfirmationVerifier {
   return {
     method: 'otp',
-    spend(user, code, actor) {
-      const registration = deps.repos.registrations.forUser(user.companyId, user.id, usageMode);
+    async spend(user, code, actor) {
+      const registration = await deps.repos.registrations.forUser(user.companyId, user.id, usageMode);
       if (!registration) {
         // R7: in A a transfer user without a token cannot confirm; the page says whom to ask.
-        deps.audit.record(actor, { event: 'otp.verify', outcome: 'failure', subject: user.loginId, detail: 'noToken' });
+        await deps.audit.record(actor, { event: 'otp.verify', outcome: 'failure', subject: user.loginId, detail: 'noToken' });
         return { ok: false, reason: 'noToken' };
       }
-      const spent = spendOtp(deps, user, registration.credentialId, code, actor);
+      const spent = await spendOtp(deps, user, registration.credentialId, code, actor);
       return spent.ok ? { ok: true } : spent;
     },
   };

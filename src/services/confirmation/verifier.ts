@@ -53,5 +53,5 @@ export interface ConfirmationVerifier {
    * R7 switch-over asked again. A refusal returned here is committed with its
    * count and audit entry; the ledger's own refusals roll all of it back.
    */
-  spend(user: User, secret: string, actor: Actor): Verification;
+  spend(user: User, secret: string, actor: Actor): Promise<Verification>;
 }

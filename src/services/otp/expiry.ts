@@ -24,7 +24,7 @@ export function noticeFor(registration: Pick<Registration, 'expiresOn' | 'userId
 }
 
 /** The notice for the token that confirms this user's transfers (own in A, shared in B), if any. */
-export function userExpiryNotice(deps: { clock: Clock; repos: { registrations: RegistrationsRepository } }, user: User): ExpiryNotice | null {
-  const target = resyncTarget(deps.repos.registrations, user);
+export async function userExpiryNotice(deps: { clock: Clock; repos: { registrations: RegistrationsRepository } }, user: User): Promise<ExpiryNotice | null> {
+  const target = await resyncTarget(deps.repos.registrations, user);
   return target ? noticeFor(target, deps.clock.now()) : null;
 }

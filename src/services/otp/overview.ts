@@ -23,12 +23,12 @@ export interface OtpOverview {
 }
 
 /** The mode and every user's token state; the branch console shows the same. */
-export function otpOverview(repos: Repos & { locks: CredentialLocksRepository }, companyId: number): OtpOverview {
+export async function otpOverview(repos: Repos & { locks: CredentialLocksRepository }, companyId: number): Promise<OtpOverview> {
   const { registrations, users, locks } = repos;
-  const state = registrations.state(companyId);
-  const all = registrations.listForCompany(companyId);
-  const locked = locks.lockedKindsByUser(companyId);
-  const members = users.listByCompany(companyId);
+  const state = await registrations.state(companyId);
+  const all = await registrations.listForCompany(companyId);
+  const locked = await locks.lockedKindsByUser(companyId);
+  const members = await users.listByCompany(companyId);
   const admin = members.find((u) => u.role === 'admin');
   return {
     ...state,
@@ -43,16 +43,16 @@ export function otpOverview(repos: Repos & { locks: CredentialLocksRepository },
 }
 
 /** A user of the administrator's company; another company's id reads as absent (404). */
-export function companyUser(users: UsersRepository, admin: User, userId: number): User {
-  const user = users.findInCompany(admin.companyId, userId);
+export async function companyUser(users: UsersRepository, admin: User, userId: number): Promise<User> {
+  const user = await users.findInCompany(admin.companyId, userId);
   if (!user) throw notFound();
   return user;
 }
 
 /** The primary token's slot for ④ トークン登録: the mode, and the primary registration if there is one. */
-export function primarySlot(registrations: RegistrationsRepository, admin: User): { usageMode: UsageMode | null; registration: Registration | undefined } {
-  const { usageMode } = registrations.state(admin.companyId);
-  return { usageMode, registration: usageMode ? registrations.forUser(admin.companyId, admin.id, usageMode) : undefined };
+export async function primarySlot(registrations: RegistrationsRepository, admin: User): Promise<{ usageMode: UsageMode | null; registration: Registration | undefined }> {
+  const { usageMode } = await registrations.state(admin.companyId);
+  return { usageMode, registration: usageMode ? await registrations.forUser(admin.companyId, admin.id, usageMode) : undefined };
 }
 
 /** One user's token slot: the user, the token that confirms the user's transfers, and what may be done (the rule). */
@@ -64,10 +64,10 @@ export interface UserSlot extends SlotRule {
 }
 
 /** One user of the administrator's company (another company's id: 404) and the state of its token. */
-export function userSlot(repos: Repos, admin: User, userId: number): UserSlot {
-  const user = companyUser(repos.users, admin, userId);
-  const { usageMode, registration: primary } = primarySlot(repos.registrations, admin);
-  const registration = usageMode ? repos.registrations.forUser(admin.companyId, user.id, usageMode) : undefined;
+export async function userSlot(repos: Repos, admin: User, userId: number): Promise<UserSlot> {
+  const user = await companyUser(repos.users, admin, userId);
+  const { usageMode, registration: primary } = await primarySlot(repos.registrations, admin);
+  const registration = usageMode ? await repos.registrations.forUser(admin.companyId, user.id, usageMode) : undefined;
   const rule = userSlotRule({ usageMode, isAdmin: user.role === 'admin', primaryRegistered: primary !== undefined, registered: registration !== undefined });
   return { user, usageMode, registration, ...rule };
 }
@@ -77,10 +77,11 @@ export function userSlot(repos: Repos, admin: User, userId: number): UserSlot {
  * order of the list (another company's id: 404). In A an administrator
  * without a token starts at ④-1, since every other registration waits for it.
  */
-export function selectionPlan(repos: Repos, admin: User, userIds: number[]): { queue: number[]; start: 'primary' | number } {
-  const chosen = new Set(userIds.map((id) => companyUser(repos.users, admin, id).id));
-  const queue = repos.users.listByCompany(admin.companyId).map((u) => u.id).filter((id) => chosen.has(id));
-  const { usageMode, registration } = primarySlot(repos.registrations, admin);
+export async function selectionPlan(repos: Repos, admin: User, userIds: number[]): Promise<{ queue: number[]; start: 'primary' | number }> {
+  const chosen = new Set<number>();
+  for (const id of userIds) chosen.add((await companyUser(repos.users, admin, id)).id);
+  const queue = (await repos.users.listByCompany(admin.companyId)).map((u) => u.id).filter((id) => chosen.has(id));
+  const { usageMode, registration } = await primarySlot(repos.registrations, admin);
   if (chosen.has(admin.id) && usageMode === 'individual' && !registration) {
     return { queue: [admin.id, ...queue.filter((id) => id !== admin.id)], start: 'primary' };
   }

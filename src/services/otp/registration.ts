@@ -49,16 +49,16 @@ class Abort extends Error {
  * ④-1 / ④-2: the administrator's own token (A) or the token every user
  * shares (B) — the primary token. Its registration starts OTP (R7).
  */
-export function registerPrimaryToken(deps: RegistrationDeps, admin: User, input: RegisterInput, actor: Actor): Promise<RegisterResult> {
-  const { usageMode } = deps.repos.registrations.state(admin.companyId);
+export async function registerPrimaryToken(deps: RegistrationDeps, admin: User, input: RegisterInput, actor: Actor): Promise<RegisterResult> {
+  const { usageMode } = await deps.repos.registrations.state(admin.companyId);
   if (!usageMode) return Promise.resolve(refuse('noMode'));
   const userId = primaryHolder(usageMode, admin.id);
   return register(deps, admin, { userId, subject: userId === null ? '共用トークン' : admin.loginId, primary: true }, input, actor);
 }
 
 /** §3(3): a 利用者's own token, in A, after the administrator's is registered. */
-export function registerUserToken(deps: RegistrationDeps, admin: User, userId: number, input: RegisterInput, actor: Actor): Promise<RegisterResult> {
-  const slot = userSlot(deps.repos, admin, userId);
+export async function registerUserToken(deps: RegistrationDeps, admin: User, userId: number, input: RegisterInput, actor: Actor): Promise<RegisterResult> {
+  const slot = await userSlot(deps.repos, admin, userId);
   const refused = slotRefusal(slot, 'register');
   if (refused) return Promise.resolve(refuse(refused));
   return register(deps, admin, { userId: slot.user.id, subject: slot.user.loginId, primary: false }, input, actor);
@@ -73,37 +73,37 @@ async function register(
 ): Promise<RegisterResult> {
   const { registrations, tokens } = deps.repos;
   const companyId = admin.companyId;
-  const { usageMode } = registrations.state(companyId);
-  const taken = (): boolean => registrations.forUser(companyId, slot.userId ?? admin.id, usageMode) !== undefined;
-  if (taken()) return refuse(slot.primary ? 'primaryRegistered' : 'registered');
+  const { usageMode } = await registrations.state(companyId);
+  const taken = async (): Promise<boolean> => await registrations.forUser(companyId, slot.userId ?? admin.id, usageMode) !== undefined;
+  if (await taken()) return refuse(slot.primary ? 'primaryRegistered' : 'registered');
   // R6: the approval comes first, so an open session cannot probe tokens without it.
   const refused = await approve(deps, admin, input.approvalPassword, actor);
   if (refused) return refused;
   try {
-    return deps.db.transaction((): RegisterResult => {
-      if (taken()) throw new Abort(refuse(slot.primary ? 'primaryRegistered' : 'registered'));
+    return await deps.storage.transaction(async (): Promise<RegisterResult> => {
+      if (await taken()) throw new Abort(refuse(slot.primary ? 'primaryRegistered' : 'registered'));
       // The code is typed by the administrator: wrong ones count on the administrator's OTP counter (R9),
       // and are committed with it; a right one is spent here (R2), and given back if anything below aborts.
-      const code = spendOtp(deps, admin, input.credentialId, input.otp, actor);
+      const code = await spendOtp(deps, admin, input.credentialId, input.otp, actor);
       if (!code.ok) return codeRefusal(code);
       // R5: a token never serves two companies, and in A never two users.
-      if (!tokens.bindToCompany(code.tokenId, companyId)) throw new Abort({ ok: false, reason: 'taken' });
-      if (registrations.listForCompany(companyId).some((r) => r.tokenId === code.tokenId)) throw new Abort({ ok: false, reason: 'taken' });
+      if (!await tokens.bindToCompany(code.tokenId, companyId)) throw new Abort({ ok: false, reason: 'taken' });
+      if ((await registrations.listForCompany(companyId)).some((r) => r.tokenId === code.tokenId)) throw new Abort({ ok: false, reason: 'taken' });
       const now = deps.clock.now();
-      registrations.insert({ companyId, userId: slot.userId, tokenId: code.tokenId, registeredAt: now, registeredBy: admin.loginId });
-      if (slot.primary) registrations.markOtpStarted(companyId, now);
-      deps.audit.record(actor, { event: 'otp.register', outcome: 'success', subject: slot.subject, detail: maskCredentialId(input.credentialId) });
-      deps.notices.tokenChanged(companyId, slot.userId ?? 'shared', 'register', input.credentialId, `管理者（${admin.loginId}）`);
+      await registrations.insert({ companyId, userId: slot.userId, tokenId: code.tokenId, registeredAt: now, registeredBy: admin.loginId });
+      if (slot.primary) await registrations.markOtpStarted(companyId, now);
+      await deps.audit.record(actor, { event: 'otp.register', outcome: 'success', subject: slot.subject, detail: maskCredentialId(input.credentialId) });
+      await deps.notices.tokenChanged(companyId, slot.userId ?? 'shared', 'register', input.credentialId, `管理者（${admin.loginId}）`);
       return { ok: true, credentialId: input.credentialId };
-    }).immediate();
+    });
   } catch (err) {
     if (!(err instanceof Abort)) throw err;
-    deps.audit.record(actor, { event: 'otp.register', outcome: 'failure', subject: slot.subject, detail: err.refusal.reason });
+    await deps.audit.record(actor, { event: 'otp.register', outcome: 'failure', subject: slot.subject, detail: err.refusal.reason });
     return err.refusal;
   }
 }
 
-export function codeRefusal(code: Exclude<ReturnType<typeof spendOtp>, { ok: true }>): CodeRefusal {
+export function codeRefusal(code: Exclude<Awaited<ReturnType<typeof spendOtp>>, { ok: true }>): CodeRefusal {
   switch (code.reason) {
     case 'locked':
       return { ok: false, reason: 'codeLocked' };
@@ -123,23 +123,23 @@ export async function unregisterUserToken(
   secrets: AdminSecrets,
   actor: Actor,
 ): Promise<UnregisterResult | StepUpRefusal> {
-  const slot: UserSlot = userSlot(deps.repos, admin, userId);
+  const slot: UserSlot = await userSlot(deps.repos, admin, userId);
   const refused = slotRefusal(slot, 'unregister');
   if (refused === 'branchOnly') {
-    deps.audit.record(actor, { event: 'otp.unregister', outcome: 'failure', subject: slot.user.loginId, detail: 'branchOnly' });
+    await deps.audit.record(actor, { event: 'otp.unregister', outcome: 'failure', subject: slot.user.loginId, detail: 'branchOnly' });
   }
   if (refused) return refuse(refused);
   const registration = slot.registration!;
   // Once OTP has started, also the administrator's code (issue 13), spent with the unregistration or not at all.
   const authorized = await authorizeAdmin(deps, admin, 'unregisterUserToken', secrets, actor);
   if (!authorized.ok) return authorized;
-  return deps.db.transaction((): UnregisterResult | StepUpRefusal => {
-    if (!deps.repos.registrations.forUser(admin.companyId, slot.user.id, slot.usageMode)) return refuse('notRegistered');
-    const code = spendStepUp(deps, admin, authorized.stepUp, actor);
+  return await deps.storage.transaction(async (): Promise<UnregisterResult | StepUpRefusal> => {
+    if (!await deps.repos.registrations.forUser(admin.companyId, slot.user.id, slot.usageMode)) return refuse('notRegistered');
+    const code = await spendStepUp(deps, admin, authorized.stepUp, actor);
     if (code) return code;
-    deps.repos.registrations.delete(registration.id);
-    deps.audit.record(actor, { event: 'otp.unregister', outcome: 'success', subject: slot.user.loginId, detail: maskCredentialId(registration.credentialId) });
-    deps.notices.tokenChanged(admin.companyId, slot.user.id, 'unregister', registration.credentialId, `管理者（${admin.loginId}）`);
+    await deps.repos.registrations.delete(registration.id);
+    await deps.audit.record(actor, { event: 'otp.unregister', outcome: 'success', subject: slot.user.loginId, detail: maskCredentialId(registration.credentialId) });
+    await deps.notices.tokenChanged(admin.companyId, slot.user.id, 'unregister', registration.credentialId, `管理者（${admin.loginId}）`);
     return { ok: true, credentialId: registration.credentialId };
-  }).immediate();
+  });
 }

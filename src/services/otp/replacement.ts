@@ -48,9 +48,9 @@ export interface ReplaceSlot {
 }
 
 /** One user of the administrator's company (another company's id: 404) and the token that serves the user. */
-export function replaceSlot(deps: Pick<RegistrationDeps, 'repos'>, admin: User, userId: number): ReplaceSlot {
-  const user = companyUser(deps.repos.users, admin, userId);
-  return { user, registration: resyncTarget(deps.repos.registrations, user) };
+export async function replaceSlot(deps: Pick<RegistrationDeps, 'repos'>, admin: User, userId: number): Promise<ReplaceSlot> {
+  const user = await companyUser(deps.repos.users, admin, userId);
+  return { user, registration: await resyncTarget(deps.repos.registrations, user) };
 }
 
 /** Thrown inside the switch's transaction so that all of it rolls back — the codes it spent included. */
@@ -72,54 +72,54 @@ function oldCodeRefusal(spent: Exclude<OtpSpend, { ok: true }>): OldCodeRefusal 
 
 export async function replaceToken(deps: RegistrationDeps, admin: User, userId: number, input: ReplaceInput, actor: Actor): Promise<ReplaceResult> {
   const { registrations, tokens } = deps.repos;
-  const slot = replaceSlot(deps, admin, userId);
+  const slot = await replaceSlot(deps, admin, userId);
   const current = slot.registration;
   const subject = current?.userId === null ? '共用トークン' : slot.user.loginId;
-  const audit = (outcome: 'success' | 'failure', detail: string) =>
-    deps.audit.record(actor, { event: 'otp.replace', outcome, subject, detail });
+  const audit = async (outcome: 'success' | 'failure', detail: string) =>
+    await deps.audit.record(actor, { event: 'otp.replace', outcome, subject, detail });
   if (!current) return { ok: false, reason: 'notRegistered' };
   if (current.credentialId === input.credentialId) return { ok: false, reason: 'sameToken' };
   // R6: the approval first, so an open session cannot probe tokens without it.
   const denied = await approve(deps, admin, input.approvalPassword, actor);
   if (denied) return denied;
   try {
-    return deps.db.transaction((): ReplaceResult => {
+    return await deps.storage.transaction(async (): Promise<ReplaceResult> => {
       // The page was read before the approval's compare: the slot must still hold the same token.
-      if (resyncTarget(registrations, slot.user)?.tokenId !== current.tokenId) throw new Abort({ ok: false, reason: 'stale' });
+      if ((await resyncTarget(registrations, slot.user))?.tokenId !== current.tokenId) throw new Abort({ ok: false, reason: 'stale' });
       // Both codes are typed by the administrator and count on the administrator's OTP lock (R9). The new
       // one is checked first and given back, so a wrong new code never spends the old one, and a wrong
       // old code never spends the new one; every count stays committed.
-      const probe = checkNewCode(deps, admin, input, actor);
+      const probe = await checkNewCode(deps, admin, input, actor);
       if (probe) return probe;
-      const old = spendOtp(deps, admin, current.credentialId, input.oldOtp, actor);
+      const old = await spendOtp(deps, admin, current.credentialId, input.oldOtp, actor);
       if (!old.ok) return oldCodeRefusal(old);
-      const fresh = spendOtp(deps, admin, input.credentialId, input.otp, actor);
+      const fresh = await spendOtp(deps, admin, input.credentialId, input.otp, actor);
       if (!fresh.ok) throw new Abort(codeRefusal(fresh));
       // R5: a token never serves two companies, and is registered in one place at a time.
-      if (!tokens.bindToCompany(fresh.tokenId, admin.companyId)) throw new Abort({ ok: false, reason: 'taken' });
-      if (registrations.listForCompany(admin.companyId).some((r) => r.tokenId === fresh.tokenId)) throw new Abort({ ok: false, reason: 'taken' });
-      const moved = registrations.replaceToken({ id: current.id, oldTokenId: current.tokenId, newTokenId: fresh.tokenId, at: deps.clock.now(), by: admin.loginId });
+      if (!await tokens.bindToCompany(fresh.tokenId, admin.companyId)) throw new Abort({ ok: false, reason: 'taken' });
+      if ((await registrations.listForCompany(admin.companyId)).some((r) => r.tokenId === fresh.tokenId)) throw new Abort({ ok: false, reason: 'taken' });
+      const moved = await registrations.replaceToken({ id: current.id, oldTokenId: current.tokenId, newTokenId: fresh.tokenId, at: deps.clock.now(), by: admin.loginId });
       if (!moved) throw new Abort({ ok: false, reason: 'stale' });
-      audit('success', `${maskCredentialId(current.credentialId)} → ${maskCredentialId(input.credentialId)}`);
-      deps.notices.tokenChanged(admin.companyId, current.userId ?? 'shared', 'replace', input.credentialId, `管理者（${admin.loginId}）`);
+      await audit('success', `${maskCredentialId(current.credentialId)} → ${maskCredentialId(input.credentialId)}`);
+      await deps.notices.tokenChanged(admin.companyId, current.userId ?? 'shared', 'replace', input.credentialId, `管理者（${admin.loginId}）`);
       return { ok: true, oldCredentialId: current.credentialId, credentialId: input.credentialId, subject };
-    }).immediate();
+    });
   } catch (err) {
     if (!(err instanceof Abort)) throw err;
-    audit('failure', err.refusal.reason);
+    await audit('failure', err.refusal.reason);
     return err.refusal;
   }
 }
 
 /** The new token's code, checked under the lock and given back when right; a refusal (its count kept) otherwise. */
-function checkNewCode(deps: RegistrationDeps, admin: User, input: ReplaceInput, actor: Actor): CodeRefusal | null {
+async function checkNewCode(deps: RegistrationDeps, admin: User, input: ReplaceInput, actor: Actor): Promise<CodeRefusal | null> {
   let refusal: CodeRefusal | null = null;
   try {
-    deps.db.transaction(() => {
-      const spent = spendOtp(deps, admin, input.credentialId, input.otp, actor);
+    await deps.storage.transaction(async () => {
+      const spent = await spendOtp(deps, admin, input.credentialId, input.otp, actor);
       if (spent.ok) throw new GiveBack();
       refusal = codeRefusal(spent);
-    })();
+    });
   } catch (err) {
     if (!(err instanceof GiveBack)) throw err;
   }

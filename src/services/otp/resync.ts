@@ -30,9 +30,9 @@ export type ResyncResult =
 export type ResyncDeps = OtpDeps & { repos: OtpDeps['repos'] & { registrations: RegistrationsRepository } };
 
 /** The token 同期ズレ補正 acts on for this user: the own one (A) or the shared one (B). */
-export function resyncTarget(registrations: Pick<RegistrationsRepository, 'state' | 'forUser'>, user: User): Registration | undefined {
-  const { usageMode } = registrations.state(user.companyId);
-  return usageMode ? registrations.forUser(user.companyId, user.id, usageMode) : undefined;
+export async function resyncTarget(registrations: Pick<RegistrationsRepository, 'state' | 'forUser'>, user: User): Promise<Registration | undefined> {
+  const { usageMode } = await registrations.state(user.companyId);
+  return usageMode ? await registrations.forUser(user.companyId, user.id, usageMode) : undefined;
 }
 
 /**
@@ -42,35 +42,35 @@ export function resyncTarget(registrations: Pick<RegistrationsRepository, 'state
  * never confirm a transfer or anything else afterwards (R13), and codes
  * already spent elsewhere read as wrong and count (R9).
  */
-export function resyncToken(deps: ResyncDeps, user: User, first: string, second: string, actor: Actor): ResyncResult {
+export async function resyncToken(deps: ResyncDeps, user: User, first: string, second: string, actor: Actor): Promise<ResyncResult> {
   const { locks } = deps.repos;
   // Attempts are audited as 同期ズレ補正, counted on the user's one OTP counter.
   const guard: Guard = { ...userGuard(locks, user, 'otp'), event: 'otp.resync' };
-  const record = (outcome: 'success' | 'failure', detail: string) =>
-    deps.audit.record(actor, { event: 'otp.resync', outcome, companyId: user.companyId, subject: user.loginId, detail });
-  return deps.db.transaction((): ResyncResult => {
-    const target = resyncTarget(deps.repos.registrations, user);
+  const record = async (outcome: 'success' | 'failure', detail: string) =>
+    await deps.audit.record(actor, { event: 'otp.resync', outcome, companyId: user.companyId, subject: user.loginId, detail });
+  return await deps.storage.transaction(async (): Promise<ResyncResult> => {
+    const target = await resyncTarget(deps.repos.registrations, user);
     if (!target) {
-      record('failure', 'noToken');
+      await record('failure', 'noToken');
       return { ok: false, reason: 'noToken' };
     }
-    const lock = locks.get(user.id, 'otp');
+    const lock = await locks.get(user.id, 'otp');
     if (lock.lockedAt !== null) {
-      refuseLocked(deps, guard, actor, 'locked');
+      await refuseLocked(deps, guard, actor, 'locked');
       return { ok: false, reason: 'locked' };
     }
     const now = deps.clock.now();
-    const check = deps.tokenAuthority.resync(target.credentialId, first, second, now);
+    const check = await deps.tokenAuthority.resync(target.credentialId, first, second, now);
     if (check.result === 'expired') {
-      record('failure', `expired ${check.expiresOn}`);
+      await record('failure', `expired ${check.expiresOn}`);
       return { ok: false, reason: 'expired', expiresOn: check.expiresOn };
     }
-    if (check.result === 'ok' && deps.tokenAuthority.recordResync(check, now)) {
-      if (lock.failures > 0) locks.recordSuccess(user.id, 'otp');
-      record('success', `${maskCredentialId(target.credentialId)} drift=${check.drift}`);
+    if (check.result === 'ok' && await deps.tokenAuthority.recordResync(check, now)) {
+      if (lock.failures > 0) await locks.recordSuccess(user.id, 'otp');
+      await record('success', `${maskCredentialId(target.credentialId)} drift=${check.drift}`);
       return { ok: true, credentialId: target.credentialId, drift: check.drift };
     }
-    const counted = recordWrongEntry(deps, guard, actor, check.result === 'ok' ? 'replayed' : check.result);
+    const counted = await recordWrongEntry(deps, guard, actor, check.result === 'ok' ? 'replayed' : check.result);
     return counted.result === 'wrong' ? { ok: false, reason: 'wrong', remaining: counted.remaining } : { ok: false, reason: 'locked' };
-  }).immediate();
+  });
 }

@@ -27,6 +27,6 @@ export function authRoutes(deps: Deps): Router {
       const result = await login(deps, loginId, password, clientIp);
       return result.ok ? { userId: result.user.id, companyId: result.user.companyId } : null;
     },
-    loggedOut: (req, res) => logout(deps.audit, customerActor(req, res)),
+    loggedOut: async (req, res) => await logout(deps.audit, customerActor(req, res)),
   });
 }

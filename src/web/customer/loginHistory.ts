@@ -6,8 +6,8 @@ import { currentUser, requireLogin } from '../auth';
 /** ログイン履歴 (issue 13, item 5): the user's last login attempts; the administrator also sees the company's. */
 export function loginHistoryRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/login-history', requireLogin, (_req, res) => {
-    const { own, company } = loginHistory(deps.repos.loginHistory, currentUser(res));
+  router.get('/login-history', requireLogin, async (_req, res) => {
+    const { own, company } = await loginHistory(deps.repos.loginHistory, currentUser(res));
     res.render('customer/loginHistory', { title: 'ログイン履歴', own, company });
   });
   return router;

@@ -9,14 +9,14 @@ import { expiryNoticeLines } from './otpMessages';
 
 export function menuRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/', requireLogin, (req, res) => {
+  router.get('/', requireLogin, async (req, res) => {
     const user = currentUser(res);
-    const company = companyOf(deps.repos.companies, user);
+    const company = await companyOf(deps.repos.companies, user);
     // The token that confirms this user's transfers: its 有効期限 notice and 同期ズレ補正 (issue 13).
-    const token = resyncTarget(deps.repos.registrations, user);
+    const token = await resyncTarget(deps.repos.registrations, user);
     const notice = token && noticeFor(token, deps.clock.now());
     // 前回ログイン日時 (issue 13): the login before the one that opened this session.
-    const lastLoginAt = previousLogin(deps.repos.loginHistory, user, req.session.loginAt ?? deps.clock.now());
+    const lastLoginAt = await previousLogin(deps.repos.loginHistory, user, req.session.loginAt ?? deps.clock.now());
     res.render('customer/menu', { title: 'メニュー', company, lastLoginAt, hasToken: token !== undefined, expiryLines: notice && expiryNoticeLines(notice, user) });
   });
   return router;

@@ -51,10 +51,10 @@ function refusalErrors(result: Exclude<ResyncResult, { ok: true }>, user: User):
 export function resyncRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const router = Router();
 
-  function render(res: Response, status: number, errors: FieldErrors = {}): void {
+  async function render(res: Response, status: number, errors: FieldErrors = {}): Promise<void> {
     const user = currentUser(res);
-    const target = resyncTarget(deps.repos.registrations, user);
-    const notice = userExpiryNotice(deps, user);
+    const target = await resyncTarget(deps.repos.registrations, user);
+    const notice = await userExpiryNotice(deps, user);
     res.status(status).render('otp/resync', {
       title: '同期ズレ補正',
       token: target && { masked: maskCredentialId(target.credentialId), shared: target.userId === null, expiresOn: target.expiresOn },
@@ -64,16 +64,16 @@ export function resyncRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     });
   }
 
-  router.get(RESYNC_PATH, requireLogin, (_req, res) => render(res, 200));
+  router.get(RESYNC_PATH, requireLogin, async (_req, res) => await render(res, 200));
 
-  router.post(RESYNC_PATH, requireLogin, otpLimit, (req, res) => {
+  router.post(RESYNC_PATH, requireLogin, otpLimit, async (req, res) => {
     const form = parseForm(resyncForm, req.body);
-    if (!form.ok) return render(res, 400, form.errors);
+    if (!form.ok) return await render(res, 400, form.errors);
     const user = currentUser(res);
-    const result = resyncToken(deps, user, form.data.otp1, form.data.otp2, customerActor(req, res));
+    const result = await resyncToken(deps, user, form.data.otp1, form.data.otp2, customerActor(req, res));
     if (!result.ok) {
       const { status, errors } = refusalErrors(result, user);
-      return render(res, status, errors);
+      return await render(res, status, errors);
     }
     req.session.flash = DONE;
     res.redirect(303, RESYNC_PATH);

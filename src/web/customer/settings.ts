@@ -34,36 +34,36 @@ export function settingsRoutes(deps: Deps): Router {
   const router = Router();
   router.use('/settings', requireLogin);
 
-  function render(res: Response, status: number, errors: FieldErrors = {}, values: Record<string, string> = {}, codeForm = false): void {
-    const { email, pending } = emailSettings(deps.repos, currentUser(res));
+  async function render(res: Response, status: number, errors: FieldErrors = {}, values: Record<string, string> = {}, codeForm = false): Promise<void> {
+    const { email, pending } = await emailSettings(deps.repos, currentUser(res));
     const live = pending && pending.expiresAt > deps.clock.now() ? pending : undefined;
     res.status(status).render('customer/settings', { title: 'メールアドレス設定', email, pending: live, showCodeForm: codeForm || live !== undefined, errors, values });
   }
 
-  router.get('/settings', (_req, res) => render(res, 200));
+  router.get('/settings', async (_req, res) => await render(res, 200));
 
-  router.post('/settings/email', (req, res) => {
+  router.post('/settings/email', async (req, res) => {
     const values = keepValues(req.body, []);
     const form = parseForm(emailForm, req.body);
-    if (!form.ok) return render(res, 400, form.errors, values);
-    const result = requestEmailChange(deps, currentUser(res), form.data.email, customerActor(req, res));
+    if (!form.ok) return await render(res, 400, form.errors, values);
+    const result = await requestEmailChange(deps, currentUser(res), form.data.email, customerActor(req, res));
     if (!result.ok) {
       const message =
         result.reason === 'unchanged'
           ? '現在のメールアドレスと同じです。変更する場合は新しいメールアドレスを入力してください。'
           : '確認コードを送信したばかりです。1分ほどおいてから、もう一度お試しください。';
-      return render(res, 400, { email: message }, values);
+      return await render(res, 400, { email: message }, values);
     }
     req.session.flash = `${form.data.email} に確認コードを送信しました。メールに記載の確認コードを入力してください。`;
     res.redirect(303, '/settings');
   });
 
-  router.post('/settings/email/confirm', (req, res) => {
+  router.post('/settings/email/confirm', async (req, res) => {
     const values = keepValues(req.body, []);
     const form = parseForm(codeForm, req.body);
-    if (!form.ok) return render(res, 400, form.errors, values, true);
-    const result = confirmEmailChange(deps, currentUser(res), form.data.code, customerActor(req, res));
-    if (!result.ok) return render(res, 400, { code: codeMessage(result) }, values, true);
+    if (!form.ok) return await render(res, 400, form.errors, values, true);
+    const result = await confirmEmailChange(deps, currentUser(res), form.data.code, customerActor(req, res));
+    if (!result.ok) return await render(res, 400, { code: codeMessage(result) }, values, true);
     req.session.flash = `お知らせメールの送信先を ${result.email} に変更しました。`;
     res.redirect(303, '/settings');
   });

@@ -17,7 +17,7 @@ export function softtokenRoutes(deps: Deps): Router {
   router.get('/softtoken', async (req, res) => {
     if (!deps.config.demo) throw notFound();
     const tokens = await Promise.all(
-      demoTokens(deps).map(async (t) => ({
+      (await demoTokens(deps)).map(async (t) => ({
         credentialId: t.credentialId,
         grouped: groupCredentialId(t.credentialId),
         platform: t.platform,

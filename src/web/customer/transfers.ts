@@ -43,8 +43,8 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const ttlMinutes = Math.round(deps.config.draftTtlMs / 60_000);
   const inputSchema = transferInputSchema(deps.config.transferLimitYen);
   // The day's 振込限度額 and 本日の振込可能残額 (issue 13) are shown before anything is typed.
-  const renderInput = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200) =>
-    res.status(status).render('transfers/new', { title: '都度振込', values, errors, allowance: todayAllowance(deps, currentUser(res)), fees: deps.config.transferFees });
+  const renderInput = async (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200) =>
+    res.status(status).render('transfers/new', { title: '都度振込', values, errors, allowance: await todayAllowance(deps, currentUser(res)), fees: deps.config.transferFees });
   /** 都度振込 for a user who cannot confirm: what to do instead of a form (issue 15). */
   const renderBlocked = (res: Response, block: ConfirmationBlock, user: User, status: number) =>
     res.status(status).render('transfers/blocked', { title: '都度振込', message: blockMessage(block, user), isAdmin: user.role === 'admin' });
@@ -65,36 +65,36 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   router.use('/transfers', requireLogin);
   router.use(bankLookupRoutes());
 
-  router.get('/transfers/new', (req, res) => {
+  router.get('/transfers/new', async (req, res) => {
     const user = currentUser(res);
-    const block = transferBlock(deps.repos, user);
+    const block = await transferBlock(deps.repos, user);
     if (block) return renderBlocked(res, block, user, 200);
-    renderInput(res, prefilled(req.query));
+    await renderInput(res, prefilled(req.query));
   });
 
-  router.post('/transfers', (req, res) => {
+  router.post('/transfers', async (req, res) => {
     const user = currentUser(res);
-    const block = transferBlock(deps.repos, user);
+    const block = await transferBlock(deps.repos, user);
     if (block) return renderBlocked(res, block, user, 403);
     const form = parseForm(inputSchema, req.body);
-    if (!form.ok) return renderInput(res, keepValues(req.body, []), form.errors, 400);
-    const outcome = createDraft(deps, user, form.data, customerActor(req, res));
+    if (!form.ok) return await renderInput(res, keepValues(req.body, []), form.errors, 400);
+    const outcome = await createDraft(deps, user, form.data, customerActor(req, res));
     if (!outcome.ok) {
       if (outcome.reason === 'noToken') return renderBlocked(res, outcome.reason, user, 403);
-      return renderInput(res, keepValues(req.body, []), draftRefusal(outcome, form.data, user), 400);
+      return await renderInput(res, keepValues(req.body, []), draftRefusal(outcome, form.data, user), 400);
     }
     res.redirect(303, `/transfers/${outcome.id}/confirm`);
   });
 
-  router.get('/transfers/:id/confirm', (req, res) => {
-    const { transfer, confirmation } = openConfirmation(deps.repos, currentUser(res), idParam(req.params.id));
+  router.get('/transfers/:id/confirm', async (req, res) => {
+    const { transfer, confirmation } = await openConfirmation(deps.repos, currentUser(res), idParam(req.params.id));
     showConfirm(req, res, transfer, confirmation.method);
   });
 
   router.post('/transfers/:id/confirm', otpLimit, async (req, res) => {
     const user = currentUser(res);
     // Which secret this screen asks for (the OTP switch-over, R7) is read once per request.
-    const { transfer, confirmation } = openConfirmation(deps.repos, user, idParam(req.params.id));
+    const { transfer, confirmation } = await openConfirmation(deps.repos, user, idParam(req.params.id));
     const field = confirmation.method;
     const form = parseForm(secretForms[field], req.body);
     if (!form.ok) return showConfirm(req, res, transfer, field, form.errors, 400);
@@ -104,24 +104,24 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
     if (outcome.reason === 'completed' || outcome.reason === 'expired') {
-      return showConfirm(req, res, findOwnTransfer(deps.repos.transfers, user, transfer.id), field);
+      return showConfirm(req, res, await findOwnTransfer(deps.repos.transfers, user, transfer.id), field);
     }
     const refused = refusal(outcome, field, user);
     if (refused.resyncLink) res.locals.resyncLink = true;
     showConfirm(req, res, transfer, refused.field ?? field, refused.errors, refused.status);
   });
 
-  router.get('/transfers/:id', (req, res) => {
+  router.get('/transfers/:id', async (req, res) => {
     const user = currentUser(res);
-    const transfer = findViewableTransfer(deps.repos.transfers, user, idParam(req.params.id));
+    const transfer = await findViewableTransfer(deps.repos.transfers, user, idParam(req.params.id));
     if (transfer.status === 'draft') return res.redirect(303, `/transfers/${transfer.id}/confirm`);
     const justReceived = res.locals.flash === RECEIVED;
     res.render('transfers/show', { title: justReceived ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });
   });
 
-  router.get('/transfers', (req, res) => {
+  router.get('/transfers', async (req, res) => {
     const user = currentUser(res);
-    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => transferHistory(deps.repos.transfers, user, limit, offset));
+    const { rows, pager } = await fetchPage(req.query.page, async (limit, offset) => await transferHistory(deps.repos.transfers, user, limit, offset));
     res.render('transfers/index', { title: '振込履歴', rows, pager, showUser: user.role === 'admin' });
   });
 

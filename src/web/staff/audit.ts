@@ -8,10 +8,10 @@ import { fetchPage } from '../paging';
 /** 操作履歴 for branch staff: every company's entries, newest first, by date range and operation (R11). */
 export function auditRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const filter = parseAuditFilter(req.query, 'staff');
     if (!filter.ok) return renderAuditPage(res, 'staff/audit', 'staff', filter);
-    const page = fetchPage(req.query.page, (limit, offset) => allAuditPage(deps.repos.audit, filter.query, limit, offset), filter.pagerQuery);
+    const page = await fetchPage(req.query.page, async (limit, offset) => await allAuditPage(deps.repos.audit, filter.query, limit, offset), filter.pagerQuery);
     return renderAuditPage(res, 'staff/audit', 'staff', filter, page);
   });
   return router;

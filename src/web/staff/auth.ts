@@ -30,7 +30,7 @@ export function staffAuthRoutes(deps: Deps): Router {
       const result = await staffLogin(deps, staffId, password, clientIp);
       return result.ok ? { staffDbId: result.staff.id } : null;
     },
-    loggedOut: (req, res) => staffLogout(deps.audit, staffActor(req, res)),
+    loggedOut: async (req, res) => await staffLogout(deps.audit, staffActor(req, res)),
   }));
   return router;
 }

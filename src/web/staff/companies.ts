@@ -23,9 +23,9 @@ import { staffActor } from '../auth';
  * with the paper form, and the ID in full is needed only where it is typed
  * (registration). It stays in full in the 書面受付 record (paper_requests).
  */
-function otpSection(deps: Deps, companyId: number) {
+async function otpSection(deps: Deps, companyId: number) {
   // Q1/R8: the one token only the branch may remove is the primary one — the administrator's (A) or the shared one (B).
-  const { usageMode, otpStartedAt, shared, primary, users } = otpOverview(deps.repos, companyId);
+  const { usageMode, otpStartedAt, shared, primary, users } = await otpOverview(deps.repos, companyId);
   const tokenOf = (registration: Registration | undefined): string => {
     if (usageMode === 'shared') return shared ? '共用トークン' : '未登録';
     return registration ? maskCredentialId(registration.credentialId) : '未登録';
@@ -42,7 +42,7 @@ function otpSection(deps: Deps, companyId: number) {
       .map(({ holder, registration }) => ({ holder, tokenId: registration.tokenId, masked: maskCredentialId(registration.credentialId), drift: registration.drift, expiresOn: registration.expiresOn })),
     primary: primary && { masked: maskCredentialId(primary.credentialId), registeredAt: primary.registeredAt },
     admin: users.find((u) => u.user.role === 'admin')?.user,
-    paperRequests: paperRequests(deps.repos.registrations, companyId)
+    paperRequests: (await paperRequests(deps.repos.registrations, companyId))
       .map((p) => ({ ...p, masked: maskCredentialId(p.credentialId) })),
   };
 }
@@ -53,37 +53,37 @@ export interface UnregisterFormState {
 }
 
 /** 契約先詳細 with its OTP section; the 管理者トークン登録解除 form re-renders through here with 400. */
-export function renderCompany(deps: Deps, res: Response, companyId: number, form: UnregisterFormState = { errors: {}, values: {} }, status = 200): void {
-  const detail = companyDetail(deps, companyId);
+export async function renderCompany(deps: Deps, res: Response, companyId: number, form: UnregisterFormState = { errors: {}, values: {} }, status = 200): Promise<void> {
+  const detail = await companyDetail(deps, companyId);
   if (!detail) throw notFound();
-  const mails = undeliveredMails(deps.repos.outbox, companyId);
+  const mails = await undeliveredMails(deps.repos.outbox, companyId);
   // 振込限度額 and the recent logins (issue 13); the limits form shows the bank's limits until something was typed.
-  const limits = companyLimitsToday(deps, companyId);
+  const limits = await companyLimitsToday(deps, companyId);
   const values = { perTransferLimit: String(limits.bank.perTransfer), dailyLimit: String(limits.bank.daily), ...form.values };
-  const logins = companyLogins(deps.repos.loginHistory, companyId);
-  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: otpSection(deps, companyId), mails, limits, logins, ...form, values });
+  const logins = await companyLogins(deps.repos.loginHistory, companyId);
+  res.status(status).render('staff/company', { title: '契約先詳細', ...detail, otp: await otpSection(deps, companyId), mails, limits, logins, ...form, values });
 }
 
 /** 契約先検索 and 契約先詳細 with ロック解除. */
 export function companyRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     // Searched by 契約先名, 代表口座 number or a user's ログインID (NFKC, so
     // full-width digits typed on a Japanese IME match too).
     const q = normalize(req.query.q).slice(0, 64);
     const query = q ? `q=${encodeURIComponent(q)}` : '';
-    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => searchCompanies(deps.repos.companies, q, limit, offset), query);
+    const { rows, pager } = await fetchPage(req.query.page, async (limit, offset) => await searchCompanies(deps.repos.companies, q, limit, offset), query);
     res.render('staff/companies', { title: '契約先検索', q, rows, pager });
   });
 
-  router.get('/:id', (req, res) => {
-    renderCompany(deps, res, idParam(req.params.id));
+  router.get('/:id', async (req, res) => {
+    await renderCompany(deps, res, idParam(req.params.id));
   });
 
-  router.post('/:id/users/:userId/unlock', (req, res) => {
+  router.post('/:id/users/:userId/unlock', async (req, res) => {
     const companyId = idParam(req.params.id);
-    const result = unlockCompanyUser(deps, companyId, idParam(req.params.userId), staffActor(req, res));
+    const result = await unlockCompanyUser(deps, companyId, idParam(req.params.userId), staffActor(req, res));
     if (!result.found) throw notFound();
     req.session.flash =
       result.kinds.length > 0

@@ -17,15 +17,15 @@ export function limitsRoutes(deps: Deps): Router {
   const router = Router();
   const form = z.object(limitFields(deps.config.transferLimitYen));
 
-  router.post('/:id/limits', (req, res) => {
+  router.post('/:id/limits', async (req, res) => {
     const companyId = idParam(req.params.id);
     const values = keepValues(req.body, []);
     const parsed = parseForm(form, req.body);
     const limits = parsed.ok ? { perTransfer: parsed.data.perTransferLimit, daily: parsed.data.dailyLimit } : undefined;
     const errors = parsed.ok ? bankLimitsErrors(limits!) : parsed.errors;
-    if (errors) return renderCompany(deps, res, companyId, { errors, values }, 400);
+    if (errors) return await renderCompany(deps, res, companyId, { errors, values }, 400);
     // Another company's id: 404 (companyLimits throws it), nothing written.
-    setBankLimits(deps, companyId, limits!, staffActor(req, res));
+    await setBankLimits(deps, companyId, limits!, staffActor(req, res));
     req.session.flash = '振込限度額を設定しました。';
     res.redirect(303, `/staff/companies/${companyId}`);
   });

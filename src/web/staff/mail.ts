@@ -17,9 +17,9 @@ export function mailRoutes(deps: Deps): Router {
     res.locals.demoMailbox = enabled;
     next();
   });
-  router.get('/staff/mail', (req, res) => {
+  router.get('/staff/mail', async (req, res) => {
     if (!enabled) throw notFound();
-    const { rows, pager } = fetchPage(req.query.page, (limit, offset) => demoMailbox(deps.repos.mailbox, limit, offset));
+    const { rows, pager } = await fetchPage(req.query.page, async (limit, offset) => await demoMailbox(deps.repos.mailbox, limit, offset));
     res.render('staff/mail', { title: 'デモ用メールボックス', rows, pager, refreshSeconds: 10 });
   });
   return router;

@@ -49,19 +49,19 @@ const refusals = {
 export function otpRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.post('/:id/admin-token/unregister', (req, res) => {
+  router.post('/:id/admin-token/unregister', async (req, res) => {
     const companyId = idParam(req.params.id);
     const values = keepValues(req.body, ['step']);
     const form = parseForm(unregisterForm, req.body);
-    if (!form.ok) return renderCompany(deps, res, companyId, { errors: form.errors, values }, 400);
+    if (!form.ok) return await renderCompany(deps, res, companyId, { errors: form.errors, values }, 400);
     const { requestNumber, step } = form.data;
-    if (step === 'back') return renderCompany(deps, res, companyId, { errors: {}, values });
+    if (step === 'back') return await renderCompany(deps, res, companyId, { errors: {}, values });
 
     if (step !== 'confirm') {
-      const preview = previewUnregisterAtBranch(deps, companyId, requestNumber);
+      const preview = await previewUnregisterAtBranch(deps, companyId, requestNumber);
       if (!preview.ok) {
         if (preview.reason === 'notFound') throw notFound();
-        return renderCompany(deps, res, companyId, { errors: refusals[preview.reason], values }, 400);
+        return await renderCompany(deps, res, companyId, { errors: refusals[preview.reason], values }, 400);
       }
       // The token is shown masked, as on 契約先詳細 and in 書面受付履歴: the prefix and
       // the last four digits are what staff compare with the paper form, and a
@@ -74,10 +74,10 @@ export function otpRoutes(deps: Deps): Router {
       });
     }
 
-    const result = unregisterAtBranch(deps, companyId, requestNumber, staffActor(req, res));
+    const result = await unregisterAtBranch(deps, companyId, requestNumber, staffActor(req, res));
     if (!result.ok) {
       if (result.reason === 'notFound') throw notFound();
-      return renderCompany(deps, res, companyId, { errors: refusals[result.reason], values }, 400);
+      return await renderCompany(deps, res, companyId, { errors: refusals[result.reason], values }, 400);
     }
     req.session.flash = result.subject === '共用トークン' ? '共用トークンの登録を解除しました。' : '管理者のトークンの登録を解除しました。';
     res.redirect(303, `/staff/companies/${companyId}`);
@@ -87,23 +87,23 @@ export function otpRoutes(deps: Deps): Router {
    * 同期ズレ補正のリセット (issue 13): 次へ on 契約先詳細 shows the token and the
    * drift that would be removed; only 確定 (step=confirm) resets it, 戻る goes back.
    */
-  router.post('/:id/tokens/:tokenId/drift-reset', (req, res) => {
+  router.post('/:id/tokens/:tokenId/drift-reset', async (req, res) => {
     const companyId = idParam(req.params.id);
     const tokenId = idParam(req.params.tokenId);
     const step = typeof req.body?.step === 'string' ? req.body.step : undefined;
     if (step === 'back') return res.redirect(303, `/staff/companies/${companyId}`);
     if (step !== 'confirm') {
-      const preview = previewDriftReset(deps, companyId, tokenId);
+      const preview = await previewDriftReset(deps, companyId, tokenId);
       if (!preview.ok) {
         if (preview.reason === 'notFound') throw notFound();
-        return renderCompany(deps, res, companyId, { errors: { _form: NO_DRIFT }, values: {} }, 400);
+        return await renderCompany(deps, res, companyId, { errors: { _form: NO_DRIFT }, values: {} }, 400);
       }
       return res.render('staff/driftResetConfirm', { title: '同期ズレ補正のリセットの確認', companyId, target: { ...preview, masked: maskCredentialId(preview.credentialId) } });
     }
-    const result = resetDriftAtBranch(deps, companyId, tokenId, staffActor(req, res));
+    const result = await resetDriftAtBranch(deps, companyId, tokenId, staffActor(req, res));
     if (!result.ok) {
       if (result.reason === 'notFound') throw notFound();
-      return renderCompany(deps, res, companyId, { errors: { _form: NO_DRIFT }, values: {} }, 400);
+      return await renderCompany(deps, res, companyId, { errors: { _form: NO_DRIFT }, values: {} }, 400);
     }
     req.session.flash = `トークン ${maskCredentialId(result.target.credentialId)} の同期ズレ補正をリセットしました。`;
     res.redirect(303, `/staff/companies/${companyId}`);

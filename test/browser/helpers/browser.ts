@@ -51,7 +51,7 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Brow
     async close() {
       await browser.close();
       await Promise.all([customer, staff].map((s) => new Promise<void>((r) => s.close(() => r()))));
-      ctx.deps.db.close();
+      ctx.db.close();
     },
   };
 }

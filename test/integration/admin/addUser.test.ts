@@ -29,9 +29,9 @@ describe('利用者管理: 利用者追加', () => {
     expect(page.text).toContain('利用者を登録しました。');
     expect(page.text).toContain('taro.yamada');
     expect(page.text).toContain('山田太郎');
-    const user = ctx.deps.repos.users.findByLoginId('taro.yamada')!;
+    const user = (await ctx.deps.repos.users.findByLoginId('taro.yamada'))!;
     expect(user).toMatchObject({ companyId: company.id, role: 'user', name: '山田太郎', canTransfer: true, approvalPasswordHash: null });
-    expect(auditEvents(ctx.deps, 'user.add')[0]).toMatchObject({
+    expect((await auditEvents(ctx.deps, 'user.add'))[0]).toMatchObject({
       outcome: 'success', actor: admin.loginId, companyId: company.id, subject: 'taro.yamada',
     });
     const login = await new FormClient(ctx.app).login('taro.yamada', 'Taro-Pass-1');
@@ -45,7 +45,7 @@ describe('利用者管理: 利用者追加', () => {
     const res = await client.submit('/admin/users', '/admin/users', { ...validForm, loginId: 'ｈａｎａｋｏ０１', canTransfer: [] });
 
     expect(res.status).toBe(303);
-    expect(ctx.deps.repos.users.findByLoginId('hanako01')?.canTransfer).toBe(false);
+    expect((await ctx.deps.repos.users.findByLoginId('hanako01'))?.canTransfer).toBe(false);
     expect((await new FormClient(ctx.app).login('hanako01', 'Taro-Pass-1')).status).toBe(303);
   });
 
@@ -73,8 +73,8 @@ describe('利用者管理: 利用者追加', () => {
     for (const secret of [form.password, form.transferPassword, form.approvalPassword].filter(Boolean)) {
       expect(res.text).not.toContain(secret);
     }
-    expect(ctx.deps.repos.users.listByCompany(company.id)).toHaveLength(1);
-    expect(auditEvents(ctx.deps, 'user.add')).toHaveLength(0);
+    expect(await ctx.deps.repos.users.listByCompany(company.id)).toHaveLength(1);
+    expect(await auditEvents(ctx.deps, 'user.add')).toHaveLength(0);
   });
 
   test('when the login ID is already used (even by another company), then the field says so and nothing is written', async () => {
@@ -88,9 +88,9 @@ describe('利用者管理: 利用者追加', () => {
     expect(res.text).toMatch(/<p class="field-error" id="loginId-error">このログインIDはすでに使用されています。<\/p>/);
     expect(res.text).toContain(`value="${taken.loginId}"`);
     expect(res.text).not.toContain(validForm.password);
-    expect(ctx.deps.repos.users.listByCompany(company.id)).toHaveLength(1);
-    expect(ctx.deps.repos.users.findByLoginId(taken.loginId)?.companyId).toBe(other.company.id);
-    expect(auditEvents(ctx.deps, 'user.add')).toHaveLength(0);
+    expect(await ctx.deps.repos.users.listByCompany(company.id)).toHaveLength(1);
+    expect((await ctx.deps.repos.users.findByLoginId(taken.loginId))?.companyId).toBe(other.company.id);
+    expect(await auditEvents(ctx.deps, 'user.add')).toHaveLength(0);
   });
 
   test('when the 承認用パスワード is wrong, then the form says how many tries remain, nothing is written and the count goes up', async () => {
@@ -102,10 +102,10 @@ describe('利用者管理: 利用者追加', () => {
     expect(res.text).toContain('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
     expect(res.text).toContain('value="taro.yamada"');
     expect(res.text).not.toContain('Wrong-Pass-9');
-    expect(ctx.deps.repos.users.findByLoginId('taro.yamada')).toBeUndefined();
-    expect(ctx.deps.repos.users.listByCompany(company.id)).toHaveLength(1);
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
-    expect(auditEvents(ctx.deps, 'approval_password.verify')[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId });
+    expect(await ctx.deps.repos.users.findByLoginId('taro.yamada')).toBeUndefined();
+    expect(await ctx.deps.repos.users.listByCompany(company.id)).toHaveLength(1);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(1);
+    expect((await auditEvents(ctx.deps, 'approval_password.verify'))[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId });
   });
 
   test('when the 承認用パスワード is wrong six times, then it is locked and the right one is refused too', async () => {
@@ -122,9 +122,9 @@ describe('利用者管理: 利用者追加', () => {
     expect(sixth.text).toContain(locked);
     expect(right.status).toBe(400);
     expect(right.text).toContain(locked);
-    expect(ctx.deps.repos.users.findByLoginId('taro.yamada')).toBeUndefined();
-    expect(ctx.deps.repos.locks.isLocked(admin.id, 'approvalPassword')).toBe(true);
-    expect(auditEvents(ctx.deps, 'lock')[0]).toMatchObject({ subject: admin.loginId, detail: 'approvalPassword' });
+    expect(await ctx.deps.repos.users.findByLoginId('taro.yamada')).toBeUndefined();
+    expect(await ctx.deps.repos.locks.isLocked(admin.id, 'approvalPassword')).toBe(true);
+    expect((await auditEvents(ctx.deps, 'lock'))[0]).toMatchObject({ subject: admin.loginId, detail: 'approvalPassword' });
   });
 
   test('when the form is posted without a CSRF token or with another session\'s, then it is refused with 403 and nothing is written', async () => {
@@ -139,7 +139,7 @@ describe('利用者管理: 利用者追加', () => {
 
     expect(none.status).toBe(403);
     expect(foreign.status).toBe(403);
-    expect(ctx.deps.repos.users.findByLoginId('taro.yamada')).toBeUndefined();
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
+    expect(await ctx.deps.repos.users.findByLoginId('taro.yamada')).toBeUndefined();
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(0);
   });
 });

@@ -23,8 +23,8 @@ describe('操作履歴 (the company\'s audit log)', () => {
     return { ...contract, client };
   }
 
-  const record = (companyId: number, event: string, detail: string | null = null, subject: string | null = null) =>
-    ctx.deps.audit.record({ type: 'user', id: 'someone', companyId, clientIp: '192.0.2.1' }, { event, outcome: 'success', subject, detail });
+  const record = async (companyId: number, event: string, detail: string | null = null, subject: string | null = null) =>
+    await ctx.deps.audit.record({ type: 'user', id: 'someone', companyId, clientIp: '192.0.2.1' }, { event, outcome: 'success', subject, detail });
 
   test('when the administrator opens 操作履歴, then only the own company\'s rows are shown', async () => {
     const other = await givenContract(ctx.deps);
@@ -82,7 +82,7 @@ describe('操作履歴 (the company\'s audit log)', () => {
 
   test('when a detail is in no known shape, then it is shown as written, escaped, with a full トークンID masked', async () => {
     const { company, client } = await signedInAdmin();
-    record(company.id, 'future.event', '<script>alert(1)</script> SYMC12345678');
+    await record(company.id, 'future.event', '<script>alert(1)</script> SYMC12345678');
 
     const res = await client.get('/admin/audit');
 
@@ -94,7 +94,7 @@ describe('操作履歴 (the company\'s audit log)', () => {
     const { company, admin } = await givenContract(ctx.deps);
     for (const [at, subject] of [[-1000, 'day-before'], [0, 'first-moment'], [86_399_000, 'last-second'], [86_400_000, 'day-after']] as const) {
       ctx.clock.set(JST_MIDNIGHT_27 + at);
-      record(company.id, 'user.add', '都度振込権限あり', subject);
+      await record(company.id, 'user.add', '都度振込権限あり', subject);
     }
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, ADMIN_PASSWORD);
@@ -115,8 +115,8 @@ describe('操作履歴 (the company\'s audit log)', () => {
 
   test('when an operation is chosen, then only its events are listed and the choice stays selected', async () => {
     const { company, client } = await signedInAdmin();
-    record(company.id, 'lock', 'otp', 'user9');
-    record(company.id, 'user.add', '都度振込権限なし', 'user9');
+    await record(company.id, 'lock', 'otp', 'user9');
+    await record(company.id, 'user.add', '都度振込権限なし', 'user9');
 
     const res = await client.get('/admin/audit?operation=lock');
 
@@ -126,7 +126,7 @@ describe('操作履歴 (the company\'s audit log)', () => {
 
   test('when the date is not a real day, then the page says so with 400, keeps the operation and lists nothing', async () => {
     const { company, client } = await signedInAdmin();
-    record(company.id, 'lock', 'otp', 'user9');
+    await record(company.id, 'lock', 'otp', 'user9');
 
     const res = await client.get('/admin/audit?from=2026-02-30&operation=lock');
 
@@ -140,8 +140,8 @@ describe('操作履歴 (the company\'s audit log)', () => {
 
   test('when a filter or an extra parameter names another company or a bank-only group, then it never widens the own company\'s log', async () => {
     const other = await givenContract(ctx.deps, { name: '他社商事' });
-    record(other.company.id, 'user.add', '都度振込権限あり', 'other-user');
-    ctx.deps.audit.record({ type: 'system', id: 'cli', companyId: null, clientIp: null }, { event: 'staff.add', outcome: 'success', subject: 'staff-x' });
+    await record(other.company.id, 'user.add', '都度振込権限あり', 'other-user');
+    await ctx.deps.audit.record({ type: 'system', id: 'cli', companyId: null, clientIp: null }, { event: 'staff.add', outcome: 'success', subject: 'staff-x' });
     const { client } = await signedInAdmin();
 
     const everyDay = await client.get(`/admin/audit?from=2000-01-01&to=2099-12-31&operation=users&companyId=${other.company.id}&company_id=${other.company.id}`);
@@ -158,7 +158,7 @@ describe('操作履歴 (the company\'s audit log)', () => {
     const { company, client } = await signedInAdmin();
     for (let i = 1; i <= 23; i += 1) {
       ctx.clock.advance(1000);
-      record(company.id, 'user.add', null, `row-${String(i).padStart(2, '0')}`);
+      await record(company.id, 'user.add', null, `row-${String(i).padStart(2, '0')}`);
     }
 
     const first = await client.get('/admin/audit?operation=users&from=2026-11-26');

@@ -52,7 +52,7 @@ describe('管理機能 menu and who may use it', () => {
     });
 
     expect(res.status).toBe(403);
-    expect(ctx.deps.repos.users.findByLoginId('intruder')).toBeUndefined();
+    expect(await ctx.deps.repos.users.findByLoginId('intruder')).toBeUndefined();
   });
 
   test('when nobody is logged in, then /admin leads to the login page', async () => {

@@ -30,8 +30,8 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     const page = await client.get(`/admin/users/${user.id}`);
     expect(page.text).toContain('ロックを解除しました。');
     expect(page.text).toContain('この利用者はロックされていません。');
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(false);
-    expect(auditEvents(ctx.deps, 'unlock')[0]).toMatchObject({
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(false);
+    expect((await auditEvents(ctx.deps, 'unlock'))[0]).toMatchObject({
       outcome: 'success', actor: admin.loginId, companyId: company.id, subject: user.loginId, detail: 'login',
     });
     expect((await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD)).status).toBe(303);
@@ -45,8 +45,8 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
 
     expect(res.status).toBe(400);
     expect(res.text).toContain('この利用者はロックされていません。');
-    expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
+    expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(0);
   });
 
   test('when the 承認用パスワード for an unlock is wrong, then the user stays locked and the count goes up', async () => {
@@ -59,9 +59,9 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="unlockApprovalPassword-error">承認用パスワードが正しくありません。あと 5 回誤るとロックされます。/);
     expect(res.text).toContain('href="#unlockApprovalPassword"');
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
-    expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(1);
+    expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
   });
 
   test('when both passwords are reset, then the user logs in with the new one, not the old, and the reset is audited', async () => {
@@ -76,9 +76,9 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     expect((await client.get(`/admin/users/${user.id}`)).text).toContain('パスワードを再設定しました。');
     expect((await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD)).status).toBe(401);
     expect((await new FormClient(ctx.app).login(user.loginId, 'New-Login-1')).status).toBe(303);
-    const updated = ctx.deps.repos.users.find(user.id)!;
+    const updated = (await ctx.deps.repos.users.find(user.id))!;
     expect(await ctx.deps.hasher.verify('New-Send-1', updated.transferPasswordHash)).toBe(true);
-    expect(auditEvents(ctx.deps, 'user.password_reset')[0]).toMatchObject({
+    expect((await auditEvents(ctx.deps, 'user.password_reset'))[0]).toMatchObject({
       outcome: 'success', actor: admin.loginId, subject: user.loginId, detail: 'password,transferPassword',
     });
   });
@@ -109,10 +109,10 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     });
 
     expect(res.status).toBe(303);
-    const updated = ctx.deps.repos.users.find(user.id)!;
+    const updated = (await ctx.deps.repos.users.find(user.id))!;
     expect(updated.passwordHash).toBe(user.passwordHash);
     expect(await ctx.deps.hasher.verify('New-Send-1', updated.transferPasswordHash)).toBe(true);
-    expect(auditEvents(ctx.deps, 'user.password_reset')[0]?.detail).toBe('transferPassword');
+    expect((await auditEvents(ctx.deps, 'user.password_reset'))[0]?.detail).toBe('transferPassword');
   });
 
   test.each([
@@ -128,8 +128,8 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     expect(res.status).toBe(400);
     expect(res.text).toContain(message);
     expect(res.text).not.toContain('New-Login-1');
-    expect(ctx.deps.repos.users.find(user.id)).toEqual(user);
-    expect(auditEvents(ctx.deps, 'user.password_reset')).toHaveLength(0);
+    expect(await ctx.deps.repos.users.find(user.id)).toEqual(user);
+    expect(await auditEvents(ctx.deps, 'user.password_reset')).toHaveLength(0);
   });
 
   test('when the administrator names another company\'s user, then every page and action answers 404 and nothing changes', async () => {
@@ -147,17 +147,17 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
 
     for (const res of [page, otherAdmin, unlock, reset, odd]) expect(res.status).toBe(404);
     expect(page.text).not.toContain(stranger.loginId);
-    expect(ctx.deps.repos.locks.isLocked(stranger.id, 'login')).toBe(true);
-    expect(ctx.deps.repos.users.find(stranger.id)).toEqual(stranger);
-    expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
-    expect(auditEvents(ctx.deps, 'user.password_reset')).toHaveLength(0);
-    expect(auditEvents(ctx.deps, 'access.denied')[0]).toMatchObject({ actor: admin.loginId, outcome: 'failure' });
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
+    expect(await ctx.deps.repos.locks.isLocked(stranger.id, 'login')).toBe(true);
+    expect(await ctx.deps.repos.users.find(stranger.id)).toEqual(stranger);
+    expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'user.password_reset')).toHaveLength(0);
+    expect((await auditEvents(ctx.deps, 'access.denied'))[0]).toMatchObject({ actor: admin.loginId, outcome: 'failure' });
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(0);
   });
 
   test('when the administrator opens the own row, then there are no forms, and posting for it is refused with 403', async () => {
     const { admin, client } = await givenSignedInAdmin(ctx);
-    ctx.deps.repos.locks.recordFailure(admin.id, 'transferPassword', 1, ctx.clock.now());
+    await ctx.deps.repos.locks.recordFailure(admin.id, 'transferPassword', 1, ctx.clock.now());
 
     const page = await client.get(`/admin/users/${admin.id}`);
     const unlock = await client.post(`/admin/users/${admin.id}/unlock`, { approvalPassword: APPROVAL_PASSWORD });
@@ -168,9 +168,9 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
     expect(page.text).not.toContain(`action="/admin/users/${admin.id}/`);
     expect(unlock.status).toBe(403);
     expect(reset.status).toBe(403);
-    expect(ctx.deps.repos.locks.isLocked(admin.id, 'transferPassword')).toBe(true);
-    expect(ctx.deps.repos.users.find(admin.id)).toEqual(admin);
-    expect(auditEvents(ctx.deps, 'access.denied')).toHaveLength(2);
+    expect(await ctx.deps.repos.locks.isLocked(admin.id, 'transferPassword')).toBe(true);
+    expect(await ctx.deps.repos.users.find(admin.id)).toEqual(admin);
+    expect(await auditEvents(ctx.deps, 'access.denied')).toHaveLength(2);
   });
 
   test('when an unlock is posted without a CSRF token or with another session\'s, then it is refused with 403 and the user stays locked', async () => {
@@ -188,20 +188,20 @@ describe('利用者管理: a user\'s page, ロック解除 and パスワード�
 
     expect(none.status).toBe(403);
     expect(foreign.status).toBe(403);
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
-    expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
+    expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
   });
 
   test('when a user\'s 送信確認パスワード is locked, then the user page shows it and unlocking lifts it', async () => {
     const { company, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
-    for (let i = 0; i < 6; i += 1) ctx.deps.repos.locks.recordFailure(user.id, 'transferPassword', 6, ctx.clock.now());
+    for (let i = 0; i < 6; i += 1) await ctx.deps.repos.locks.recordFailure(user.id, 'transferPassword', 6, ctx.clock.now());
 
     const page = await client.get(`/admin/users/${user.id}`);
     await client.post(`/admin/users/${user.id}/unlock`, { approvalPassword: APPROVAL_PASSWORD });
 
     expect(page.text).toContain('ロック中</strong>（送信確認パスワード）');
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'transferPassword')).toBe(false);
-    expect(await ctx.deps.hasher.verify(TRANSFER_PASSWORD, ctx.deps.repos.users.find(user.id)!.transferPasswordHash)).toBe(true);
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'transferPassword')).toBe(false);
+    expect(await ctx.deps.hasher.verify(TRANSFER_PASSWORD, (await ctx.deps.repos.users.find(user.id))!.transferPasswordHash)).toBe(true);
   });
 });

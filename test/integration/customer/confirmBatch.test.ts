@@ -9,7 +9,7 @@ describe('振込内容確認 of several users at once (group commit, R10)', () =
     ctx = createTestContext();
   });
 
-  const balanceOf = (companyId: number): number => ctx.deps.repos.companies.find(companyId)!.balance;
+  const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
 
   /** A transfer user of a fresh contract, signed in, with a draft on the 振込内容確認 screen. */
   async function userWithDraft(balance: number, amount: number) {
@@ -26,17 +26,17 @@ describe('振込内容確認 of several users at once (group commit, R10)', () =
   test('when N users of different contracts post their confirmations at once, then each gets its own receipt and every ledger row matches', async () => {
     const people = [];
     for (let i = 1; i <= 6; i++) people.push(await userWithDraft(1_000_000, 1000 * i));
-    const before = { ...ctx.deps.commits.stats };
+    const before = { ...ctx.sqlite.commits.stats };
 
     const results = await Promise.all(people.map((p) => p.client.post(`/transfers/${p.id}/confirm`, { transferPassword: TRANSFER_PASSWORD })));
 
     expect(results.map((r) => [r.status, r.headers.location])).toEqual(people.map((p) => [303, `/transfers/${p.id}`]));
-    const successes = auditEvents(ctx.deps, 'transfer.confirm').filter((e) => e.outcome === 'success');
+    const successes = (await auditEvents(ctx.deps, 'transfer.confirm')).filter((e) => e.outcome === 'success');
     expect(successes).toHaveLength(people.length);
     for (const p of people) {
-      const transfer = ctx.deps.repos.transfers.find(p.id)!;
+      const transfer = (await ctx.deps.repos.transfers.find(p.id))!;
       expect(transfer).toMatchObject({ status: 'completed', confirmedWith: 'transferPassword', userId: p.user.id });
-      expect(balanceOf(p.company.id)).toBe(p.balance - p.amount);
+      expect(await balanceOf(p.company.id)).toBe(p.balance - p.amount);
       expect(successes.filter((e) => e.subject === transfer.receiptNumber)).toEqual([
         expect.objectContaining({ actor: p.user.loginId, companyId: p.company.id, detail: `amount=${p.amount}` }),
       ]);
@@ -45,7 +45,7 @@ describe('振込内容確認 of several users at once (group commit, R10)', () =
       expect(receipt.text).toContain(transfer.receiptNumber!);
     }
     // Every debit went through the group commit, however the requests happened to be batched.
-    expect(ctx.deps.commits.stats.jobs - before.jobs).toBeGreaterThanOrEqual(people.length);
+    expect(ctx.sqlite.commits.stats.jobs - before.jobs).toBeGreaterThanOrEqual(people.length);
   });
 
   test('when a confirmation is refused for insufficient funds while others are posted, then only that one is refused and rolled back', async () => {
@@ -58,30 +58,30 @@ describe('振込内容確認 of several users at once (group commit, R10)', () =
 
     expect(refused!.status).toBe(409);
     expect(refused!.text).toContain('残高が不足しているため、振込できません。');
-    expect(ctx.deps.repos.transfers.find(poor.id)).toMatchObject({ status: 'draft', receiptNumber: null });
-    expect(balanceOf(poor.company.id)).toBe(500);
+    expect(await ctx.deps.repos.transfers.find(poor.id)).toMatchObject({ status: 'draft', receiptNumber: null });
+    expect(await balanceOf(poor.company.id)).toBe(500);
     expect(accepted.map((r) => r.status)).toEqual([303, 303]);
-    for (const p of others) expect(balanceOf(p.company.id)).toBe(1_000_000 - p.amount);
+    for (const p of others) expect(await balanceOf(p.company.id)).toBe(1_000_000 - p.amount);
   });
 
   test('when the 送信確認パスワード is right and no failure was counted, then the lockout row only takes and gives back its reservation (R9, R15)', async () => {
     const p = await userWithDraft(1_000_000, 1000);
-    ctx.deps.db.exec(`
+    ctx.db.exec(`
       CREATE TEMP TABLE lock_writes (kind TEXT, failures INTEGER, pending INTEGER);
       CREATE TEMP TRIGGER count_lock_writes AFTER UPDATE ON credential_locks
       BEGIN INSERT INTO lock_writes VALUES (NEW.kind, NEW.failures, NEW.pending); END;`);
     // A wrong entry then a right one: the counter row exists and stands at 0.
     await p.client.post(`/transfers/${p.id}/confirm`, { transferPassword: 'Wrong-Pass-9' });
-    ctx.deps.repos.locks.recordSuccess(p.user.id, 'transferPassword');
-    expect(ctx.deps.repos.locks.get(p.user.id, 'transferPassword')).toEqual({ failures: 0, lockedAt: null });
-    ctx.deps.db.exec('DELETE FROM lock_writes');
+    await ctx.deps.repos.locks.recordSuccess(p.user.id, 'transferPassword');
+    expect(await ctx.deps.repos.locks.get(p.user.id, 'transferPassword')).toEqual({ failures: 0, lockedAt: null });
+    ctx.db.exec('DELETE FROM lock_writes');
 
     const res = await p.client.post(`/transfers/${p.id}/confirm`, { transferPassword: TRANSFER_PASSWORD });
 
     // A bcrypt compare takes its place before it starts (issue 10): one write to reserve, one to settle —
     // the price of a lock that holds under concurrency; the count itself is never touched.
     expect(res.status).toBe(303);
-    expect(ctx.deps.db.prepare('SELECT kind, failures, pending FROM lock_writes').all()).toEqual([
+    expect(ctx.db.prepare('SELECT kind, failures, pending FROM lock_writes').all()).toEqual([
       { kind: 'transferPassword', failures: 0, pending: 1 },
       { kind: 'transferPassword', failures: 0, pending: 0 },
     ]);

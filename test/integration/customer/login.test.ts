@@ -23,7 +23,7 @@ describe('customer login (ログイン)', () => {
     expect(menu.text).toContain('管理機能');
     expect(menu.headers['cache-control']).toBe('no-store');
     expect(menu.headers.etag).toBeUndefined(); // a no-store page is never revalidated: no body hash per response
-    expect(auditEvents(ctx.deps, 'login')[0]).toMatchObject({ outcome: 'success', actor: admin.loginId });
+    expect((await auditEvents(ctx.deps, 'login'))[0]).toMatchObject({ outcome: 'success', actor: admin.loginId });
   });
 
   test('when a user logs in, then the session id changes at login', async () => {
@@ -65,8 +65,8 @@ describe('customer login (ログイン)', () => {
     }
     const res = await client.submit('/login', '/login', { loginId: user.loginId, password: USER_PASSWORD });
     expect(res.status).toBe(401);
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
-    expect(auditEvents(ctx.deps, 'lock')).toHaveLength(1);
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
+    expect(await auditEvents(ctx.deps, 'lock')).toHaveLength(1);
   });
 
   test('when the bank configures another threshold, then the login message states that count', async () => {
@@ -82,7 +82,7 @@ describe('customer login (ログイン)', () => {
     const client = new FormClient(ctx.app);
     for (let i = 0; i < 5; i += 1) await client.submit('/login', '/login', { loginId: user.loginId, password: 'wrong-pass-1' });
     expect((await client.login(user.loginId, USER_PASSWORD)).status).toBe(303);
-    expect(ctx.deps.repos.locks.get(user.id, 'login').failures).toBe(0);
+    expect((await ctx.deps.repos.locks.get(user.id, 'login')).failures).toBe(0);
   });
 
   test('when the form is posted without a CSRF token, then it is refused with 403 and nobody logs in', async () => {
@@ -92,12 +92,12 @@ describe('customer login (ログイン)', () => {
     const res = await client.agent.post('/login').type('form').send({ loginId: admin.loginId, password: ADMIN_PASSWORD });
     expect(res.status).toBe(403);
     expect(res.text).toContain('お問い合わせ番号');
-    expect(auditEvents(ctx.deps, 'login')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'login')).toHaveLength(0);
   });
 
   test('when the audit entry of a wrong password cannot be written, then the failure is not counted either', async () => {
     const { admin } = await givenContract(ctx.deps);
-    ctx.deps.db.exec(`CREATE TRIGGER no_failure_audit BEFORE INSERT ON audit_log WHEN NEW.outcome = 'failure'
+    ctx.db.exec(`CREATE TRIGGER no_failure_audit BEFORE INSERT ON audit_log WHEN NEW.outcome = 'failure'
       BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END`);
     const client = new FormClient(ctx.app);
 
@@ -105,7 +105,7 @@ describe('customer login (ログイン)', () => {
 
     expect(res.status).toBe(500);
     expect(res.text).toContain('お問い合わせ番号');
-    expect(ctx.deps.repos.locks.get(admin.id, 'login').failures).toBe(0);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'login')).failures).toBe(0);
   });
 
   test('when the session is idle for longer than 15 minutes, then the user is logged out', async () => {
@@ -143,6 +143,6 @@ describe('customer login (ログイン)', () => {
     const out = await client.post('/logout', {});
     expect(out.status).toBe(303);
     expect((await client.get('/')).headers.location).toBe('/login');
-    expect(auditEvents(ctx.deps, 'logout')).toHaveLength(1);
+    expect(await auditEvents(ctx.deps, 'logout')).toHaveLength(1);
   });
 });

@@ -27,9 +27,9 @@ describe('login under a flood (issue 5: bounded bcrypt queue)', () => {
     expect(refused.text).toContain('ただいま混み合っています。しばらくしてから再度お試しください。');
     expect(refused.headers['retry-after']).toBe('30');
     expect(refused.text).not.toMatch(/at .*\.ts:\d+/);
-    expect(auditEvents(ctx.deps, 'login').map((e) => e.outcome)).toEqual(['success']);
-    expect(ctx.deps.repos.locks.get(admin.id, 'login').failures).toBe(0);
+    expect((await auditEvents(ctx.deps, 'login')).map((e) => e.outcome)).toEqual(['success']);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'login')).failures).toBe(0);
     // The refused attempt gave its place back: nothing stays reserved (R15).
-    expect(ctx.deps.db.prepare("SELECT pending FROM credential_locks WHERE user_id = ? AND kind = 'login'").pluck().get(admin.id)).toBe(0);
+    expect(ctx.db.prepare("SELECT pending FROM credential_locks WHERE user_id = ? AND kind = 'login'").pluck().get(admin.id)).toBe(0);
   });
 });

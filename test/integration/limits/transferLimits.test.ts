@@ -33,11 +33,11 @@ describe('振込限度額 on 都度振込', () => {
   /** A contract whose bank limits are 100,000円 per transfer and 150,000円 a day, with OTP started in A. */
   async function limitedContract() {
     const { company, admin } = await givenContract(ctx.deps, { balance: 10_000_000 });
-    ctx.deps.repos.limits.setBank(company.id, { perTransfer: 100_000, daily: 150_000 });
+    await ctx.deps.repos.limits.setBank(company.id, { perTransfer: 100_000, daily: 150_000 });
     const user = await givenUser(ctx.deps, company.id);
-    const adminToken = givenToken(ctx);
-    const userToken = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }, { userId: user.id, token: userToken }]);
+    const adminToken = await givenToken(ctx);
+    const userToken = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }, { userId: user.id, token: userToken }]);
     return { company, admin, user, userToken };
   }
 
@@ -55,8 +55,8 @@ describe('振込限度額 on 都度振込', () => {
     }]);
     expect(page.field('振込金額（円）')?.value).toBe('100,001');
     expect(page.field('口座番号')?.value).toBe('1234567');
-    expect(ctx.deps.db.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(0);
-    expect(auditEvents(ctx.deps, 'transfer.limit')[0]).toMatchObject({ outcome: 'failure', detail: 'reason=perTransfer amount=100001 remaining=150000' });
+    expect(ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(0);
+    expect((await auditEvents(ctx.deps, 'transfer.limit'))[0]).toMatchObject({ outcome: 'failure', detail: 'reason=perTransfer amount=100001 remaining=150000' });
   });
 
   test('when transfers use up the JST day, then the rest is refused, and from 00:00 JST the next day the whole daily limit is back', async () => {
@@ -85,7 +85,7 @@ describe('振込限度額 on 都度振込', () => {
     // Two drafts of 100,000円 fit the day's 150,000円 alone, not together; confirmed with the fixed password
     // (no OTP started), both bcrypt compares finish before either job runs in the group commit.
     const other = await givenContract(ctx.deps, { balance: 10_000_000 });
-    ctx.deps.repos.limits.setBank(other.company.id, { perTransfer: 100_000, daily: 150_000 });
+    await ctx.deps.repos.limits.setBank(other.company.id, { perTransfer: 100_000, daily: 150_000 });
     const a = await givenUser(ctx.deps, other.company.id);
     const b = await givenUser(ctx.deps, other.company.id);
     const [clientA, clientB] = [await signedIn(a), await signedIn(b)];
@@ -100,28 +100,28 @@ describe('振込限度額 on 都度振込', () => {
     expect(results.map((r) => r.status).sort()).toEqual([303, 409]);
     const refused = results.find((r) => r.status === 409)!;
     expect(readPage(refused.text).errors()[0]?.message).toContain('本日の振込可能残額は50,000円です。');
-    expect(ctx.deps.repos.companies.find(other.company.id)!.balance).toBe(10_000_000 - 100_000 - completedFee(other.company.id));
-    expect(ctx.deps.db.prepare("SELECT count(*) FROM transfers WHERE company_id = ? AND status = 'completed'").pluck().get(other.company.id)).toBe(1);
+    expect((await ctx.deps.repos.companies.find(other.company.id))!.balance).toBe(10_000_000 - 100_000 - completedFee(other.company.id));
+    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE company_id = ? AND status = 'completed'").pluck().get(other.company.id)).toBe(1);
   });
 
   const completedFee = (companyId: number): number =>
-    ctx.deps.db.prepare("SELECT COALESCE(SUM(fee), 0) FROM transfers WHERE company_id = ? AND status = 'completed'").pluck().get(companyId) as number;
+    ctx.db.prepare("SELECT COALESCE(SUM(fee), 0) FROM transfers WHERE company_id = ? AND status = 'completed'").pluck().get(companyId) as number;
 
   test('when a confirmation is refused for the limit, then the code typed is not spent and not counted (R14), and confirms a smaller transfer', async () => {
     const { company, user, userToken } = await limitedContract();
     const client = await signedIn(user);
     const big = await draft(client, '100000');
     // The bank lowers the limit after the draft: the confirmation's own check refuses it.
-    ctx.deps.repos.limits.setBank(company.id, { perTransfer: 50_000, daily: 150_000 });
+    await ctx.deps.repos.limits.setBank(company.id, { perTransfer: 50_000, daily: 150_000 });
     const code = userToken.code();
 
     const refused = await confirm(client, big, { otp: code });
 
     expect(refused.status).toBe(409);
     expect(readPage(refused.text).errors()[0]?.message).toContain('1回あたりの振込限度額（50,000円）を超えるため、振込できません。');
-    expect(ctx.deps.repos.transfers.find(big)!.status).toBe('draft');
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
-    expect(auditEvents(ctx.deps, 'transfer.confirm')[0]).toMatchObject({ outcome: 'failure', detail: 'reason=limit amount=100000' });
+    expect((await ctx.deps.repos.transfers.find(big))!.status).toBe('draft');
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
+    expect((await auditEvents(ctx.deps, 'transfer.confirm'))[0]).toMatchObject({ outcome: 'failure', detail: 'reason=limit amount=100000' });
     const small = await draft(client, '50000');
     expect((await confirm(client, small, { otp: code })).status).toBe(303);
   });

@@ -27,13 +27,13 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
   });
 
   /** The audit of a raced secret: one row per attempt, exactly THRESHOLD of them compared and counted, one lock. */
-  function expectAudited(c: TestContext, event: string, attempts: number): void {
-    const rows = auditEvents(c.deps, event);
+  async function expectAudited(c: TestContext, event: string, attempts: number): Promise<void> {
+    const rows = await auditEvents(c.deps, event);
     expect(rows.filter((r) => r.outcome === 'success')).toHaveLength(0);
     expect(rows).toHaveLength(attempts);
     const counted = rows.map((r) => /failures=(\d+)/.exec(r.detail ?? '')?.[1]).filter(Boolean).map(Number);
     expect(counted.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(auditEvents(c.deps, 'lock')).toHaveLength(1);
+    expect(await auditEvents(c.deps, 'lock')).toHaveLength(1);
   }
 
   /** Fires the wrong attempts, waits until all are held inside the compare, then fires the right one and lets them all go. */
@@ -64,8 +64,8 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     expect(wrong.every((r) => r.status === 401)).toBe(true);
     expect(right.status).toBe(401);
     expect(right.headers.location).toBeUndefined();
-    expect(ctx.deps.repos.locks.get(user.id, 'login')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
-    expectAudited(ctx, 'login', 20);
+    expect(await ctx.deps.repos.locks.get(user.id, 'login')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
+    await expectAudited(ctx, 'login', 20);
   });
 
   test('when 19 wrong 送信確認パスワード are posted at once on one draft and the right one behind them, then the transfer is not executed', async () => {
@@ -85,10 +85,10 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     );
 
     expect(right.status).not.toBe(303);
-    expect(ctx.deps.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
-    expect(ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
-    expect(ctx.deps.repos.locks.get(user.id, 'transferPassword')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
-    expectAudited(ctx, 'transfer_password.verify', 20);
+    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
+    expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
+    expect(await ctx.deps.repos.locks.get(user.id, 'transferPassword')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
+    await expectAudited(ctx, 'transfer_password.verify', 20);
   });
 
   test('when 29 wrong 承認用パスワード are posted at once on 利用者追加 and the right one behind them, then no user is created', async () => {
@@ -106,9 +106,9 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     );
 
     expect(right.status).not.toBe(303);
-    expect(ctx.deps.repos.users.listByCompany(company.id).map((u) => u.loginId)).toEqual([admin.loginId]);
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
-    expectAudited(ctx, 'approval_password.verify', 30);
+    expect((await ctx.deps.repos.users.listByCompany(company.id)).map((u) => u.loginId)).toEqual([admin.loginId]);
+    expect(await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
+    await expectAudited(ctx, 'approval_password.verify', 30);
   });
 
   test('when 19 wrong staff passwords arrive at once and the right one behind them, then the console refuses it and the account locks at 6', async () => {
@@ -125,14 +125,14 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
 
     expect(wrong.every((r) => r.status === 401)).toBe(true);
     expect(right.status).toBe(401);
-    expect(ctx.deps.repos.staff.findByStaffId(staffId)).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
-    expectAudited(ctx, 'staff.login', 20);
+    expect(await ctx.deps.repos.staff.findByStaffId(staffId)).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
+    await expectAudited(ctx, 'staff.login', 20);
   });
 
   test('when 19 wrong one-time passwords are posted at once on one draft and the right code behind them, then the transfer is not executed', async () => {
     const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
-    const token = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token }]);
+    const token = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token }]);
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, 'Admin-Pass-1');
     const drafted = await client.submit('/transfers/new', '/transfers', VALID_TRANSFER_FORM);
@@ -145,9 +145,9 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     await Promise.all(sent);
 
     expect(right.status).not.toBe(303);
-    expect(ctx.deps.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
-    expect(ctx.deps.repos.locks.get(admin.id, 'otp')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
-    expectAudited(ctx, 'otp.verify', 20);
+    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
+    expect(await ctx.deps.repos.locks.get(admin.id, 'otp')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
+    await expectAudited(ctx, 'otp.verify', 20);
   });
 
   test('when three wrong passwords and the right one arrive at once below the threshold, then the right one signs in and the count starts again', async () => {
@@ -164,8 +164,8 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
 
     expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 303]);
     expect(gate.compared).toBe(4);
-    expect(ctx.deps.repos.locks.get(user.id, 'login').lockedAt).toBeNull();
-    expect(ctx.deps.db.prepare('SELECT pending FROM credential_locks WHERE user_id = ?').pluck().get(user.id)).toBe(0);
+    expect((await ctx.deps.repos.locks.get(user.id, 'login')).lockedAt).toBeNull();
+    expect(ctx.db.prepare('SELECT pending FROM credential_locks WHERE user_id = ?').pluck().get(user.id)).toBe(0);
   });
 
   describe('on two nodes sharing one database', () => {
@@ -192,10 +192,10 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
       );
 
       expect(right.status).toBe(401);
-      expect(b.deps.repos.locks.get(user.id, 'login')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
-      expectAudited(a, 'login', 20);
-      a.deps.db.close();
-      b.deps.db.close();
+      expect(await b.deps.repos.locks.get(user.id, 'login')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
+      await expectAudited(a, 'login', 20);
+      a.db.close();
+      b.db.close();
     });
   });
 });

@@ -7,7 +7,7 @@ import { loadConfig, ConfigError } from '../../../src/config';
 import { createOutboxWorker } from '../../../src/mail';
 
 const outbox = (ctx: TestContext) =>
-  ctx.deps.db.prepare('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id').all() as { kind: string; recipient: string; subject: string; body: string }[];
+  ctx.db.prepare('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id').all() as { kind: string; recipient: string; subject: string; body: string }[];
 
 describe('addresses on the forms, and the notices of account events (issue 14)', () => {
   let ctx: TestContext;
@@ -22,8 +22,8 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
       adminEmail: ' Kanri@Mail-Shoji.CO.JP ', adminPassword: ADMIN_PASSWORD, adminApprovalPassword: APPROVAL_PASSWORD, adminTransferPassword: 'Send-Pass-1',
     });
     expect(res.status).toBe(303);
-    const admin = ctx.deps.repos.users.findByLoginId('mail-admin')!;
-    expect(ctx.deps.repos.emails.recipient(admin.id)!.email).toBe('kanri@mail-shoji.co.jp');
+    const admin = (await ctx.deps.repos.users.findByLoginId('mail-admin'))!;
+    expect((await ctx.deps.repos.emails.recipient(admin.id))!.email).toBe('kanri@mail-shoji.co.jp');
   });
 
   test('when the contract form has a malformed adminEmail, then it is refused beside the field with what was typed', async () => {
@@ -45,14 +45,14 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
       canTransfer: '1', approvalPassword: APPROVAL_PASSWORD,
     });
     expect(res.status).toBe(303);
-    const user = ctx.deps.repos.users.findByLoginId('hanako01')!;
-    expect(ctx.deps.repos.emails.recipient(user.id)!.email).toBe('hanako@example.co.jp');
+    const user = (await ctx.deps.repos.users.findByLoginId('hanako01'))!;
+    expect((await ctx.deps.repos.emails.recipient(user.id))!.email).toBe('hanako@example.co.jp');
   });
 
   test('when the administrator changes a user\'s address in 利用者管理, then it is stored and the old address is told', async () => {
     const { client, company } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
-    ctx.deps.repos.emails.setEmail(user.id, 'before@example.co.jp');
+    await ctx.deps.repos.emails.setEmail(user.id, 'before@example.co.jp');
 
     const bad = await client.submit(`/admin/users/${user.id}/email`, `/admin/users/${user.id}/email`, { email: 'after@', approvalPassword: APPROVAL_PASSWORD });
     expect(bad.status).toBe(400);
@@ -60,7 +60,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
 
     const res = await client.submit(`/admin/users/${user.id}/email`, `/admin/users/${user.id}/email`, { email: 'after@example.co.jp', approvalPassword: APPROVAL_PASSWORD });
     expect(res.status).toBe(303);
-    expect(ctx.deps.repos.emails.recipient(user.id)!.email).toBe('after@example.co.jp');
+    expect((await ctx.deps.repos.emails.recipient(user.id))!.email).toBe('after@example.co.jp');
     expect(outbox(ctx).map((m) => [m.kind, m.recipient])).toEqual([
       ['email.change', 'before@example.co.jp'],
       ['email.change', 'after@example.co.jp'],
@@ -77,7 +77,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
   test('when a user logs in after wrong passwords, then the user is told; a login without failures tells nothing', async () => {
     const { company } = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, company.id);
-    ctx.deps.repos.emails.setEmail(user.id, 'u@example.co.jp');
+    await ctx.deps.repos.emails.setEmail(user.id, 'u@example.co.jp');
     await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD);
     expect(outbox(ctx)).toEqual([]);
 
@@ -93,7 +93,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
 
   test('when the login password is locked, then the administrator of that company is told (the branch unlocks it)', async () => {
     const { admin } = await givenContract(ctx.deps);
-    ctx.deps.repos.emails.setEmail(admin.id, 'a@example.co.jp');
+    await ctx.deps.repos.emails.setEmail(admin.id, 'a@example.co.jp');
     const client = new FormClient(ctx.app);
     for (let i = 0; i < 6; i += 1) await client.login(admin.loginId, `Wrong-Pass-${i}`);
 
@@ -105,7 +105,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
   test('when a password is reset by the administrator, then its holder is told which one, and nothing secret is in the mail', async () => {
     const { client, company } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
-    ctx.deps.repos.emails.setEmail(user.id, 'u@example.co.jp');
+    await ctx.deps.repos.emails.setEmail(user.id, 'u@example.co.jp');
 
     const res = await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/password`, { password: 'Brand-New-9', approvalPassword: APPROVAL_PASSWORD });
 
@@ -130,7 +130,7 @@ describe('the demo mailbox and the configuration (issue 14)', () => {
   test('when demo mode runs without SMTP_URL, then the worker delivers into the mailbox shown on /staff/mail', async () => {
     const ctx = createTestContext({ DEMO: '1' });
     const { admin } = await givenContract(ctx.deps);
-    ctx.deps.repos.emails.setEmail(admin.id, 'demo@example.co.jp');
+    await ctx.deps.repos.emails.setEmail(admin.id, 'demo@example.co.jp');
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, 'Wrong-Pass-1');
     await client.login(admin.loginId, ADMIN_PASSWORD);
@@ -163,15 +163,15 @@ describe('the demo mailbox and the configuration (issue 14)', () => {
   test('when notices are switched off, then events write no mail, and /healthz reports the backlog', async () => {
     const ctx = createTestContext({ MAIL_DISABLED: 'true' });
     const { admin } = await givenContract(ctx.deps);
-    ctx.deps.repos.emails.setEmail(admin.id, 'a@example.co.jp');
-    ctx.deps.db.transaction(() => ctx.deps.notices.passwordChanged(admin.id, ['password'], 'ご本人'))();
+    await ctx.deps.repos.emails.setEmail(admin.id, 'a@example.co.jp');
+    await ctx.deps.storage.transaction(async () => await ctx.deps.notices.passwordChanged(admin.id, ['password'], 'ご本人'));
     expect(outbox(ctx)).toEqual([]);
     expect(createOutboxWorker(ctx.deps)).toBeUndefined();
 
     const on = createTestContext();
     const other = await givenContract(on.deps);
-    on.deps.repos.emails.setEmail(other.admin.id, 'a@example.co.jp');
-    on.deps.db.transaction(() => on.deps.notices.passwordChanged(other.admin.id, ['password'], 'ご本人'))();
+    await on.deps.repos.emails.setEmail(other.admin.id, 'a@example.co.jp');
+    await on.deps.storage.transaction(async () => await on.deps.notices.passwordChanged(other.admin.id, ['password'], 'ご本人'));
     on.clock.advance(90_000);
     expect((await request(on.app).get('/healthz')).body.outbox).toEqual({ pending: 1, failed: 0, oldestPendingSeconds: 90 });
   });

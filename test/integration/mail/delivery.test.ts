@@ -31,16 +31,16 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
   /** A notice due for an administrator with an address: a password change is the simplest event. */
   async function givenNotice(email = 'kanri@example.co.jp') {
     const { company, admin } = await givenContract(ctx.deps);
-    ctx.deps.db.transaction(() => {
-      ctx.deps.repos.emails.setEmail(admin.id, email);
-      ctx.deps.notices.passwordChanged(admin.id, ['password'], 'ご本人');
-    })();
-    const row = ctx.deps.db.prepare('SELECT id, message_id AS messageId FROM mail_outbox ORDER BY id DESC LIMIT 1').get() as { id: number; messageId: string };
+    await ctx.deps.storage.transaction(async () => {
+      await ctx.deps.repos.emails.setEmail(admin.id, email);
+      await ctx.deps.notices.passwordChanged(admin.id, ['password'], 'ご本人');
+    });
+    const row = ctx.db.prepare('SELECT id, message_id AS messageId FROM mail_outbox ORDER BY id DESC LIMIT 1').get() as { id: number; messageId: string };
     return { company, admin, email, ...row };
   }
 
   const statusOf = (id: number) =>
-    ctx.deps.db.prepare('SELECT status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM mail_outbox WHERE id = ?').get(id) as {
+    ctx.db.prepare('SELECT status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM mail_outbox WHERE id = ?').get(id) as {
       status: string;
       attempts: number;
       nextAttemptAt: number;
@@ -133,9 +133,9 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
 
   test('when two workers (two nodes on one database) run at once, then every mail goes out once', async () => {
     const { admin } = await givenNotice();
-    ctx.deps.db.transaction(() => {
-      for (let i = 0; i < 9; i += 1) ctx.deps.notices.passwordChanged(admin.id, ['transferPassword'], 'ご本人');
-    })();
+    await ctx.deps.storage.transaction(async () => {
+      for (let i = 0; i < 9; i += 1) await ctx.deps.notices.passwordChanged(admin.id, ['transferPassword'], 'ご本人');
+    });
 
     const results = await Promise.all([worker().runOnce(), worker().runOnce()]);
 

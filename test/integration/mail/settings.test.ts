@@ -14,27 +14,27 @@ describe('メールアドレス設定: a user changes their own address with a c
     ctx = createTestContext({ EMAIL_CODE_TTL_MINUTES: '10' });
     const { company } = await givenContract(ctx.deps);
     user = await givenUser(ctx.deps, company.id);
-    ctx.deps.repos.emails.setEmail(user.id, OLD);
+    await ctx.deps.repos.emails.setEmail(user.id, OLD);
     client = new FormClient(ctx.app);
     await client.login(user.loginId, USER_PASSWORD);
   });
 
   const mails = () =>
-    ctx.deps.db.prepare('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id').all() as { kind: string; recipient: string; subject: string; body: string }[];
+    ctx.db.prepare('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id').all() as { kind: string; recipient: string; subject: string; body: string }[];
   const codeSentTo = (address: string): string =>
     /確認コード: (\d{6})/.exec(mails().filter((m) => m.recipient === address && m.kind === 'email.code').at(-1)!.body)![1]!;
-  const stored = () => ctx.deps.repos.emails.recipient(user.id)!.email;
+  const stored = async () => (await ctx.deps.repos.emails.recipient(user.id))!.email;
 
   test('when the user enters a new address and the code sent to it, then it becomes the notice address and the old one is told', async () => {
     const asked = await client.submit('/settings', '/settings/email', { email: ' Ｈａｎａｋｏ@Example.CO.JP ' });
     expect(asked.status).toBe(303);
     const code = codeSentTo('hanako@example.co.jp');
-    expect(stored()).toBe(OLD);
+    expect(await stored()).toBe(OLD);
 
     const done = await client.submit('/settings', '/settings/email/confirm', { code });
 
     expect(done.status).toBe(303);
-    expect(stored()).toBe('hanako@example.co.jp');
+    expect(await stored()).toBe('hanako@example.co.jp');
     const page = readPage((await client.get('/settings')).text);
     expect(page.term('お知らせメールの送信先')).toBe('hanako@example.co.jp');
     expect(page.status()).toEqual(['お知らせメールの送信先を hanako@example.co.jp に変更しました。']);
@@ -42,7 +42,7 @@ describe('メールアドレス設定: a user changes their own address with a c
     expect(toOld.map((m) => m.subject)).toEqual(['【WEB-FB】メールアドレス変更のお知らせ']);
     expect(toOld[0]!.body).toContain('h***@example.co.jp');
     expect(toOld[0]!.body).not.toContain('hanako@');
-    expect(auditEvents(ctx.deps, 'email.change')[0]).toMatchObject({ outcome: 'success', detail: 'h***@example.co.jp' });
+    expect((await auditEvents(ctx.deps, 'email.change'))[0]).toMatchObject({ outcome: 'success', detail: 'h***@example.co.jp' });
   });
 
   test('when the address is malformed, then the same form says so in Japanese and keeps what was typed', async () => {
@@ -67,7 +67,7 @@ describe('メールアドレス設定: a user changes their own address with a c
     const field = readPage(res.text).field('確認コード')!;
     expect(field.value).toBe(wrong);
     expect(field.description).toContain('確認コードが正しくありません。あと 4 回誤ると、このメールアドレスの変更は取り消されます。');
-    expect(stored()).toBe(OLD);
+    expect(await stored()).toBe(OLD);
   });
 
   test('when the code has expired, then the code form says to start again, keeps the code typed, and nothing changes', async () => {
@@ -81,7 +81,7 @@ describe('メールアドレス設定: a user changes their own address with a c
     const field = readPage(res.text).field('確認コード')!;
     expect(field.value).toBe(code);
     expect(field.description).toContain('確認コードの有効期限が切れています。もう一度、新しいメールアドレスを入力して確認コードを受け取ってください。');
-    expect(stored()).toBe(OLD);
+    expect(await stored()).toBe(OLD);
   });
 
   test('when five wrong codes are entered, then the change is voided and even the right code no longer works', async () => {
@@ -94,7 +94,7 @@ describe('メールアドレス設定: a user changes their own address with a c
 
     expect(res.status).toBe(400);
     expect(readPage(res.text).field('確認コード')!.description).toContain('確認中のメールアドレスの変更はありません。新しいメールアドレスを入力してください。');
-    expect(stored()).toBe(OLD);
+    expect(await stored()).toBe(OLD);
   });
 
   test('when a second code is asked for within a minute, then it is refused and no second mail is written', async () => {

@@ -28,11 +28,11 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
   async function otpCompany(balance = 1_000_000) {
     const { company, admin } = await givenContract(ctx.deps, { balance });
     const user = await givenUser(ctx.deps, company.id);
-    ctx.deps.repos.emails.setEmail(admin.id, ADMIN_MAIL);
-    ctx.deps.repos.emails.setEmail(user.id, USER_MAIL);
-    const adminToken = givenToken(ctx);
-    const token = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [
+    await ctx.deps.repos.emails.setEmail(admin.id, ADMIN_MAIL);
+    await ctx.deps.repos.emails.setEmail(user.id, USER_MAIL);
+    const adminToken = await givenToken(ctx);
+    const token = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'individual', [
       { userId: admin.id, token: adminToken },
       { userId: user.id, token },
     ]);
@@ -49,7 +49,7 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
     return client.post(confirmPath, { otp });
   }
 
-  const outboxRows = () => ctx.deps.db.prepare('SELECT kind, recipient FROM mail_outbox ORDER BY id').all();
+  const outboxRows = () => ctx.db.prepare('SELECT kind, recipient FROM mail_outbox ORDER BY id').all();
 
   test('when a transfer is confirmed with a code, then exactly one 振込受付のお知らせ reaches the user and one the administrator', async () => {
     const { client, token } = await otpCompany();
@@ -60,7 +60,7 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
     expect(smtp.received).toHaveLength(0);
     await worker.runOnce();
 
-    const receipt = ctx.deps.db.prepare("SELECT receipt_number FROM transfers WHERE status = 'completed'").pluck().get() as string;
+    const receipt = ctx.db.prepare("SELECT receipt_number FROM transfers WHERE status = 'completed'").pluck().get() as string;
     for (const address of [USER_MAIL, ADMIN_MAIL]) {
       const mails = smtp.to(address, '振込受付のお知らせ');
       expect(mails).toHaveLength(1);

@@ -15,7 +15,7 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     ctx = createTestContext();
   });
 
-  const modeOf = (companyId: number) => ctx.deps.repos.registrations.state(companyId).usageMode;
+  const modeOf = async (companyId: number) => (await ctx.deps.repos.registrations.state(companyId)).usageMode;
 
   test('when the administrator opens 管理機能, then ワンタイムパスワード認証情報管理 is its first item and leads to the overview', async () => {
     const { client } = await givenSignedInAdmin(ctx);
@@ -39,9 +39,9 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
   test('when the overview lists the users, then each row shows 選択, ログインID, 氏名, 区分, 都度振込, the masked token and the OTP lock', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id, { canTransfer: false });
-    const token = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
-    for (let i = 0; i < 6; i += 1) ctx.deps.repos.locks.recordFailure(user.id, 'otp', 6, ctx.clock.now());
+    const token = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
+    for (let i = 0; i < 6; i += 1) await ctx.deps.repos.locks.recordFailure(user.id, 'otp', 6, ctx.clock.now());
 
     const html = (await client.get('/admin/otp')).text;
     const page = readPage(html);
@@ -67,7 +67,7 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
   test('when OTP has started in A and a transfer user has no token, then the overview says who is missing and that they cannot confirm transfers', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
     const missing = await givenUser(ctx.deps, company.id);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
 
     const next = readPage((await client.get('/admin/otp')).text).section('次に行うこと');
 
@@ -78,8 +78,8 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
   test('when B is registered, then every row shows 共用トークン and the shared token is shown masked', async () => {
     const { company, client } = await givenSignedInAdmin(ctx);
     await givenUser(ctx.deps, company.id);
-    const token = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token }]);
+    const token = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token }]);
 
     const page = readPage((await client.get('/admin/otp')).text);
 
@@ -114,8 +114,8 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     expect(res.status).toBe(400);
     expect(page.errors()).toEqual([{ message: '利用形態を選択してください。', field: 'ワンタイムパスワードの利用形態' }]);
     expect(page.radios('mode')?.description).toEqual(['利用形態を選択してください。']);
-    expect(modeOf(company.id)).toBeNull();
-    expect(auditEvents(ctx.deps, 'otp.mode')).toHaveLength(0);
+    expect(await modeOf(company.id)).toBeNull();
+    expect(await auditEvents(ctx.deps, 'otp.mode')).toHaveLength(0);
   });
 
   test.each([
@@ -128,8 +128,8 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/otp/register');
-    expect(modeOf(company.id)).toBe(mode);
-    expect(auditEvents(ctx.deps, 'otp.mode')[0]).toMatchObject({ outcome: 'success', actor: admin.loginId, companyId: company.id, detail: mode });
+    expect(await modeOf(company.id)).toBe(mode);
+    expect((await auditEvents(ctx.deps, 'otp.mode'))[0]).toMatchObject({ outcome: 'success', actor: admin.loginId, companyId: company.id, detail: mode });
     const register = readPage((await client.get('/admin/otp/register')).text);
     expect(register.heading()).toBe(heading);
     expect(register.text()).toContain(lead);
@@ -140,14 +140,14 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
 
   test('when a token is registered and the administrator tries the other mode, then it is refused with 400 and the mode stays', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
 
     const res = await client.submit('/admin/otp/mode', '/admin/otp/mode', { mode: 'shared' });
 
     expect(res.status).toBe(400);
     expect(readPage(res.text).radios('mode')?.description).toEqual(['トークンが登録されているため、利用形態は変更できません。']);
-    expect(modeOf(company.id)).toBe('individual');
-    expect(auditEvents(ctx.deps, 'otp.mode')).toHaveLength(0);
+    expect(await modeOf(company.id)).toBe('individual');
+    expect(await auditEvents(ctx.deps, 'otp.mode')).toHaveLength(0);
   });
 
   test('when no token is registered yet, then the mode can still be changed from A to B', async () => {
@@ -157,8 +157,8 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const res = await client.submit('/admin/otp/mode', '/admin/otp/mode', { mode: 'shared' });
 
     expect(res.status).toBe(303);
-    expect(modeOf(company.id)).toBe('shared');
-    expect(auditEvents(ctx.deps, 'otp.mode').map((e) => e.detail)).toEqual(['shared', 'individual']);
+    expect(await modeOf(company.id)).toBe('shared');
+    expect((await auditEvents(ctx.deps, 'otp.mode')).map((e) => e.detail)).toEqual(['shared', 'individual']);
   });
 
   test('when the CSRF token is missing, then the mode post is refused with 403 and nothing changes', async () => {
@@ -167,7 +167,7 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
     const res = await client.agent.post('/admin/otp/mode').type('form').send({ mode: 'shared' });
 
     expect(res.status).toBe(403);
-    expect(modeOf(company.id)).toBeNull();
+    expect(await modeOf(company.id)).toBeNull();
   });
 
   test.each([
@@ -185,6 +185,6 @@ describe('ワンタイムパスワード認証情報 and 利用形態設定 (man
 
     expect(res.status).toBe(403);
     expect(readPage(res.text).text()).toContain('この操作を行う権限がありません。');
-    expect(modeOf(company.id)).toBeNull();
+    expect(await modeOf(company.id)).toBeNull();
   });
 });

@@ -29,22 +29,22 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
   const register = (client: FormClient, fields: Record<string, string>) =>
     client.submit('/admin/otp/register', '/admin/otp/register', fields);
-  const registrationsOf = (companyId: number) => ctx.deps.repos.registrations.listForCompany(companyId);
-  const startedAt = (companyId: number) => ctx.deps.repos.registrations.state(companyId).otpStartedAt;
+  const registrationsOf = async (companyId: number) => await ctx.deps.repos.registrations.listForCompany(companyId);
+  const startedAt = async (companyId: number) => (await ctx.deps.repos.registrations.state(companyId)).otpStartedAt;
 
   test('when the administrator registers the own token in A (④-1), then OTP starts, ⑤ says what comes next, and it is audited', async () => {
     const { company, admin, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
 
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/otp/complete');
-    expect(registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: admin.id, credentialId: token.credentialId, registeredBy: admin.loginId })]);
-    expect(startedAt(company.id)).toBe(ctx.clock.now());
-    expect(ctx.deps.repos.tokens.find(token.credentialId)).toMatchObject({ companyId: company.id, lastStep: Math.floor(ctx.clock.now() / 30_000) });
-    expect(auditEvents(ctx.deps, 'otp.mode')[0]).toMatchObject({ outcome: 'success', detail: 'individual' });
-    expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({
+    expect(await registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: admin.id, credentialId: token.credentialId, registeredBy: admin.loginId })]);
+    expect(await startedAt(company.id)).toBe(ctx.clock.now());
+    expect(await ctx.deps.repos.tokens.find(token.credentialId)).toMatchObject({ companyId: company.id, lastStep: Math.floor(ctx.clock.now() / 30_000) });
+    expect((await auditEvents(ctx.deps, 'otp.mode'))[0]).toMatchObject({ outcome: 'success', detail: 'individual' });
+    expect((await auditEvents(ctx.deps, 'otp.register'))[0]).toMatchObject({
       outcome: 'success', actor: admin.loginId, companyId: company.id, subject: admin.loginId, detail: maskCredentialId(token.credentialId),
     });
     const done = readPage((await client.get('/admin/otp/complete')).text);
@@ -60,14 +60,14 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
   test('when the administrator registers one token for everyone in B (④-2), then it is the shared token and OTP starts', async () => {
     const { company, admin, client } = await adminInMode('shared');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
 
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(303);
-    expect(registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: null, credentialId: token.credentialId })]);
-    expect(startedAt(company.id)).toBe(ctx.clock.now());
-    expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({ outcome: 'success', actor: admin.loginId, subject: '共用トークン' });
+    expect(await registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: null, credentialId: token.credentialId })]);
+    expect(await startedAt(company.id)).toBe(ctx.clock.now());
+    expect((await auditEvents(ctx.deps, 'otp.register'))[0]).toMatchObject({ outcome: 'success', actor: admin.loginId, subject: '共用トークン' });
     const done = readPage((await client.get('/admin/otp/complete')).text);
     expect(done.term('対象')).toBe('全利用者（共用トークン）');
     expect(done.text()).toContain('以上で、ワンタイムパスワードのご利用開始手続きは終了です。');
@@ -75,7 +75,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
   test('when the code is wrong, then 400 says so with the count left, the トークンID is refilled, no secret is echoed and nothing is registered', async () => {
     const { company, admin, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     const wrong = token.code() === '000000' ? '111111' : '000000';
 
     const res = await register(client, { credentialId: token.credentialId, otp: wrong, approvalPassword: APPROVAL_PASSWORD });
@@ -87,17 +87,17 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(page.field('トークンID')?.value).toBe(token.credentialId);
     expect(res.text).not.toContain(wrong);
     expect(res.text).not.toContain(APPROVAL_PASSWORD);
-    expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(1);
-    expect(registrationsOf(company.id)).toEqual([]);
-    expect(startedAt(company.id)).toBeNull();
-    expect(ctx.deps.repos.tokens.find(token.credentialId)).toMatchObject({ companyId: null, lastStep: null });
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId });
-    expect(auditEvents(ctx.deps, 'otp.register').filter((e) => e.outcome === 'success')).toHaveLength(0);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'otp')).failures).toBe(1);
+    expect(await registrationsOf(company.id)).toEqual([]);
+    expect(await startedAt(company.id)).toBeNull();
+    expect(await ctx.deps.repos.tokens.find(token.credentialId)).toMatchObject({ companyId: null, lastStep: null });
+    expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId });
+    expect((await auditEvents(ctx.deps, 'otp.register')).filter((e) => e.outcome === 'success')).toHaveLength(0);
   });
 
   test('when the トークンID is unknown, then the message is exactly the one for a wrong code (R3: existence is never told)', async () => {
     const { company, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     const wrong = token.code() === '000000' ? '111111' : '000000';
     const wrongCode = await register(client, { credentialId: token.credentialId, otp: wrong, approvalPassword: APPROVAL_PASSWORD });
 
@@ -109,22 +109,22 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(withoutCount(unknown.text)).toEqual(withoutCount(wrongCode.text));
     expect(readPage(unknown.text).field('トークンID')?.invalid).toBe(false);
     expect(readPage(unknown.text).errors().map((e) => e.field)).toEqual(['ワンタイムパスワード']);
-    expect(registrationsOf(company.id)).toEqual([]);
+    expect(await registrationsOf(company.id)).toEqual([]);
   });
 
   test('when a PC token (VIP Access for PCs) is entered, then the PC message is shown and nothing is written or counted', async () => {
     const { company, admin, client } = await adminInMode('individual');
-    const pc = givenToken(ctx, 'desktop');
+    const pc = await givenToken(ctx, 'desktop');
 
     const res = await register(client, { credentialId: pc.credentialId, otp: pc.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, 'トークンID')).toContain(PC_TOKEN_MESSAGE);
-    expect(registrationsOf(company.id)).toEqual([]);
-    expect(ctx.deps.repos.tokens.find(pc.credentialId)).toMatchObject({ companyId: null, lastStep: null });
-    expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(0);
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
-    expect(auditEvents(ctx.deps, 'otp.verify')).toHaveLength(0);
+    expect(await registrationsOf(company.id)).toEqual([]);
+    expect(await ctx.deps.repos.tokens.find(pc.credentialId)).toMatchObject({ companyId: null, lastStep: null });
+    expect((await ctx.deps.repos.locks.get(admin.id, 'otp')).failures).toBe(0);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(0);
+    expect(await auditEvents(ctx.deps, 'otp.verify')).toHaveLength(0);
   });
 
   test.each([
@@ -134,20 +134,20 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     ['hyphenated, with a full-width code', (id: string) => `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`, fullWidth],
   ])('when the トークンID is typed %s, then it is registered under its normal form (R3, R4)', async (_how, typeId, typeCode) => {
     const { company, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
 
     const res = await register(client, { credentialId: typeId(token.credentialId), otp: typeCode(token.code()), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(303);
-    expect(registrationsOf(company.id)[0]?.credentialId).toBe(token.credentialId);
+    expect((await registrationsOf(company.id))[0]?.credentialId).toBe(token.credentialId);
   });
 
   test('when the same code is used again after the branch unregistered the token, then it is refused as already used, not counted, until the next step (R2, issue 15)', async () => {
     const { company, admin, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     const code = token.code();
     await register(client, { credentialId: token.credentialId, otp: code, approvalPassword: APPROVAL_PASSWORD });
-    expect(unregisterAtBranch(ctx.deps, company.id, 'RQ-1', staff)).toMatchObject({ ok: true });
+    expect(await unregisterAtBranch(ctx.deps, company.id, 'RQ-1', staff)).toMatchObject({ ok: true });
 
     const replay = await register(client, { credentialId: token.credentialId, otp: code, approvalPassword: APPROVAL_PASSWORD });
 
@@ -155,18 +155,18 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
     expect(besideField(replay.text, 'ワンタイムパスワード')).toContain(
       'このワンタイムパスワードはすでに使用されています。スマートフォンに次のワンタイムパスワードが表示されるまでお待ちのうえ、新しいワンタイムパスワードを入力してください。',
     );
-    expect(registrationsOf(company.id)).toEqual([]);
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', detail: 'replayed' });
-    expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(0);
+    expect(await registrationsOf(company.id)).toEqual([]);
+    expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', detail: 'replayed' });
+    expect((await ctx.deps.repos.locks.get(admin.id, 'otp')).failures).toBe(0);
     nextStep(ctx);
     const fresh = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
     expect(fresh.status).toBe(303);
-    expect(registrationsOf(company.id)).toHaveLength(1);
+    expect(await registrationsOf(company.id)).toHaveLength(1);
   });
 
   test("when another company's registered token is entered, then it is refused as not registrable and nothing changes (R5)", async () => {
     const other = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     await register(other.client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
     const { company, client } = await adminInMode('individual');
     nextStep(ctx);
@@ -175,44 +175,44 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, 'トークンID')).toContain('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
-    expect(registrationsOf(company.id)).toEqual([]);
-    expect(startedAt(company.id)).toBeNull();
-    expect(ctx.deps.repos.tokens.find(token.credentialId)?.companyId).toBe(other.company.id);
-    expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({ outcome: 'failure', companyId: company.id, detail: 'taken' });
+    expect(await registrationsOf(company.id)).toEqual([]);
+    expect(await startedAt(company.id)).toBeNull();
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))?.companyId).toBe(other.company.id);
+    expect((await auditEvents(ctx.deps, 'otp.register'))[0]).toMatchObject({ outcome: 'failure', companyId: company.id, detail: 'taken' });
   });
 
   test('when the 承認用パスワード is wrong, then 400 says so beside it and the code is not spent', async () => {
     const { company, admin, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
 
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: 'Wrong-Pass-9' });
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, '承認用パスワード')).toContain('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
-    expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
-    expect(registrationsOf(company.id)).toEqual([]);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(1);
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))?.lastStep).toBeNull();
+    expect(await registrationsOf(company.id)).toEqual([]);
     const retry = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
     expect(retry.status).toBe(303);
   });
 
   test("when the administrator's OTP is locked, then ④ refuses with 403 and the lock message, and the code is not spent", async () => {
     const { company, admin, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
-    for (let i = 0; i < 6; i += 1) ctx.deps.repos.locks.recordFailure(admin.id, 'otp', 6, ctx.clock.now());
+    const token = await givenToken(ctx);
+    for (let i = 0; i < 6; i += 1) await ctx.deps.repos.locks.recordFailure(admin.id, 'otp', 6, ctx.clock.now());
 
     const res = await register(client, { credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(403);
     expect(besideField(res.text, 'ワンタイムパスワード')).toContain('ワンタイムパスワードがロックされています。お取引店にお問い合わせください。');
-    expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
-    expect(registrationsOf(company.id)).toEqual([]);
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))?.lastStep).toBeNull();
+    expect(await registrationsOf(company.id)).toEqual([]);
   });
 
   test('when codes are posted faster than the OTP rate limit allows, then the next post is refused with 429 (DESIGN §6)', async () => {
     ctx = createTestContext({ OTP_RATE_LIMIT: '2' });
     const { company, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     const wrong = { credentialId: token.credentialId, otp: token.codeAtOffset(5), approvalPassword: APPROVAL_PASSWORD };
     await register(client, wrong);
     await register(client, wrong);
@@ -221,7 +221,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
     expect(res.status).toBe(429);
     expect(readPage(res.text).text()).toContain('ワンタイムパスワードの入力が多すぎます。');
-    expect(registrationsOf(company.id)).toEqual([]);
+    expect(await registrationsOf(company.id)).toEqual([]);
   });
 
   test('when the form is empty, then each field says what is missing with 400', async () => {
@@ -238,7 +238,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
   test('when ④ is opened before a mode is chosen, then it leads to 利用形態設定; once registered, back to the overview with a notice', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
     const first = await client.get('/admin/otp/register');
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
 
     const second = await client.get('/admin/otp/register');
 
@@ -260,14 +260,14 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
 
   test('when the CSRF token is missing, then the registration is refused with 403 and nothing is written', async () => {
     const { company, client } = await adminInMode('individual');
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
 
     const res = await client.agent.post('/admin/otp/register').type('form')
       .send({ credentialId: token.credentialId, otp: token.code(), approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(403);
-    expect(registrationsOf(company.id)).toEqual([]);
-    expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
+    expect(await registrationsOf(company.id)).toEqual([]);
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))?.lastStep).toBeNull();
   });
 
   test('when the form is shown, then the fields carry the manual\'s words and the code field suits a one-time code', async () => {

@@ -25,9 +25,9 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const { company, admin } = signedIn;
     const user1 = await givenUser(ctx.deps, company.id);
     const user2 = await givenUser(ctx.deps, company.id);
-    const adminToken = givenToken(ctx);
-    if (opts.adminRegistered ?? true) givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
-    else ctx.deps.repos.registrations.setUsageMode(company.id, 'individual');
+    const adminToken = await givenToken(ctx);
+    if (opts.adminRegistered ?? true) await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
+    else await ctx.deps.repos.registrations.setUsageMode(company.id, 'individual');
     return { ...signedIn, user1, user2, adminToken };
   }
 
@@ -40,7 +40,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
   // Once OTP has started, the administrator's code too (issue 13, item 2).
   const unregisterFor = (client: FormClient, user: User, approvalPassword = APPROVAL_PASSWORD, otp = '') =>
     client.submit(`/admin/otp/users/${user.id}`, `/admin/otp/users/${user.id}`, { operation: 'unregister', approvalPassword, otp });
-  const registrationOf = (user: User) => ctx.deps.repos.registrations.forUser(user.companyId, user.id, 'individual');
+  const registrationOf = async (user: User) => await ctx.deps.repos.registrations.forUser(user.companyId, user.id, 'individual');
 
   test('when nobody is ticked, then the overview says 利用者を選択してください。 with 400', async () => {
     const { client } = await contractInA();
@@ -56,8 +56,8 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
   test('when two users are selected and registered one after the other, then ⑤ leads to the next user and ends after the last', async () => {
     const { client, user1, user2 } = await contractInA();
-    const token1 = givenToken(ctx);
-    const token2 = givenToken(ctx);
+    const token1 = await givenToken(ctx);
+    const token2 = await givenToken(ctx);
 
     const selected = await select(client, [user2, user1]);
     expect(selected.status).toBe(303);
@@ -80,9 +80,9 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const done2 = readPage((await client.get('/admin/otp/complete')).text);
     expect(done2.term('対象')).toBe(`${user2.loginId}（${user2.name}）`);
     expect(done2.text()).not.toContain('次の利用者へ');
-    expect(registrationOf(user1)?.credentialId).toBe(token1.credentialId);
-    expect(registrationOf(user2)?.credentialId).toBe(token2.credentialId);
-    expect(auditEvents(ctx.deps, 'otp.register').map((e) => [e.outcome, e.subject])).toEqual([['success', user2.loginId], ['success', user1.loginId]]);
+    expect((await registrationOf(user1))?.credentialId).toBe(token1.credentialId);
+    expect((await registrationOf(user2))?.credentialId).toBe(token2.credentialId);
+    expect((await auditEvents(ctx.deps, 'otp.register')).map((e) => [e.outcome, e.subject])).toEqual([['success', user2.loginId], ['success', user1.loginId]]);
   });
 
   test('when the administrator without a token is selected in A, then ④-1 comes first and ⑤ leads on to the selected user', async () => {
@@ -111,7 +111,7 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
   test("when a user's token is registered before the administrator's, then it is refused with 先に管理者のトークンを登録してください。", async () => {
     const { client, admin, user1 } = await contractInA({ adminRegistered: false });
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
 
     const res = await registerFor(client, user1, token);
@@ -121,14 +121,14 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     expect(page.field('トークンID')).toBeUndefined();
     expect(res.status).toBe(400);
     expect(summary(res.text)).toEqual(['先に管理者のトークンを登録してください。']);
-    expect(registrationOf(user1)).toBeUndefined();
-    expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
+    expect(await registrationOf(user1)).toBeUndefined();
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))?.lastStep).toBeNull();
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(0);
   });
 
   test("when a token registered to one user is entered for another user of the company, then it is refused as not registrable (R5)", async () => {
     const { client, company, user1, user2 } = await contractInA();
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     await registerFor(client, user1, token);
     nextStep(ctx);
 
@@ -137,8 +137,8 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     expect(res.status).toBe(400);
     expect(besideField(res.text, 'トークンID')).toContain('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
     expect(readPage(res.text).field('トークンID')?.value).toBe(token.credentialId);
-    expect(registrationOf(user2)).toBeUndefined();
-    expect(auditEvents(ctx.deps, 'otp.register')[0]).toMatchObject({ outcome: 'failure', companyId: company.id, subject: user2.loginId, detail: 'taken' });
+    expect(await registrationOf(user2)).toBeUndefined();
+    expect((await auditEvents(ctx.deps, 'otp.register'))[0]).toMatchObject({ outcome: 'failure', companyId: company.id, subject: user2.loginId, detail: 'taken' });
   });
 
   test("when the administrator's own token is entered for a user, then it is refused as not registrable", async () => {
@@ -149,12 +149,12 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, 'トークンID')).toContain('このトークンIDは登録できません。別のソフトウェアトークンをご利用ください。');
-    expect(registrationOf(user1)).toBeUndefined();
+    expect(await registrationOf(user1)).toBeUndefined();
   });
 
   test('when a wrong code is typed for a user, then the administrator\'s OTP counter counts it (R9) and nothing is registered', async () => {
     const { client, admin, user1 } = await contractInA();
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
 
     const res = await client.submit(`/admin/otp/users/${user1.id}`, `/admin/otp/users/${user1.id}`, {
       operation: 'register', credentialId: token.credentialId, otp: token.codeAtOffset(30), approvalPassword: APPROVAL_PASSWORD,
@@ -162,14 +162,14 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, 'ワンタイムパスワード')).toContain('トークンIDまたはワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
-    expect(ctx.deps.repos.locks.get(admin.id, 'otp').failures).toBe(1);
-    expect(ctx.deps.repos.locks.get(user1.id, 'otp').failures).toBe(0);
-    expect(registrationOf(user1)).toBeUndefined();
+    expect((await ctx.deps.repos.locks.get(admin.id, 'otp')).failures).toBe(1);
+    expect((await ctx.deps.repos.locks.get(user1.id, 'otp')).failures).toBe(0);
+    expect(await registrationOf(user1)).toBeUndefined();
   });
 
   test("when the administrator unregisters a user's token with the 承認用パスワード, then it is removed, ⑤ says 登録解除完了 and it is audited", async () => {
     const { client, admin, user1, adminToken } = await contractInA();
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     await registerFor(client, user1, token);
     const page = readPage((await client.get(`/admin/otp/users/${user1.id}`)).text);
     expect(page.section('トークン登録解除')?.button('確定')?.form).toMatchObject({ action: `/admin/otp/users/${user1.id}`, hidden: { operation: 'unregister' } });
@@ -178,11 +178,11 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const res = await unregisterFor(client, user1, APPROVAL_PASSWORD, adminToken.code());
 
     expect(res.status).toBe(303);
-    expect(registrationOf(user1)).toBeUndefined();
+    expect(await registrationOf(user1)).toBeUndefined();
     const done = readPage((await client.get('/admin/otp/complete')).text);
     expect(done.heading()).toBe('登録解除完了');
     expect(done.term('トークンID')).toBe(maskCredentialId(token.credentialId));
-    expect(auditEvents(ctx.deps, 'otp.unregister')[0]).toMatchObject({
+    expect((await auditEvents(ctx.deps, 'otp.unregister'))[0]).toMatchObject({
       outcome: 'success', actor: admin.loginId, subject: user1.loginId, detail: maskCredentialId(token.credentialId),
     });
     expect(readPage((await client.get('/admin/otp')).text).section('次に行うこと')?.listItems()).toContain(`${user1.loginId}（${user1.name}）`);
@@ -190,16 +190,16 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
   test('when the 承認用パスワード of an unregistration is wrong, then 400 says so and the token stays', async () => {
     const { client, admin, user1, adminToken } = await contractInA();
-    await registerFor(client, user1, givenToken(ctx));
+    await registerFor(client, user1, await givenToken(ctx));
 
     const res = await unregisterFor(client, user1, 'Wrong-Pass-9', adminToken.code());
 
     expect(res.status).toBe(400);
     expect(besideField(res.text, '承認用パスワード')).toContain('承認用パスワードが正しくありません。あと 5 回誤るとロックされます。');
     expect(res.text).not.toContain('Wrong-Pass-9');
-    expect(registrationOf(user1)).toBeDefined();
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(1);
-    expect(auditEvents(ctx.deps, 'otp.unregister')).toHaveLength(0);
+    expect(await registrationOf(user1)).toBeDefined();
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(1);
+    expect(await auditEvents(ctx.deps, 'otp.unregister')).toHaveLength(0);
   });
 
   test("when the administrator's own token is to be unregistered on the customer side in A, then the page and a post both send to the branch (R8, Q1)", async () => {
@@ -212,14 +212,14 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     expect(page.field('承認用パスワード')).toBeUndefined();
     expect(res.status).toBe(400);
     expect(summary(res.text)).toEqual([BRANCH_ONLY]);
-    expect(registrationOf(admin)).toBeDefined();
-    expect(auditEvents(ctx.deps, 'otp.unregister')[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId, detail: 'branchOnly' });
+    expect(await registrationOf(admin)).toBeDefined();
+    expect((await auditEvents(ctx.deps, 'otp.unregister'))[0]).toMatchObject({ outcome: 'failure', subject: admin.loginId, detail: 'branchOnly' });
   });
 
   test('when the shared token is to be unregistered in B, for the administrator or a user, then it is refused with the branch message (R8)', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
     const user = await givenUser(ctx.deps, company.id);
-    givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token: givenToken(ctx) }]);
+    await givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token: await givenToken(ctx) }]);
 
     const page = readPage((await client.get(`/admin/otp/users/${user.id}`)).text);
     const byUser = await unregisterFor(client, user);
@@ -231,8 +231,8 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
       expect(res.status).toBe(400);
       expect(summary(res.text)).toEqual([BRANCH_ONLY]);
     }
-    expect(ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(1);
-    expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => e.detail)).toEqual(['branchOnly', 'branchOnly']);
+    expect(await ctx.deps.repos.registrations.listForCompany(company.id)).toHaveLength(1);
+    expect((await auditEvents(ctx.deps, 'otp.unregister')).map((e) => e.detail)).toEqual(['branchOnly', 'branchOnly']);
   });
 
   test("when another company's user id is used, then GET, POST and 選択 answer 404 and nothing changes", async () => {
@@ -241,17 +241,17 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
     const stranger = await givenUser(ctx.deps, other.company.id);
 
     const get = await client.get(`/admin/otp/users/${stranger.id}`);
-    const post = await registerFor(client, stranger, givenToken(ctx));
+    const post = await registerFor(client, stranger, await givenToken(ctx));
     const selection = await select(client, [stranger]);
     const garbage = await client.get('/admin/otp/users/abc');
 
     expect([get.status, post.status, selection.status, garbage.status]).toEqual([404, 404, 404, 404]);
-    expect(ctx.deps.repos.registrations.listForCompany(other.company.id)).toEqual([]);
+    expect(await ctx.deps.repos.registrations.listForCompany(other.company.id)).toEqual([]);
   });
 
   test('when a page shown before the token changed is posted, then the other operation is refused with 400 and nothing changes', async () => {
     const { client, admin, user1 } = await contractInA();
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     await client.get(`/admin/otp/users/${user1.id}`); // shows the register form
     await registerFor(client, user1, token); // meanwhile, another tab registers
 
@@ -262,19 +262,19 @@ describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, 
 
     expect(stale.status).toBe(400);
     expect(summary(stale.text)[0]).toContain('画面を表示した後に変わっています。');
-    expect(registrationOf(user1)?.credentialId).toBe(token.credentialId);
-    expect(ctx.deps.repos.locks.get(admin.id, 'approvalPassword').failures).toBe(0);
-    expect(auditEvents(ctx.deps, 'otp.register')).toHaveLength(1);
+    expect((await registrationOf(user1))?.credentialId).toBe(token.credentialId);
+    expect((await ctx.deps.repos.locks.get(admin.id, 'approvalPassword')).failures).toBe(0);
+    expect(await auditEvents(ctx.deps, 'otp.register')).toHaveLength(1);
   });
 
   test('when the CSRF token is missing, then an unregistration is refused with 403 and the token stays', async () => {
     const { client, user1 } = await contractInA();
-    await registerFor(client, user1, givenToken(ctx));
+    await registerFor(client, user1, await givenToken(ctx));
 
     const res = await client.agent.post(`/admin/otp/users/${user1.id}`).type('form').send({ operation: 'unregister', approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(403);
-    expect(registrationOf(user1)).toBeDefined();
-    expect(auditEvents(ctx.deps, 'otp.unregister')).toHaveLength(0);
+    expect(await registrationOf(user1)).toBeDefined();
+    expect(await auditEvents(ctx.deps, 'otp.unregister')).toHaveLength(0);
   });
 });

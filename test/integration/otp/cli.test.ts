@@ -9,6 +9,7 @@ import { openDatabase } from '../../../src/db/connection';
 import { createDeps, type Deps } from '../../../src/deps';
 import { defaultExpiry } from '../../../src/domain/tokenExpiry';
 import { codeAt, parseOtpauthUri, toBase32 } from '../../../src/domain/totp';
+import { SqliteStorage } from '../../../src/storage/sqlite';
 import { createLogger } from '../../../src/logger';
 import { givenContract } from '../../helpers/fixtures';
 
@@ -33,7 +34,7 @@ describe('token and key commands (npm run cli)', () => {
     databaseFile = path.join(dir, 'cli.db');
   });
   afterEach(() => {
-    opened.splice(0).forEach((d) => d.db.close());
+    opened.splice(0).forEach((d) => d.sqlite!.db.close());
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -52,15 +53,16 @@ describe('token and key commands (npm run cli)', () => {
   /** The service's view of the file, with the key it would start with (none: the demo key file). */
   function depsWith(secretKey: string | undefined): Deps {
     const env = { NODE_ENV: 'test', DATABASE_FILE: databaseFile, BCRYPT_COST: '4', ...(secretKey ? { SECRET_KEY: secretKey } : {}) };
-    const deps = createDeps(loadConfig(env), openDatabase(databaseFile), new FakeClock(Date.now()), createLogger('silent'));
+    const logger = createLogger('silent');
+    const deps = createDeps(loadConfig(env), new SqliteStorage(openDatabase(databaseFile), logger), new FakeClock(Date.now()), logger);
     opened.push(deps);
     return deps;
   }
-  const rows = (deps: Deps) => deps.db.prepare('SELECT credential_id AS id, secret_sealed AS sealed, key_id AS keyId FROM tokens ORDER BY tokens.id').all();
+  const rows = (deps: Deps) => deps.sqlite!.db.prepare('SELECT credential_id AS id, secret_sealed AS sealed, key_id AS keyId FROM tokens ORDER BY tokens.id').all();
   const auditOf = (deps: Deps, event: string) =>
-    deps.db.prepare('SELECT actor, subject, outcome, detail FROM audit_log WHERE event = ? ORDER BY id').all(event) as { actor: string; subject: string | null; outcome: string; detail: string | null }[];
-  const validates = (deps: Deps, credentialId: string, secret: Uint8Array) =>
-    deps.tokenAuthority.validate(credentialId, codeAt(secret, Date.now()), Date.now()).result;
+    deps.sqlite!.db.prepare('SELECT actor, subject, outcome, detail FROM audit_log WHERE event = ? ORDER BY id').all(event) as { actor: string; subject: string | null; outcome: string; detail: string | null }[];
+  const validates = async (deps: Deps, credentialId: string, secret: Uint8Array) =>
+    (await deps.tokenAuthority.validate(credentialId, codeAt(secret, Date.now()), Date.now())).result;
 
   /** Provisions a token and returns what the operator saw: its ID and the secret of the printed URI. */
   async function provisioned(platform = 'mobile', env: Record<string, string> = { SECRET_KEY: KEY }) {
@@ -88,7 +90,7 @@ describe('token and key commands (npm run cli)', () => {
     expect(bytes.includes(Buffer.from(secret))).toBe(false);
     const deps = depsWith(KEY);
     expect(rows(deps)).toEqual([{ id: credentialId, sealed: expect.stringMatching(/^v1\./), keyId: deps.secretBox.keyId }]);
-    expect(validates(deps, credentialId, secret)).toBe('ok');
+    expect(await validates(deps, credentialId, secret)).toBe('ok');
     expect(auditOf(deps, 'token.provision')).toEqual([{ actor: 'cli', subject: credentialId, outcome: 'success', detail: 'mobile' }]);
   });
 
@@ -161,7 +163,7 @@ describe('token and key commands (npm run cli)', () => {
       expect(run.stdout).toContain('Platform: mobile');
       expect(run.stdout).not.toContain(base32);
       const deps = depsWith(KEY);
-      expect(validates(deps, 'SYMC12345678', secret)).toBe('ok');
+      expect(await validates(deps, 'SYMC12345678', secret)).toBe('ok');
       expect(auditOf(deps, 'token.import')).toEqual([{ actor: 'cli', subject: 'SYMC12345678', outcome: 'success', detail: 'mobile' }]);
     });
 
@@ -202,11 +204,11 @@ describe('token and key commands (npm run cli)', () => {
     const desktop = await provisioned('desktop');
     const deps = depsWith(KEY);
     const { company } = await givenContract(deps);
-    const token = deps.repos.tokens.find(mobile.credentialId)!;
-    deps.repos.tokens.bindToCompany(token.id, company.id);
-    const check = deps.tokenAuthority.validate(mobile.credentialId, codeAt(mobile.secret, Date.now()), Date.now());
+    const token = (await deps.repos.tokens.find(mobile.credentialId))!;
+    await deps.repos.tokens.bindToCompany(token.id, company.id);
+    const check = await deps.tokenAuthority.validate(mobile.credentialId, codeAt(mobile.secret, Date.now()), Date.now());
     if (check.result !== 'ok') throw new Error(`expected ok, got ${check.result}`);
-    deps.tokenAuthority.consume(check);
+    await deps.tokenAuthority.consume(check);
 
     const run = await cli('token', 'list');
 
@@ -241,8 +243,8 @@ describe('token and key commands (npm run cli)', () => {
     const rotated = depsWith(NEW_KEY);
     const old = depsWith(KEY);
     for (const t of tokens) {
-      expect(validates(rotated, t.credentialId, t.secret)).toBe('ok');
-      expect(validates(old, t.credentialId, t.secret)).toBe('sealBroken');
+      expect(await validates(rotated, t.credentialId, t.secret)).toBe('ok');
+      expect(await validates(old, t.credentialId, t.secret)).toBe('sealBroken');
     }
     expect(rows(rotated)).toEqual(tokens.map((t) => ({ id: t.credentialId, sealed: expect.stringMatching(/^v1\./), keyId: rotated.secretBox.keyId })));
     expect(auditOf(rotated, 'key.rotate')).toEqual([
@@ -262,8 +264,8 @@ describe('token and key commands (npm run cli)', () => {
     expect(fs.readFileSync(`${databaseFile}.key`, 'utf8').trim()).toBe(newKey);
     expect(fs.statSync(`${databaseFile}.key`).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(validates(depsWith(undefined), token.credentialId, token.secret)).toBe('ok');
-    expect(validates(depsWith(oldKey), token.credentialId, token.secret)).toBe('sealBroken');
+    expect(await validates(depsWith(undefined), token.credentialId, token.secret)).toBe('ok');
+    expect(await validates(depsWith(oldKey), token.credentialId, token.secret)).toBe('sealBroken');
   });
 
   test('when one sealed secret was tampered with, then the rotation is refused and nothing changes', async () => {
@@ -271,9 +273,9 @@ describe('token and key commands (npm run cli)', () => {
     const second = await provisioned('mobile', {});
     const keyBefore = fs.readFileSync(`${databaseFile}.key`, 'utf8');
     const tamper = depsWith(undefined);
-    const sealed = tamper.repos.tokens.findSealed(second.credentialId)!.secretSealed;
+    const sealed = (await tamper.repos.tokens.findSealed(second.credentialId))!.secretSealed;
     const i = sealed.length - 4;
-    tamper.db.prepare('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?').run(`${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`, second.credentialId);
+    tamper.sqlite!.db.prepare('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?').run(`${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`, second.credentialId);
     const before = rows(tamper);
 
     const run = await cliWith({}, 'key', 'rotate', '--new-key', NEW_KEY);
@@ -284,7 +286,7 @@ describe('token and key commands (npm run cli)', () => {
     expect(rows(tamper)).toEqual(before);
     expect(fs.readFileSync(`${databaseFile}.key`, 'utf8')).toBe(keyBefore);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(validates(depsWith(undefined), first.credentialId, first.secret)).toBe('ok');
+    expect(await validates(depsWith(undefined), first.credentialId, first.secret)).toBe('ok');
     expect(auditOf(tamper, 'key.rotate')).toEqual([
       { actor: 'cli', subject: null, outcome: 'failure', detail: expect.stringContaining(second.credentialId) },
     ]);
@@ -303,7 +305,7 @@ describe('token and key commands (npm run cli)', () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(message);
-    expect(validates(depsWith(KEY), token.credentialId, token.secret)).toBe('ok');
+    expect(await validates(depsWith(KEY), token.credentialId, token.secret)).toBe('ok');
   });
 
   test('when help is asked, then the token and key commands are listed', async () => {

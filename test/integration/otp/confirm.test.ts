@@ -18,9 +18,9 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     ctx = createTestContext();
   });
 
-  const balanceOf = (companyId: number): number => ctx.deps.repos.companies.find(companyId)!.balance;
+  const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
   const completed = (): { confirmedWith: string }[] =>
-    ctx.deps.db.prepare("SELECT confirmed_with AS confirmedWith FROM transfers WHERE status = 'completed'").all() as { confirmedWith: string }[];
+    ctx.db.prepare("SELECT confirmed_with AS confirmedWith FROM transfers WHERE status = 'completed'").all() as { confirmedWith: string }[];
 
   async function signedIn(user: User, password = USER_PASSWORD): Promise<FormClient> {
     const client = new FormClient(ctx.app);
@@ -43,9 +43,9 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   async function otpContract(mode: UsageMode) {
     const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
     const user = await givenUser(ctx.deps, company.id);
-    const adminToken = givenToken(ctx);
-    const userToken = mode === 'shared' ? adminToken : givenToken(ctx);
-    givenRegistered(
+    const adminToken = await givenToken(ctx);
+    const userToken = mode === 'shared' ? adminToken : await givenToken(ctx);
+    await givenRegistered(
       ctx.deps,
       company.id,
       mode,
@@ -75,9 +75,9 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/transfers/${id}`);
-    expect(balanceOf(company.id)).toBe(1_000_000 - 12_345);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 12_345);
     expect(completed()).toEqual([{ confirmedWith: 'otp' }]);
-    expect(ctx.deps.repos.tokens.find(userToken.credentialId)!.lastStep).toBe(Math.floor(ctx.clock.now() / 30_000));
+    expect((await ctx.deps.repos.tokens.find(userToken.credentialId))!.lastStep).toBe(Math.floor(ctx.clock.now() / 30_000));
   });
 
   test('when the fixed 送信確認パスワード is posted after OTP started, then nothing executes (R7)', async () => {
@@ -90,7 +90,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(res.status).toBe(400);
     expect(res.text).toContain('ワンタイムパスワードを入力してください。');
     expect(completed()).toHaveLength(0);
-    expect(balanceOf(company.id)).toBe(1_000_000);
+    expect(await balanceOf(company.id)).toBe(1_000_000);
   });
 
   test.each([
@@ -151,10 +151,10 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const page = readPage(replay.text);
     expect(page.field('ワンタイムパスワード')?.description).toContain(REPLAYED);
     expect(page.field('ワンタイムパスワード')?.value).toBe('');
-    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
-    expect(ctx.deps.repos.transfers.find(second)!.status).toBe('draft');
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', subject: user.loginId, detail: 'replayed' });
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 1000);
+    expect((await ctx.deps.repos.transfers.find(second))!.status).toBe('draft');
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
+    expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', subject: user.loginId, detail: 'replayed' });
 
     nextStep(ctx); // the next code confirms it
     expect((await confirm(client, second, { otp: userToken.code() })).status).toBe(303);
@@ -170,8 +170,8 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     for (let i = 0; i < 8; i++) expect((await confirm(client, second, { otp: code })).status).toBe(400);
 
-    expect(ctx.deps.repos.locks.get(user.id, 'otp')).toEqual({ failures: 0, lockedAt: null });
-    expect(auditEvents(ctx.deps, 'otp.verify').filter((e) => e.detail === 'replayed')).toHaveLength(8);
+    expect(await ctx.deps.repos.locks.get(user.id, 'otp')).toEqual({ failures: 0, lockedAt: null });
+    expect((await auditEvents(ctx.deps, 'otp.verify')).filter((e) => e.detail === 'replayed')).toHaveLength(8);
   });
 
   test('when an older spent code (not the last accepted step) is typed, then it reads as wrong and counts (R9)', async () => {
@@ -187,7 +187,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     expect(res.status).toBe(400);
     expect(readPage(res.text).field('ワンタイムパスワード')?.description).toContain('ワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ detail: 'replayed failures=1' });
+    expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ detail: 'replayed failures=1' });
   });
 
   test('when another user of a shared token uses a code already spent, then it is refused for that user too (R2, mode B)', async () => {
@@ -203,7 +203,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     expect(res.status).toBe(400);
     expect(readPage(res.text).field('ワンタイムパスワード')?.description).toContain(REPLAYED);
-    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 1000);
     nextStep(ctx);
     expect((await confirm(adminClient, adminDraft, { otp: adminToken.code() })).status).toBe(303);
   });
@@ -213,24 +213,24 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const user = await givenUser(ctx.deps, company.id);
     const client = await signedIn(user);
     const id = await draft(client);
-    const confirmation = confirmationFor(ctx.deps.repos.registrations, user);
+    const confirmation = await confirmationFor(ctx.deps.repos.registrations, user);
     expect(confirmation.method).toBe('transferPassword');
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
 
     // The administrator's first registration lands between the page and the debit.
     const pending = confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
     const outcome = await pending;
 
     expect(outcome).toEqual({ ok: false, reason: 'refused' });
     expect(completed()).toHaveLength(0);
-    expect(balanceOf(company.id)).toBe(1_000_000);
+    expect(await balanceOf(company.id)).toBe(1_000_000);
   });
 
   test('when OTP starts while the posted 送信確認パスワード is being checked, then the page asks for the ワンタイムパスワード and says why (R7, issue 15)', async () => {
     const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
     const user = await givenUser(ctx.deps, company.id);
-    const userToken = givenToken(ctx);
+    const userToken = await givenToken(ctx);
     const client = await signedIn(user);
     const id = await draft(client);
     await client.get(`/transfers/${id}/confirm`);
@@ -238,7 +238,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     const pending = fire(client.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD }));
     await gate.reached(1);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }, { userId: user.id, token: userToken }]);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }, { userId: user.id, token: userToken }]);
     gate.release();
     const res = await pending;
 
@@ -257,7 +257,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const client = await signedIn(user);
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) ids.push(await draft(client));
-    const confirmation = confirmationFor(ctx.deps.repos.registrations, user);
+    const confirmation = await confirmationFor(ctx.deps.repos.registrations, user);
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
     const code = userToken.code();
 
@@ -268,9 +268,9 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     // The other seven are replays of the step just spent: refused as already used (R2), not counted — seven
     // reuses one after the other would not lock either (issue 15).
     expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(Array(7).fill('replayed'));
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
     expect(completed()).toHaveLength(1);
-    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 1000);
   });
 
   test('when N confirmation forms are posted at once with one code, then exactly one transfer is received', async () => {
@@ -285,7 +285,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     expect(results.filter((r) => r.status === 303)).toHaveLength(1);
     expect(results.filter((r) => r.status === 400)).toHaveLength(4);
-    expect(balanceOf(company.id)).toBe(1_000_000 - 1000);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 1000);
   });
 
   describe('lockout (R9)', () => {
@@ -305,7 +305,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
       expect(sixth.status).toBe(403);
       expect(sixth.text).toContain('ワンタイムパスワードがロックされています。管理者に「利用者管理」でのロック解除を依頼してください。');
       expect((await confirm(client, id, { otp: userToken.code() })).status).toBe(403);
-      expect(auditEvents(ctx.deps, 'lock')[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
+      expect((await auditEvents(ctx.deps, 'lock'))[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
 
       // The administrator unlocks (利用者管理 → ロック解除, with the administrator's code since OTP started: issue 13); the count starts again.
       const adminClient = await signedIn(admin, ADMIN_PASSWORD);
@@ -318,13 +318,13 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
       const { admin, user, adminToken } = await otpContract('shared');
       const userClient = await signedIn(user);
       await wrongCodes(userClient, await draft(userClient), adminToken, 6);
-      expect(ctx.deps.repos.locks.isLocked(user.id, 'otp')).toBe(true);
+      expect(await ctx.deps.repos.locks.isLocked(user.id, 'otp')).toBe(true);
 
       const adminClient = await signedIn(admin, ADMIN_PASSWORD);
       const res = await confirm(adminClient, await draft(adminClient), { otp: adminToken.code() });
 
       expect(res.status).toBe(303);
-      expect(ctx.deps.repos.locks.isLocked(admin.id, 'otp')).toBe(false);
+      expect(await ctx.deps.repos.locks.isLocked(admin.id, 'otp')).toBe(false);
     });
 
     test('when the login password is locked by guessing, then the OTP counter is untouched (separate counters)', async () => {
@@ -332,8 +332,8 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
       const guesser = new FormClient(ctx.app);
       for (let i = 0; i < 6; i++) await guesser.submit('/login', '/login', { loginId: user.loginId, password: 'Wrong-Pass-9' });
 
-      expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
-      expect(ctx.deps.repos.locks.get(user.id, 'otp')).toEqual({ failures: 0, lockedAt: null });
+      expect(await ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(true);
+      expect(await ctx.deps.repos.locks.get(user.id, 'otp')).toEqual({ failures: 0, lockedAt: null });
     });
 
     test('when a correct code follows wrong ones, then the count starts again (time alone never resets it)', async () => {
@@ -341,10 +341,10 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
       const client = await signedIn(user);
       await wrongCodes(client, await draft(client), userToken, 5);
       ctx.clock.advance(14 * 60_000); // as long as the session allows; only a correct entry or an unlock resets
-      expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(5);
+      expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(5);
 
       expect((await confirm(client, await draft(client), { otp: userToken.code() })).status).toBe(303);
-      expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
+      expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
     });
   });
 
@@ -352,7 +352,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const { company, user } = await otpContract('individual');
     const client = await signedIn(user);
     const id = await draft(client);
-    ctx.deps.repos.registrations.delete(ctx.deps.repos.registrations.forUser(company.id, user.id, 'individual')!.id);
+    await ctx.deps.repos.registrations.delete((await ctx.deps.repos.registrations.forUser(company.id, user.id, 'individual'))!.id);
 
     const byPassword = await confirm(client, id, { transferPassword: TRANSFER_PASSWORD });
     const byCode = await confirm(client, id, { otp: '123456' });
@@ -378,7 +378,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const client = await signedIn(admin, ADMIN_PASSWORD);
     const id = await draft(client);
     const staff = { type: 'staff' as const, id: 'staff-x', companyId: null, clientIp: null };
-    expect(unregisterAtBranch(ctx.deps, company.id, 'Q1-0001', staff)).toMatchObject({ ok: true });
+    expect(await unregisterAtBranch(ctx.deps, company.id, 'Q1-0001', staff)).toMatchObject({ ok: true });
 
     const page = await client.get(`/transfers/${id}/confirm`);
     const byPassword = await client.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD });

@@ -18,7 +18,7 @@ describe('有効期限 of a token', () => {
 
   test('when a transfer is confirmed at 23:59:59 JST of the 有効期限, then it is accepted; from 00:00:00 JST the next day the code is refused as expired and not counted', async () => {
     ctx.clock.set(JST('2026-11-26T23:59:30'));
-    const token = givenTokenExpiring(ctx, '2026-11-26');
+    const token = await givenTokenExpiring(ctx, '2026-11-26');
     const { user } = await otpContract(ctx, 'individual', { user: token });
     const client = await signedIn(ctx, user);
     const lastSecond = await draft(client);
@@ -34,12 +34,12 @@ describe('有効期限 of a token', () => {
     expect(readPage(late.text).field('ワンタイムパスワード')?.description.join('')).toContain(EXPIRED);
     expect(readPage(late.text).field('ワンタイムパスワード')?.description.join('')).toContain('管理者に、トークンの登録解除と新しいソフトウェアトークンの登録を依頼してください。');
     expect(completedTransfers(ctx)).toBe(1);
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', detail: 'expired 2026-11-26' });
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
+    expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', detail: 'expired 2026-11-26' });
   });
 
   test('when a wrong code of an expired token is entered, then it reads as wrong and counts (expiry is told only to the holder)', async () => {
-    const token = givenTokenExpiring(ctx, '2026-11-26');
+    const token = await givenTokenExpiring(ctx, '2026-11-26');
     const { user } = await otpContract(ctx, 'individual', { user: token });
     ctx.clock.advance(86_400_000);
     const client = await signedIn(ctx, user);
@@ -48,13 +48,13 @@ describe('有効期限 of a token', () => {
     const res = await confirm(client, id, token.codeAtOffset(30));
 
     expect(readPage(res.text).text()).not.toContain(EXPIRED);
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(1);
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(1);
   });
 
   test('when the administrator registers a token past its 有効期限, then ④ refuses it beside トークンID and nothing is registered', async () => {
     const { company, admin, client } = await givenSignedInAdmin(ctx);
-    ctx.deps.repos.registrations.setUsageMode(company.id, 'individual');
-    const token = givenTokenExpiring(ctx, '2026-11-26');
+    await ctx.deps.repos.registrations.setUsageMode(company.id, 'individual');
+    const token = await givenTokenExpiring(ctx, '2026-11-26');
     ctx.clock.set(JST('2026-11-27T00:00:30'));
     await client.login(admin.loginId, ADMIN_PASSWORD);
 
@@ -64,14 +64,14 @@ describe('有効期限 of a token', () => {
     expect(res.status).toBe(400);
     expect(page.field('トークンID')?.description).toContain('このソフトウェアトークンは有効期限が切れているため、登録できません。新しいソフトウェアトークン（VIP Access）を用意し、そのトークンIDを入力してください。');
     expect(page.field('トークンID')?.value).toBe(token.credentialId);
-    expect(ctx.deps.repos.registrations.listForCompany(company.id)).toEqual([]);
-    expect(ctx.deps.repos.registrations.state(company.id).otpStartedAt).toBeNull();
-    expect(ctx.deps.repos.tokens.find(token.credentialId)?.lastStep).toBeNull();
+    expect(await ctx.deps.repos.registrations.listForCompany(company.id)).toEqual([]);
+    expect((await ctx.deps.repos.registrations.state(company.id)).otpStartedAt).toBeNull();
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))?.lastStep).toBeNull();
   });
 
   test('when the 有効期限 is 61 days away there is no notice; from 60 days before, the メニュー, ① and 同期ズレ補正 show the date and what to do', async () => {
     // 2026-11-26 + 61 days = 2027-01-26.
-    const token = givenTokenExpiring(ctx, '2027-01-26');
+    const token = await givenTokenExpiring(ctx, '2027-01-26');
     const { admin, user } = await otpContract(ctx, 'individual', { admin: token });
     const adminClient = await signedIn(ctx, admin, ADMIN_PASSWORD);
     const userClient = await signedIn(ctx, user);
@@ -97,7 +97,7 @@ describe('有効期限 of a token', () => {
   });
 
   test('when a 利用者\'s token is within 60 days, then the user is told to ask the administrator for トークン切替', async () => {
-    const token = givenTokenExpiring(ctx, '2026-12-01');
+    const token = await givenTokenExpiring(ctx, '2026-12-01');
     const { user } = await otpContract(ctx, 'individual', { user: token });
     const client = await signedIn(ctx, user);
 

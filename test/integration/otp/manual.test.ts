@@ -30,7 +30,7 @@ describe('the manual walked through the screens (ワンタイムパスワード�
     ctx = createTestContext();
   });
 
-  const balance = (companyId: number): number => ctx.deps.repos.companies.find(companyId)!.balance;
+  const balance = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
 
   async function follow(client: FormClient, res: Response): Promise<Response> {
     expect(res.status).toBe(303);
@@ -73,7 +73,7 @@ describe('the manual walked through the screens (ワンタイムパスワード�
   test('when the administrator follows mode A for the own token and two transfer users, then each of them confirms a transfer with an own code', async () => {
     const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
     const users = [await givenUser(ctx.deps, company.id), await givenUser(ctx.deps, company.id)];
-    const [adminToken, token1, token2] = [givenToken(ctx), givenToken(ctx), givenToken(ctx)];
+    const [adminToken, token1, token2] = [await givenToken(ctx), await givenToken(ctx), await givenToken(ctx)];
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, ADMIN_PASSWORD);
 
@@ -98,13 +98,13 @@ describe('the manual walked through the screens (ワンタイムパスワード�
     await transferWithOtp(users[0]!, USER_PASSWORD, token1);
     await transferWithOtp(users[1]!, USER_PASSWORD, token2);
     await transferWithOtp(admin, ADMIN_PASSWORD, adminToken);
-    expect(balance(company.id)).toBe(1_000_000 - 3 * 1000);
+    expect(await balance(company.id)).toBe(1_000_000 - 3 * 1000);
   });
 
   test('when the administrator follows mode B with one token, then the administrator and a user both confirm transfers with codes of that token', async () => {
     const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
     const user = await givenUser(ctx.deps, company.id);
-    const shared = givenToken(ctx);
+    const shared = await givenToken(ctx);
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, ADMIN_PASSWORD);
 
@@ -117,6 +117,6 @@ describe('the manual walked through the screens (ワンタイムパスワード�
     await transferWithOtp(admin, ADMIN_PASSWORD, shared);
     nextStep(ctx); // one token, one code per step, whoever uses it (R2)
     await transferWithOtp(user, USER_PASSWORD, shared);
-    expect(balance(company.id)).toBe(1_000_000 - 2 * 1000);
+    expect(await balance(company.id)).toBe(1_000_000 - 2 * 1000);
   });
 });

@@ -12,9 +12,9 @@ describe('one OTP rate limit per user across every form that takes a code (DESIG
   test('when the limit is spent across 振込内容確認 and a user’s token registration, then the next code is refused with 429 and the Japanese page', async () => {
     const { company, admin } = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, company.id);
-    const adminToken = givenToken(ctx);
-    const userToken = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
+    const adminToken = await givenToken(ctx);
+    const userToken = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: adminToken }]);
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, ADMIN_PASSWORD);
     const drafted = await client.submit('/transfers/new', '/transfers', VALID_TRANSFER_FORM);
@@ -30,6 +30,6 @@ describe('one OTP rate limit per user across every form that takes a code (DESIG
 
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('ワンタイムパスワードの入力が多すぎます。しばらくしてから再度お試しください。');
-    expect(ctx.deps.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
+    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
   });
 });

@@ -17,14 +17,14 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
   });
 
   const path = (user: User) => `/admin/otp/users/${user.id}/replace`;
-  const registered = (user: User, mode: 'individual' | 'shared' = 'individual') =>
-    ctx.deps.repos.registrations.forUser(user.companyId, user.id, mode)?.credentialId;
-  const lastStep = (token: TestToken) => ctx.deps.repos.tokens.find(token.credentialId)!.lastStep;
+  const registered = async (user: User, mode: 'individual' | 'shared' = 'individual') =>
+    (await ctx.deps.repos.registrations.forUser(user.companyId, user.id, mode))?.credentialId;
+  const lastStep = async (token: TestToken) => (await ctx.deps.repos.tokens.find(token.credentialId))!.lastStep;
 
   async function setUp(mode: 'individual' | 'shared' = 'individual') {
     const contract = await otpContract(ctx, mode);
     const adminClient = await signedIn(ctx, contract.admin, ADMIN_PASSWORD);
-    return { ...contract, adminClient, newToken: givenToken(ctx) };
+    return { ...contract, adminClient, newToken: await givenToken(ctx) };
   }
 
   test('when the administrator switches a 利用者\'s token with the old and the new code, then the registration moves, the old token confirms nothing and it is audited', async () => {
@@ -44,13 +44,13 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
     expect(readPage((await adminClient.get('/admin/otp')).text).status()[0]).toContain(
       `${maskCredentialId(userToken.credentialId)} → ${maskCredentialId(newToken.credentialId)}`,
     );
-    expect(registered(user)).toBe(newToken.credentialId);
-    expect(auditEvents(ctx.deps, 'otp.replace')[0]).toMatchObject({
+    expect(await registered(user)).toBe(newToken.credentialId);
+    expect((await auditEvents(ctx.deps, 'otp.replace'))[0]).toMatchObject({
       outcome: 'success', subject: user.loginId, detail: `${maskCredentialId(userToken.credentialId)} → ${maskCredentialId(newToken.credentialId)}`,
     });
     // Both codes spent (R2, R13); the old token is released: its next code confirms nothing.
-    expect(lastStep(userToken)).not.toBeNull();
-    expect(lastStep(newToken)).not.toBeNull();
+    expect(await lastStep(userToken)).not.toBeNull();
+    expect(await lastStep(newToken)).not.toBeNull();
     nextStep(ctx);
     const userClient = await signedIn(ctx, user);
     expect((await confirm(userClient, await draft(userClient), userToken.code())).status).toBe(400);
@@ -65,8 +65,8 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
     });
 
     expect(res.status).toBe(303);
-    expect(registered(user, 'shared')).toBe(newToken.credentialId);
-    expect(auditEvents(ctx.deps, 'otp.replace')[0]).toMatchObject({ outcome: 'success', subject: '共用トークン' });
+    expect(await registered(user, 'shared')).toBe(newToken.credentialId);
+    expect((await auditEvents(ctx.deps, 'otp.replace'))[0]).toMatchObject({ outcome: 'success', subject: '共用トークン' });
   });
 
   describe('every wrong input is refused on the same form, with the new トークンID kept, and changes nothing but counters', () => {
@@ -94,25 +94,25 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
       expect(page.field(label)?.description.join('')).toContain(message);
       expect(page.field('新しいトークンのトークンID')?.value).toBe(typed.credentialId);
       expect(page.field('現在のトークンのワンタイムパスワード')?.value).toBe('');
-      expect(registered(user)).toBe(userToken.credentialId);
+      expect(await registered(user)).toBe(userToken.credentialId);
       // A wrong code never spends the other one.
-      expect(lastStep(userToken)).toBeNull();
-      expect(lastStep(newToken)).toBeNull();
+      expect(await lastStep(userToken)).toBeNull();
+      expect(await lastStep(newToken)).toBeNull();
     });
 
     test('when the new token is past its 有効期限, then it is refused beside its トークンID and the old code is not spent', async () => {
       const { user, userToken, adminClient } = await setUp();
-      const expired = givenTokenExpiring(ctx, '2026-11-26');
+      const expired = await givenTokenExpiring(ctx, '2026-11-26');
       ctx.clock.advance(86_400_000);
-      const admin = ctx.deps.repos.users.findInCompany(user.companyId, ctx.deps.repos.users.listByCompany(user.companyId).find((u) => u.role === 'admin')!.id)!;
+      const admin = (await ctx.deps.repos.users.findInCompany(user.companyId, (await ctx.deps.repos.users.listByCompany(user.companyId)).find((u) => u.role === 'admin')!.id))!;
       await adminClient.login(admin.loginId, ADMIN_PASSWORD);
 
       const res = await adminClient.submit(path(user), path(user), { oldOtp: userToken.code(), credentialId: expired.credentialId, otp: expired.code(), approvalPassword: APPROVAL_PASSWORD });
 
       expect(res.status).toBe(400);
       expect(readPage(res.text).field('新しいトークンのトークンID')?.description.join('')).toContain('有効期限が切れているため、登録できません。');
-      expect(registered(user)).toBe(userToken.credentialId);
-      expect(lastStep(userToken)).toBeNull();
+      expect(await registered(user)).toBe(userToken.credentialId);
+      expect(await lastStep(userToken)).toBeNull();
     });
 
     test('when the user has no token, then the page says so and a post is refused; another company\'s user is 404', async () => {
@@ -150,8 +150,8 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
       expect(confirmed.status).toBe(303);
       expect(switched.status).toBe(303);
       expect(completedTransfers(ctx)).toBe(1);
-      expect(registered(user)).toBe(newToken.credentialId);
-      const order = ctx.deps.repos.audit.listAll(100, 0).rows.filter((r) => r.outcome === 'success' && ['transfer.confirm', 'otp.replace'].includes(r.event)).map((r) => r.event);
+      expect(await registered(user)).toBe(newToken.credentialId);
+      const order = (await ctx.deps.repos.audit.listAll(100, 0)).rows.filter((r) => r.outcome === 'success' && ['transfer.confirm', 'otp.replace'].includes(r.event)).map((r) => r.event);
       expect(order).toEqual(['otp.replace', 'transfer.confirm']); // newest first: the transfer came before the switch
     });
 
@@ -169,7 +169,7 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
       expect(switched.status).toBe(303);
       expect(confirmed.status).toBe(400);
       expect(completedTransfers(ctx)).toBe(0);
-      expect(registered(user)).toBe(newToken.credentialId);
+      expect(await registered(user)).toBe(newToken.credentialId);
     });
 
     test('when both race without a gate, then either the transfer used the old token before the switch or it was refused after it — never both tokens, never neither switched', async () => {
@@ -185,8 +185,8 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
       ]);
 
       expect(switched.status).toBe(303);
-      expect(registered(user)).toBe(newToken.credentialId);
-      const events = ctx.deps.repos.audit.listAll(100, 0).rows.filter((r) => r.outcome === 'success' && ['transfer.confirm', 'otp.replace'].includes(r.event)).map((r) => r.event);
+      expect(await registered(user)).toBe(newToken.credentialId);
+      const events = (await ctx.deps.repos.audit.listAll(100, 0)).rows.filter((r) => r.outcome === 'success' && ['transfer.confirm', 'otp.replace'].includes(r.event)).map((r) => r.event);
       if (confirmed.status === 303) expect(events).toEqual(['otp.replace', 'transfer.confirm']);
       else expect([confirmed.status, completedTransfers(ctx)]).toEqual([400, 0]);
     });

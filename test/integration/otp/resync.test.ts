@@ -17,7 +17,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     ctx = createTestContext();
   });
 
-  const tokenRow = (credentialId: string) => ctx.deps.repos.tokens.find(credentialId)!;
+  const tokenRow = async (credentialId: string) => (await ctx.deps.repos.tokens.find(credentialId))!;
   const resync = (client: Awaited<ReturnType<typeof signedIn>>, otp1: string, otp2: string) =>
     client.submit('/otp/resync', '/otp/resync', { otp1, otp2 });
 
@@ -34,8 +34,8 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(page.field('ワンタイムパスワード')?.description.join('')).toContain('あと 5 回誤るとロックされます。');
     expect(page.link('同期ズレ補正')).toBe('/otp/resync');
     expect(completedTransfers(ctx)).toBe(0);
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(1);
-    expect(auditEvents(ctx.deps, 'otp.verify')[0]).toMatchObject({ outcome: 'failure', detail: 'outOfSync failures=1' });
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(1);
+    expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', detail: 'outOfSync failures=1' });
   });
 
   test('when a code outside the wider window (11 steps) is entered, then it reads as a wrong code, without the link', async () => {
@@ -62,9 +62,9 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(readPage((await client.get('/otp/resync')).text).status()).toContain(
       '同期ズレ補正が完了しました。これからは、スマートフォンに表示されているワンタイムパスワードをそのままご利用いただけます。',
     );
-    expect(tokenRow(userToken.credentialId).drift).toBe(5);
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
-    expect(auditEvents(ctx.deps, 'otp.resync')[0]).toMatchObject({ outcome: 'success', subject: user.loginId, detail: `${maskCredentialId(userToken.credentialId)} drift=5` });
+    expect((await tokenRow(userToken.credentialId)).drift).toBe(5);
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
+    expect((await auditEvents(ctx.deps, 'otp.resync'))[0]).toMatchObject({ outcome: 'success', subject: user.loginId, detail: `${maskCredentialId(userToken.credentialId)} drift=5` });
 
     nextStep(ctx);
     const confirmed = await confirm(client, await draft(client), userToken.codeAtOffset(5));
@@ -73,9 +73,9 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
 
     // Ten minutes on, the window is +4…+6: the server's own step is now the clock that seems off.
     ctx.clock.advance(600_000);
-    const check = (offset: number) => ctx.deps.tokenAuthority.validate(userToken.credentialId, userToken.codeAtOffset(offset), ctx.clock.now()).result;
-    expect([4, 5, 6].map(check)).toEqual(['ok', 'ok', 'ok']);
-    expect([0, 3, 7].map(check)).toEqual(['outOfSync', 'outOfSync', 'outOfSync']);
+    const check = async (offset: number) => (await ctx.deps.tokenAuthority.validate(userToken.credentialId, userToken.codeAtOffset(offset), ctx.clock.now())).result;
+    expect(await Promise.all([4, 5, 6].map(check))).toEqual(['ok', 'ok', 'ok']);
+    expect(await Promise.all([0, 3, 7].map(check))).toEqual(['outOfSync', 'outOfSync', 'outOfSync']);
   });
 
   test('when the two codes of a resync are entered again, then they are spent: refused on 同期ズレ補正 and on 振込内容確認 (R2, R13)', async () => {
@@ -91,7 +91,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(readPage(again.text).field('1つ目のワンタイムパスワード')?.description.join('')).toContain(RESYNC_WRONG);
     expect(transfer.status).toBe(400);
     expect(completedTransfers(ctx)).toBe(0);
-    expect(auditEvents(ctx.deps, 'otp.resync')[0]).toMatchObject({ outcome: 'failure', detail: 'replayed failures=1' });
+    expect((await auditEvents(ctx.deps, 'otp.resync'))[0]).toMatchObject({ outcome: 'failure', detail: 'replayed failures=1' });
   });
 
   test('when wrong resync codes are entered six times, then the user\'s OTP is locked and even right codes are refused', async () => {
@@ -107,9 +107,9 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(readPage(right.text).field('1つ目のワンタイムパスワード')?.description.join('')).toContain(
       'ワンタイムパスワードがロックされています。管理者に「利用者管理」でのロック解除を依頼してください。',
     );
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').lockedAt).not.toBeNull();
-    expect(tokenRow(userToken.credentialId).drift).toBe(0);
-    expect(auditEvents(ctx.deps, 'lock')[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).lockedAt).not.toBeNull();
+    expect((await tokenRow(userToken.credentialId)).drift).toBe(0);
+    expect((await auditEvents(ctx.deps, 'lock'))[0]).toMatchObject({ subject: user.loginId, detail: 'otp' });
   });
 
   test.each([
@@ -126,8 +126,8 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(res.status).toBe(400);
     expect(Object.fromEntries(page.errors().map((e) => [e.field === '1つ目のワンタイムパスワード' ? 'otp1' : 'otp2', e.message]))).toEqual(messages);
     expect(page.field('1つ目のワンタイムパスワード')?.value).toBe('');
-    expect(ctx.deps.repos.locks.get(user.id, 'otp').failures).toBe(0);
-    expect(tokenRow(userToken.credentialId)).toMatchObject({ drift: 0, lastStep: null });
+    expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
+    expect(await tokenRow(userToken.credentialId)).toMatchObject({ drift: 0, lastStep: null });
   });
 
   test('when a user of a company in B resyncs, then the shared token gets the drift and the administrator confirms with it', async () => {
@@ -139,7 +139,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
 
     expect(page.term('トークンID')).toBe(`${maskCredentialId(adminToken.credentialId)}（共用トークン）`);
     expect(res.status).toBe(303);
-    expect(tokenRow(adminToken.credentialId).drift).toBe(-2);
+    expect((await tokenRow(adminToken.credentialId)).drift).toBe(-2);
     nextStep(ctx);
     const adminClient = await signedIn(ctx, admin, 'Admin-Pass-1');
     expect((await confirm(adminClient, await draft(adminClient), adminToken.codeAtOffset(-2))).status).toBe(303);
@@ -156,7 +156,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(page.text()).toContain('ワンタイムパスワードのトークンが登録されていないため、同期ズレ補正はご利用いただけません。');
     expect(page.field('1つ目のワンタイムパスワード')).toBeUndefined();
     expect(res.status).toBe(403);
-    expect(auditEvents(ctx.deps, 'otp.resync')[0]).toMatchObject({ outcome: 'failure', detail: 'noToken' });
+    expect((await auditEvents(ctx.deps, 'otp.resync'))[0]).toMatchObject({ outcome: 'failure', detail: 'noToken' });
   });
 
   describe('同期ズレ補正のリセット on 契約先詳細 (branch)', () => {
@@ -165,7 +165,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
       const client = await signedIn(ctx, user);
       await resync(client, userToken.codeAtOffset(2), userToken.codeAtOffset(3));
       const { staff } = await givenSignedInStaff(ctx);
-      const tokenId = tokenRow(userToken.credentialId).id;
+      const tokenId = (await tokenRow(userToken.credentialId)).id;
 
       const detail = readPage((await staff.get(`/staff/companies/${company.id}`)).text);
       const row = detail.table('トークンの有効期限と時刻のずれ')!.rows.find((r) => r['トークンID'] === maskCredentialId(userToken.credentialId));
@@ -175,9 +175,9 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
       expect(row).toMatchObject({ 時刻のずれ: '+3ステップ（進み 90秒）', 有効期限: '2029年11月26日' });
       expect(readPage(preview.text).heading()).toBe('同期ズレ補正のリセットの確認');
       expect(readPage(preview.text).term('時刻のずれ')).toBe('+3ステップ（進み 90秒）');
-      expect(tokenRow(userToken.credentialId).drift).toBe(0);
+      expect((await tokenRow(userToken.credentialId)).drift).toBe(0);
       expect(done.status).toBe(303);
-      expect(auditEvents(ctx.deps, 'otp.drift_reset')[0]).toMatchObject({ outcome: 'success', subject: user.loginId, detail: `${maskCredentialId(userToken.credentialId)} drift=3` });
+      expect((await auditEvents(ctx.deps, 'otp.drift_reset'))[0]).toMatchObject({ outcome: 'success', subject: user.loginId, detail: `${maskCredentialId(userToken.credentialId)} drift=3` });
     });
 
     test('when the drift is 0 the reset is refused on 契約先詳細, and another company\'s token is 404', async () => {
@@ -186,8 +186,8 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
       const { staff } = await givenSignedInStaff(ctx);
       await staff.get(`/staff/companies/${company.id}`);
 
-      const none = await staff.post(`/staff/companies/${company.id}/tokens/${tokenRow(userToken.credentialId).id}/drift-reset`, { step: 'confirm' });
-      const foreign = await staff.post(`/staff/companies/${company.id}/tokens/${tokenRow(other.userToken.credentialId).id}/drift-reset`, {});
+      const none = await staff.post(`/staff/companies/${company.id}/tokens/${(await tokenRow(userToken.credentialId)).id}/drift-reset`, { step: 'confirm' });
+      const foreign = await staff.post(`/staff/companies/${company.id}/tokens/${(await tokenRow(other.userToken.credentialId)).id}/drift-reset`, {});
 
       expect(none.status).toBe(400);
       expect(readPage(none.text).errors()[0]?.message).toBe('このトークンには同期ズレ補正の記録がないため、リセットするものはありません。');

@@ -23,7 +23,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
 
   test('when a token is provisioned, then its grouped Credential ID, current Security Code, seconds left and QR code are shown', async () => {
     const secret = new Uint8Array(crypto.randomBytes(20));
-    const { credentialId, uri } = provisionToken(ctx.deps, 'mobile', { secret, credentialId: 'SYMC12345678' });
+    const { credentialId, uri } = await provisionToken(ctx.deps, 'mobile', { secret, credentialId: 'SYMC12345678' });
     ctx.clock.advance(12_000);
 
     const res = await request(ctx.app).get('/softtoken');
@@ -43,7 +43,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
   });
 
   test('when the page is shown, then it refreshes itself when the code changes, without script and with the strict CSP', async () => {
-    provisionToken(ctx.deps, 'mobile');
+    await provisionToken(ctx.deps, 'mobile');
     ctx.clock.advance(25_500);
 
     const res = await request(ctx.app).get('/softtoken');
@@ -60,7 +60,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
   test('when the code has changed, then the page shows the new one', async () => {
     // The RFC 6238 test secret: a fixed secret makes the two codes known to differ.
     const secret = new Uint8Array(Buffer.from('12345678901234567890'));
-    const { credentialId } = provisionToken(ctx.deps, 'mobile', { secret });
+    const { credentialId } = await provisionToken(ctx.deps, 'mobile', { secret });
     const before = codeAt(secret, ctx.clock.now());
     ctx.clock.advance(30_000);
     const after = codeAt(secret, ctx.clock.now());
@@ -73,7 +73,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
   });
 
   test('when a PC token is in the register, then it is marked パソコン and said to be unusable for WEB-FB', async () => {
-    const { credentialId } = provisionToken(ctx.deps, 'desktop');
+    const { credentialId } = await provisionToken(ctx.deps, 'desktop');
 
     const card = cardOf((await request(ctx.app).get('/softtoken')).text, credentialId);
 
@@ -100,7 +100,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
 
   test('when an operator provisioned a token of their own, then its card names no purpose', async () => {
     await seedDemoIfEmpty(ctx.deps);
-    const { credentialId } = provisionToken(ctx.deps, 'mobile', { credentialId: 'SYMC12345678' });
+    const { credentialId } = await provisionToken(ctx.deps, 'mobile', { credentialId: 'SYMC12345678' });
 
     const page = readPage((await request(ctx.app).get('/softtoken')).text);
 
@@ -113,7 +113,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
   test('when demo mode is off, then /softtoken is the normal 404 page and shows no code', async () => {
     const production = createTestContext({ DEMO: '0' });
     const secret = new Uint8Array(crypto.randomBytes(20));
-    provisionToken(production.deps, 'mobile', { secret });
+    await provisionToken(production.deps, 'mobile', { secret });
 
     const res = await request(production.app).get('/softtoken');
 

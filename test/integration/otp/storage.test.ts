@@ -20,23 +20,23 @@ describe('token secrets at rest (DESIGN §5)', () => {
     ctx = createTestContext({ SECRET_KEY: KEY }, path.join(dir, 'bank.db'));
   });
   afterEach(() => {
-    ctx.deps.db.close();
+    ctx.db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const sealedOf = (credentialId: string): string =>
-    ctx.deps.db.prepare('SELECT secret_sealed FROM tokens WHERE credential_id = ?').pluck().get(credentialId) as string;
+    ctx.db.prepare('SELECT secret_sealed FROM tokens WHERE credential_id = ?').pluck().get(credentialId) as string;
   const setSealed = (credentialId: string, sealed: string): void => {
-    ctx.deps.db.prepare('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?').run(sealed, credentialId);
+    ctx.db.prepare('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?').run(sealed, credentialId);
   };
 
   test('when tokens were provisioned, registered and used, then the database files hold no secret in any plain form', async () => {
     const { company, admin } = await givenContract(ctx.deps);
-    const tokens = [givenToken(ctx), givenToken(ctx), givenToken(ctx, 'desktop')];
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: tokens[0]! }]);
-    const check = ctx.deps.tokenAuthority.validate(tokens[0]!.credentialId, tokens[0]!.code(), ctx.clock.now());
+    const tokens = [await givenToken(ctx), await givenToken(ctx), await givenToken(ctx, 'desktop')];
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: tokens[0]! }]);
+    const check = await ctx.deps.tokenAuthority.validate(tokens[0]!.credentialId, tokens[0]!.code(), ctx.clock.now());
     expect(check.result).toBe('ok');
-    ctx.deps.db.pragma('wal_checkpoint(TRUNCATE)');
+    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
 
     const bytes = Buffer.concat(
       fs.readdirSync(dir).filter((f) => f.startsWith('bank.db')).map((f) => fs.readFileSync(path.join(dir, f))),
@@ -51,44 +51,44 @@ describe('token secrets at rest (DESIGN §5)', () => {
     expect(bytes.includes(Buffer.from(sealedOf(tokens[0]!.credentialId)))).toBe(true);
   });
 
-  test('when one character of a sealed secret is altered, then validation fails closed', () => {
-    const token = givenToken(ctx);
+  test('when one character of a sealed secret is altered, then validation fails closed', async () => {
+    const token = await givenToken(ctx);
     const sealed = sealedOf(token.credentialId);
     const i = sealed.length - 5;
     setSealed(token.credentialId, `${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`);
 
-    expect(ctx.deps.tokenAuthority.validate(token.credentialId, token.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
+    expect(await ctx.deps.tokenAuthority.validate(token.credentialId, token.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
   });
 
-  test('when one token\'s sealed secret is copied onto another token, then neither code opens it', () => {
-    const a = givenToken(ctx);
-    const b = givenToken(ctx);
+  test('when one token\'s sealed secret is copied onto another token, then neither code opens it', async () => {
+    const a = await givenToken(ctx);
+    const b = await givenToken(ctx);
     setSealed(b.credentialId, sealedOf(a.credentialId));
 
-    expect(ctx.deps.tokenAuthority.validate(b.credentialId, a.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
-    expect(ctx.deps.tokenAuthority.validate(b.credentialId, b.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
+    expect(await ctx.deps.tokenAuthority.validate(b.credentialId, a.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
+    expect(await ctx.deps.tokenAuthority.validate(b.credentialId, b.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
   });
 
-  test('when the service starts with another SECRET_KEY, then no code validates (fail closed, not fail open)', () => {
-    const token = givenToken(ctx);
+  test('when the service starts with another SECRET_KEY, then no code validates (fail closed, not fail open)', async () => {
+    const token = await givenToken(ctx);
     const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: 'a-different-key-0123456789abcdef', DATABASE_FILE: path.join(dir, 'bank.db') });
-    const other = createDeps(config, ctx.deps.db, ctx.clock, createLogger('silent'));
+    const other = createDeps(config, ctx.sqlite, ctx.clock, createLogger('silent'));
 
-    expect(other.tokenAuthority.validate(token.credentialId, token.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
+    expect(await other.tokenAuthority.validate(token.credentialId, token.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
   });
 
-  test('when the credential ID is unknown, then the authority answers unknown (the screens turn it into the wrong-code message)', () => {
-    expect(ctx.deps.tokenAuthority.validate('SYMC99999999', '123456', ctx.clock.now())).toEqual({ result: 'unknown' });
+  test('when the credential ID is unknown, then the authority answers unknown (the screens turn it into the wrong-code message)', async () => {
+    expect(await ctx.deps.tokenAuthority.validate('SYMC99999999', '123456', ctx.clock.now())).toEqual({ result: 'unknown' });
   });
 
   test('when a tampered token is used to confirm a transfer, then it is refused like a wrong code and audited as sealBroken', async () => {
     const { company, admin } = await givenContract(ctx.deps);
-    const token = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
+    const token = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
     setSealed(token.credentialId, `${sealedOf(token.credentialId).slice(0, -4)}AAA=`);
     const actor = { type: 'user' as const, id: admin.loginId, companyId: company.id, clientIp: null };
 
-    expect(spendOtp(ctx.deps, admin, token.credentialId, token.code(), actor)).toEqual({ ok: false, reason: 'wrong', remaining: 5 });
-    expect(ctx.deps.repos.audit.listAll(10, 0).rows[0]).toMatchObject({ event: 'otp.verify', detail: 'sealBroken failures=1' });
+    expect(await spendOtp(ctx.deps, admin, token.credentialId, token.code(), actor)).toEqual({ ok: false, reason: 'wrong', remaining: 5 });
+    expect((await ctx.deps.repos.audit.listAll(10, 0)).rows[0]).toMatchObject({ event: 'otp.verify', detail: 'sealBroken failures=1' });
   });
 });

@@ -77,15 +77,15 @@ describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
     test('when staff unlock an administrator locked by six wrong logins, then the administrator can log in again', async () => {
       const { company, admin } = await givenContract(ctx.deps);
       await lockLogin(admin.loginId);
-      expect(ctx.deps.repos.locks.isLocked(admin.id, 'login')).toBe(true);
+      expect(await ctx.deps.repos.locks.isLocked(admin.id, 'login')).toBe(true);
 
       const res = await staff.submit(`/staff/companies/${company.id}`, `/staff/companies/${company.id}/users/${admin.id}/unlock`, {});
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(`/staff/companies/${company.id}`);
       const detail = await staff.get(res.headers.location!);
       expect(detail.text).toContain(`${admin.name}（${admin.loginId}）のロックを解除しました。`);
-      expect(ctx.deps.repos.locks.get(admin.id, 'login')).toEqual({ failures: 0, lockedAt: null });
-      expect(auditEvents(ctx.deps, 'unlock')).toEqual([
+      expect(await ctx.deps.repos.locks.get(admin.id, 'login')).toEqual({ failures: 0, lockedAt: null });
+      expect(await auditEvents(ctx.deps, 'unlock')).toEqual([
         expect.objectContaining({ actorType: 'staff', actor: staffId, companyId: company.id, subject: admin.loginId, detail: 'login', outcome: 'success' }),
       ]);
       expect((await new FormClient(ctx.app).login(admin.loginId, ADMIN_PASSWORD)).status).toBe(303);
@@ -97,8 +97,8 @@ describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
       await lockLogin(other.admin.loginId);
       const res = await staff.submit(`/staff/companies/${mine.company.id}`, `/staff/companies/${mine.company.id}/users/${other.admin.id}/unlock`, {});
       expect(res.status).toBe(404);
-      expect(ctx.deps.repos.locks.isLocked(other.admin.id, 'login')).toBe(true);
-      expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+      expect(await ctx.deps.repos.locks.isLocked(other.admin.id, 'login')).toBe(true);
+      expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
     });
 
     test('when the user is not locked, then staff are told so and nothing is recorded', async () => {
@@ -106,7 +106,7 @@ describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
       const res = await staff.submit(`/staff/companies/${company.id}`, `/staff/companies/${company.id}/users/${admin.id}/unlock`, {});
       expect(res.status).toBe(303);
       expect((await staff.get(res.headers.location!)).text).toContain('はロックされていません。');
-      expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+      expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
     });
 
     test('when the unlock is posted without a CSRF token, then it is refused with 403 and the lock stays', async () => {
@@ -115,8 +115,8 @@ describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
       await staff.get(`/staff/companies/${company.id}`);
       const res = await staff.agent.post(`/staff/companies/${company.id}/users/${admin.id}/unlock`).type('form').send({});
       expect(res.status).toBe(403);
-      expect(ctx.deps.repos.locks.isLocked(admin.id, 'login')).toBe(true);
-      expect(auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
+      expect(await ctx.deps.repos.locks.isLocked(admin.id, 'login')).toBe(true);
+      expect(await auditEvents(ctx.deps, 'unlock')).toHaveLength(0);
     });
   });
 });

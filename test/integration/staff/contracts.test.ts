@@ -17,7 +17,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
   let ctx: TestContext;
   let staff: FormClient;
   let staffId: string;
-  const companyCount = (): number => ctx.deps.db.prepare('SELECT count(*) FROM companies').pluck().get() as number;
+  const companyCount = (): number => ctx.db.prepare('SELECT count(*) FROM companies').pluck().get() as number;
 
   beforeEach(async () => {
     ctx = createTestContext();
@@ -37,7 +37,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
   test('when staff open a contract, then the administrator can log in and the contract shows the balance', async () => {
     const res = await staff.submit('/staff/companies/new', '/staff/companies/new', GOOD);
     expect(res.status).toBe(303);
-    const company = ctx.deps.repos.companies.search(GOOD.companyName, 10, 0).rows[0]!;
+    const company = (await ctx.deps.repos.companies.search(GOOD.companyName, 10, 0)).rows[0]!;
     expect(company).toMatchObject({ name: GOOD.companyName, balance: 1_234_567, openingBalance: 1_234_567 });
     expect(res.headers.location).toBe(`/staff/companies/${company.id}`);
 
@@ -52,7 +52,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
     expect((await admin.login(GOOD.adminLoginId, GOOD.adminPassword)).status).toBe(303);
     expect((await admin.get('/')).text).toContain('残高 <strong>1,234,567円</strong>');
 
-    expect(auditEvents(ctx.deps, 'contract.open')).toEqual([
+    expect(await auditEvents(ctx.deps, 'contract.open')).toEqual([
       expect.objectContaining({ actorType: 'staff', actor: staffId, companyId: company.id, subject: 'shinki-admin', outcome: 'success' }),
     ]);
   });
@@ -84,7 +84,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
     if (fields.adminLoginId) expect(res.text).toContain(`value="${fields.adminLoginId}"`);
     for (const secret of SECRETS) expect(res.text).not.toContain(secret);
     expect(companyCount()).toBe(before);
-    expect(auditEvents(ctx.deps, 'contract.open')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'contract.open')).toHaveLength(0);
   });
 
   test('when the administrator login id is taken, then the field says so and nothing is written', async () => {
@@ -97,7 +97,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
     expect(res.text).toContain(`value="${GOOD.companyName}"`);
     for (const secret of SECRETS) expect(res.text).not.toContain(secret);
     expect(companyCount()).toBe(before);
-    expect(auditEvents(ctx.deps, 'contract.open')).toHaveLength(1); // the fixture's own contract only
+    expect(await auditEvents(ctx.deps, 'contract.open')).toHaveLength(1); // the fixture's own contract only
   });
 
   test('when the form is posted without a CSRF token, then it is refused with 403 and nothing is written', async () => {

@@ -19,12 +19,12 @@ describe('振込限度額 on the branch console', () => {
     await staff.submit('/staff/companies/new', '/staff/companies/new', contract);
     const res = await staff.submit('/staff/companies/new', '/staff/companies/new', { ...contract, adminLoginId: 'limit-admin2', perTransferLimit: '１,０００,０００', dailyLimit: '2,000,000' });
 
-    const first = ctx.deps.repos.users.findByLoginId('limit-admin')!;
-    const second = ctx.deps.repos.users.findByLoginId('limit-admin2')!;
+    const first = (await ctx.deps.repos.users.findByLoginId('limit-admin'))!;
+    const second = (await ctx.deps.repos.users.findByLoginId('limit-admin2'))!;
     expect(res.status).toBe(303);
-    expect(ctx.deps.repos.limits.company(first.companyId)!.bank).toEqual({ perTransfer: 5_000_000, daily: 10_000_000 });
-    expect(ctx.deps.repos.limits.company(second.companyId)!.bank).toEqual({ perTransfer: 1_000_000, daily: 2_000_000 });
-    expect(auditEvents(ctx.deps, 'limits.bank')[0]).toMatchObject({ companyId: second.companyId, detail: 'perTransfer=1000000 daily=2000000' });
+    expect((await ctx.deps.repos.limits.company(first.companyId))!.bank).toEqual({ perTransfer: 5_000_000, daily: 10_000_000 });
+    expect((await ctx.deps.repos.limits.company(second.companyId))!.bank).toEqual({ perTransfer: 1_000_000, daily: 2_000_000 });
+    expect((await auditEvents(ctx.deps, 'limits.bank'))[0]).toMatchObject({ companyId: second.companyId, detail: 'perTransfer=1000000 daily=2000000' });
   });
 
   test.each([
@@ -40,7 +40,7 @@ describe('振込限度額 on the branch console', () => {
     expect(res.status).toBe(400);
     expect(readPage(res.text).errors().map((e) => e.message)).toEqual([message]);
     expect(readPage(res.text).field('1回あたりの振込限度額（円）')?.value).toBe(fields.perTransferLimit);
-    expect(ctx.deps.repos.limits.company(company.id)!.bank).toEqual({ perTransfer: 5_000_000, daily: 10_000_000 });
+    expect((await ctx.deps.repos.limits.company(company.id))!.bank).toEqual({ perTransfer: 5_000_000, daily: 10_000_000 });
   });
 
   test('when 契約先詳細 sets limits, then they apply at once and another company\'s id is 404', async () => {

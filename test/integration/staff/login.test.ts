@@ -26,7 +26,7 @@ describe('staff login (行員ログイン)', () => {
     expect(search.status).toBe(200);
     expect(search.text).toContain('<h1>契約先検索</h1>');
     expect(search.text).toContain(`（${staffId}）`);
-    expect(auditEvents(ctx.deps, 'staff.login')[0]).toMatchObject({ outcome: 'success', actorType: 'staff', actor: staffId });
+    expect((await auditEvents(ctx.deps, 'staff.login'))[0]).toMatchObject({ outcome: 'success', actorType: 'staff', actor: staffId });
   });
 
   test('when a staff member logs in, then the session id changes and the old one opens nothing', async () => {
@@ -54,7 +54,7 @@ describe('staff login (行員ログイン)', () => {
     expect(failureMessage(wrong.text)).toBe(failureMessage(unknown.text));
     expect(unknown.text).toContain('value="nobody"');
     expect(wrong.text).not.toContain('wrong-pass-9');
-    const failures = auditEvents(ctx.deps, 'staff.login');
+    const failures = await auditEvents(ctx.deps, 'staff.login');
     expect(failures.map((r) => [r.actorType, r.outcome])).toEqual([
       ['anonymous', 'failure'],
       ['staff', 'failure'],
@@ -67,7 +67,7 @@ describe('staff login (行員ログイン)', () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain('行員IDを入力してください。');
     expect(res.text).toContain('パスワードを入力してください。');
-    expect(auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
+    expect(await auditEvents(ctx.deps, 'staff.login')).toHaveLength(0);
   });
 
   test('when the password is wrong six times, then the account is locked and the right password is refused', async () => {
@@ -79,11 +79,11 @@ describe('staff login (行員ログイン)', () => {
     const res = await client.submit('/staff/login', '/staff/login', { staffId, password: STAFF_PASSWORD });
     expect(res.status).toBe(401);
     expect(failureMessage(res.text)).toBeDefined();
-    expect(ctx.deps.repos.staff.findByStaffId(staffId)!.lockedAt).toBe(ctx.clock.now());
-    expect(auditEvents(ctx.deps, 'lock')).toEqual([
+    expect((await ctx.deps.repos.staff.findByStaffId(staffId))!.lockedAt).toBe(ctx.clock.now());
+    expect(await auditEvents(ctx.deps, 'lock')).toEqual([
       expect.objectContaining({ actorType: 'staff', actor: staffId, subject: staffId, detail: 'staff' }),
     ]);
-    expect(auditEvents(ctx.deps, 'staff.login')[0]).toMatchObject({ outcome: 'failure', detail: 'locked' });
+    expect((await auditEvents(ctx.deps, 'staff.login'))[0]).toMatchObject({ outcome: 'failure', detail: 'locked' });
   });
 
   test('when five wrong passwords are followed by the right one, then the count starts again', async () => {
@@ -91,7 +91,7 @@ describe('staff login (行員ログイン)', () => {
     const client = new FormClient(ctx.staffApp);
     for (let i = 0; i < 5; i += 1) await client.submit('/staff/login', '/staff/login', { staffId, password: 'wrong-pass-9' });
     expect((await client.staffLogin(staffId, STAFF_PASSWORD)).status).toBe(303);
-    expect(ctx.deps.repos.staff.findByStaffId(staffId)).toMatchObject({ failures: 0, lockedAt: null });
+    expect(await ctx.deps.repos.staff.findByStaffId(staffId)).toMatchObject({ failures: 0, lockedAt: null });
   });
 
   test('when logins come faster than the rate limit allows, then further attempts are refused with 429', async () => {
@@ -102,7 +102,7 @@ describe('staff login (行員ログイン)', () => {
     const res = await client.submit('/staff/login', '/staff/login', { staffId, password: STAFF_PASSWORD });
     expect(res.status).toBe(429);
     expect(res.text).toContain('ログインの試行が多すぎます。');
-    expect(limited.deps.repos.staff.findByStaffId(staffId)!.failures).toBe(2);
+    expect((await limited.deps.repos.staff.findByStaffId(staffId))!.failures).toBe(2);
   });
 
   test('when the staff member logs out, then the console needs a new login', async () => {
@@ -114,7 +114,7 @@ describe('staff login (行員ログイン)', () => {
     expect(out.status).toBe(303);
     expect(out.headers.location).toBe('/staff/login');
     expect((await client.get('/staff/companies')).headers.location).toBe('/staff/login');
-    expect(auditEvents(ctx.deps, 'staff.logout')).toEqual([expect.objectContaining({ actorType: 'staff', actor: staffId })]);
+    expect(await auditEvents(ctx.deps, 'staff.logout')).toEqual([expect.objectContaining({ actorType: 'staff', actor: staffId })]);
   });
 
   test('when the session is idle for longer than 15 minutes, then the staff member is logged out', async () => {

@@ -38,17 +38,17 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
   /** The token each user of the contract is shown with, by login ID. */
   const tokensOf = (otp: PageReader | undefined) =>
     otp?.table(TOKENS_TABLE)?.rows.map((row) => ({ loginId: row['ログインID'], name: row['氏名'], token: row['トークンID'] }));
-  const registrationsOf = (companyId: number) => ctx.deps.repos.registrations.listForCompany(companyId);
-  const paperRequestsOf = (companyId: number) => ctx.deps.repos.registrations.listPaperRequests(companyId);
-  const stateOf = (companyId: number) => ctx.deps.repos.registrations.state(companyId);
+  const registrationsOf = async (companyId: number) => await ctx.deps.repos.registrations.listForCompany(companyId);
+  const paperRequestsOf = async (companyId: number) => await ctx.deps.repos.registrations.listPaperRequests(companyId);
+  const stateOf = async (companyId: number) => await ctx.deps.repos.registrations.state(companyId);
 
   /** A: the administrator and one transfer user, each with an own token. */
   async function givenModeA() {
     const contract = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, contract.company.id);
-    const adminToken = givenToken(ctx);
-    const userToken = givenToken(ctx);
-    givenRegistered(ctx.deps, contract.company.id, 'individual', [
+    const adminToken = await givenToken(ctx);
+    const userToken = await givenToken(ctx);
+    await givenRegistered(ctx.deps, contract.company.id, 'individual', [
       { userId: contract.admin.id, token: adminToken },
       { userId: user.id, token: userToken },
     ]);
@@ -59,8 +59,8 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
   async function givenModeB() {
     const contract = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, contract.company.id);
-    const sharedToken = givenToken(ctx);
-    givenRegistered(ctx.deps, contract.company.id, 'shared', [{ userId: null, token: sharedToken }]);
+    const sharedToken = await givenToken(ctx);
+    await givenRegistered(ctx.deps, contract.company.id, 'shared', [{ userId: null, token: sharedToken }]);
     return { ...contract, user, sharedToken };
   }
 
@@ -74,7 +74,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
     return { client, id, confirmPath: `/transfers/${id}/confirm` };
   }
 
-  const statusOf = (transferId: number) => ctx.deps.repos.transfers.find(transferId)!.status;
+  const statusOf = async (transferId: number) => (await ctx.deps.repos.transfers.find(transferId))!.status;
 
   describe('契約先詳細 ワンタイムパスワード', () => {
     test('when OTP was never set up, then the section says 未設定, 未開始 and offers no form', async () => {
@@ -124,19 +124,19 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
   describe('mode A: the administrator\'s token', () => {
     test('when staff unregister it, then only the administrator\'s registration goes, the request is recorded and audited', async () => {
       const { company, admin, user, adminToken, userToken } = await givenModeA();
-      const startedAt = stateOf(company.id).otpStartedAt;
+      const startedAt = (await stateOf(company.id)).otpStartedAt;
       ctx.clock.advance(60_000);
 
       const res = await unregister(company.id, { requestNumber: 'ＲＱ－００１', sealVerified: '1' });
 
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(companyPath(company.id));
-      expect(registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: user.id, credentialId: userToken.credentialId })]);
-      expect(stateOf(company.id)).toEqual({ usageMode: 'individual', otpStartedAt: startedAt });
-      expect(paperRequestsOf(company.id)).toEqual([
+      expect(await registrationsOf(company.id)).toEqual([expect.objectContaining({ userId: user.id, credentialId: userToken.credentialId })]);
+      expect(await stateOf(company.id)).toEqual({ usageMode: 'individual', otpStartedAt: startedAt });
+      expect(await paperRequestsOf(company.id)).toEqual([
         { companyId: company.id, requestNumber: 'RQ-001', credentialId: adminToken.credentialId, staffId, recordedAt: ctx.clock.now() },
       ]);
-      expect(auditEvents(ctx.deps, 'otp.unregister')).toEqual([
+      expect(await auditEvents(ctx.deps, 'otp.unregister')).toEqual([
         expect.objectContaining({ actorType: 'staff', actor: staffId, companyId: company.id, subject: admin.loginId, outcome: 'success', detail: expect.stringContaining('書面受付番号=RQ-001') }),
       ]);
       const page = readPage((await staff.get(res.headers.location!)).text);
@@ -162,25 +162,25 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       const byPassword = await client.post(confirmPath, { transferPassword: TRANSFER_PASSWORD });
       expect(byPassword.status).toBe(400);
       expect(readPage(byPassword.text).field('ワンタイムパスワード')?.description).toContain('ワンタイムパスワードを入力してください。');
-      expect(statusOf(id)).toBe('draft');
+      expect(await statusOf(id)).toBe('draft');
       const byOldToken = await client.submit(confirmPath, confirmPath, { otp: adminToken.code() });
       expect(byOldToken.status).toBe(403);
       expect(readPage(byOldToken.text).text()).toContain(NO_TOKEN);
-      expect(statusOf(id)).toBe('draft');
+      expect(await statusOf(id)).toBe('draft');
 
       // §3(2) again, with the new phone's token.
-      const newToken = givenToken(ctx);
+      const newToken = await givenToken(ctx);
       const registered = await client.submit('/admin/otp/register', '/admin/otp/register', {
         credentialId: newToken.credentialId,
         otp: newToken.code(),
         approvalPassword: APPROVAL_PASSWORD,
       });
       expect(registered.status).toBe(303);
-      expect(ctx.deps.repos.registrations.forUser(company.id, admin.id, 'individual')?.credentialId).toBe(newToken.credentialId);
+      expect((await ctx.deps.repos.registrations.forUser(company.id, admin.id, 'individual'))?.credentialId).toBe(newToken.credentialId);
       nextStep(ctx);
       const done = await client.submit(confirmPath, confirmPath, { otp: newToken.code() });
       expect(done.status).toBe(303);
-      expect(statusOf(id)).toBe('completed');
+      expect(await statusOf(id)).toBe('completed');
     });
   });
 
@@ -192,9 +192,9 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       const asAdmin = await draftAs(admin.loginId, ADMIN_PASSWORD);
       const res = await unregister(company.id, { requestNumber: 'B-1', sealVerified: '1' });
       expect(res.status).toBe(303);
-      expect(registrationsOf(company.id)).toEqual([]);
-      expect(stateOf(company.id).otpStartedAt).not.toBeNull();
-      expect(auditEvents(ctx.deps, 'otp.unregister')).toEqual([
+      expect(await registrationsOf(company.id)).toEqual([]);
+      expect((await stateOf(company.id)).otpStartedAt).not.toBeNull();
+      expect(await auditEvents(ctx.deps, 'otp.unregister')).toEqual([
         expect.objectContaining({ actorType: 'staff', actor: staffId, subject: '共用トークン', detail: expect.stringContaining('書面受付番号=B-1') }),
       ]);
 
@@ -202,10 +202,10 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
         const refused = await client.submit(confirmPath, confirmPath, { otp: sharedToken.code() });
         expect(refused.status).toBe(403);
         expect(readPage(refused.text).text()).toContain(NO_TOKEN);
-        expect(statusOf(id)).toBe('draft');
+        expect(await statusOf(id)).toBe('draft');
       }
 
-      const newToken = givenToken(ctx);
+      const newToken = await givenToken(ctx);
       const registered = await asAdmin.client.submit('/admin/otp/register', '/admin/otp/register', {
         credentialId: newToken.credentialId,
         otp: newToken.code(),
@@ -215,7 +215,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       nextStep(ctx);
       const done = await asUser.client.submit(asUser.confirmPath, asUser.confirmPath, { otp: newToken.code() });
       expect(done.status).toBe(303);
-      expect(statusOf(asUser.id)).toBe('completed');
+      expect(await statusOf(asUser.id)).toBe('completed');
     });
   });
 
@@ -239,7 +239,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       const form = page.button('確定')?.form;
       expect(form).toMatchObject({ action: unregisterPath(company.id), method: 'post', hidden: { requestNumber: 'RQ-7', sealVerified: '1', _csrf: expect.any(String) } });
       expect(page.button('戻る')?.form).toEqual(form);
-      expectNothingRemoved(company.id);
+      await expectNothingRemoved(company.id);
     });
 
     test('when the shared token is to be removed, then the confirmation screen says every user is concerned', async () => {
@@ -262,7 +262,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       expect(res.status).toBe(200);
       expect(otp?.field('書面受付番号')?.value).toBe('RQ-8');
       expect(otp?.checkboxes('sealVerified')?.options).toMatchObject([{ label: SEAL_CONFIRMED, checked: true }]);
-      expectNothingRemoved(company.id);
+      await expectNothingRemoved(company.id);
     });
 
     test('when a client posts the fields without step=confirm (the one-click form of before), then it only gets the confirmation screen', async () => {
@@ -273,7 +273,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
 
       expect(res.status).toBe(200);
       expect(readPage(res.text).heading()).toBe('管理者トークン登録解除の確認');
-      expectNothingRemoved(company.id);
+      await expectNothingRemoved(company.id);
     });
 
     test('when 確定 is posted twice (double click, back button), then the token goes once and the second is refused and recorded', async () => {
@@ -286,25 +286,25 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
 
       expect(first.status).toBe(303);
       expect(second.status).toBe(400);
-      expect(registrationsOf(company.id)).toHaveLength(1);
-      expect(paperRequestsOf(company.id)).toHaveLength(1);
-      expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => e.outcome).sort()).toEqual(['failure', 'success']);
+      expect(await registrationsOf(company.id)).toHaveLength(1);
+      expect(await paperRequestsOf(company.id)).toHaveLength(1);
+      expect((await auditEvents(ctx.deps, 'otp.unregister')).map((e) => e.outcome).sort()).toEqual(['failure', 'success']);
     });
 
     /** The 次へ and 戻る steps write nothing: no registration goes, no request or audit entry is recorded. */
-    function expectNothingRemoved(companyId: number): void {
-      expect(registrationsOf(companyId)).toHaveLength(2 - (stateOf(companyId).usageMode === 'shared' ? 1 : 0));
-      expect(paperRequestsOf(companyId)).toEqual([]);
-      expect(auditEvents(ctx.deps, 'otp.unregister')).toEqual([]);
+    async function expectNothingRemoved(companyId: number): Promise<void> {
+      expect(await registrationsOf(companyId)).toHaveLength(2 - ((await stateOf(companyId)).usageMode === 'shared' ? 1 : 0));
+      expect(await paperRequestsOf(companyId)).toEqual([]);
+      expect(await auditEvents(ctx.deps, 'otp.unregister')).toEqual([]);
     }
   });
 
   describe('refusals', () => {
     /** Nothing the form would write was written. */
-    function expectUnchanged(companyId: number, registered: number): void {
-      expect(registrationsOf(companyId)).toHaveLength(registered);
-      expect(paperRequestsOf(companyId)).toEqual([]);
-      expect(auditEvents(ctx.deps, 'otp.unregister').filter((e) => e.outcome === 'success')).toEqual([]);
+    async function expectUnchanged(companyId: number, registered: number): Promise<void> {
+      expect(await registrationsOf(companyId)).toHaveLength(registered);
+      expect(await paperRequestsOf(companyId)).toEqual([]);
+      expect((await auditEvents(ctx.deps, 'otp.unregister')).filter((e) => e.outcome === 'success')).toEqual([]);
     }
 
     test('when the seal is not confirmed, then the form says so at the top and beside the box, keeps the number and writes nothing', async () => {
@@ -315,7 +315,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       expect(page.errors()).toContainEqual({ message: '届出印を確認してください。', field: '届出印確認' });
       expect(page.checkboxes('sealVerified')).toMatchObject({ description: ['届出印を確認してください。'], options: [{ label: SEAL_CONFIRMED, checked: false }] });
       expect(page.field('書面受付番号')?.value).toBe('RQ-9');
-      expectUnchanged(company.id, 2);
+      await expectUnchanged(company.id, 2);
     });
 
     test.each([
@@ -330,13 +330,13 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       expect(page.errors()).toContainEqual({ message, field: '書面受付番号' });
       expect(page.field('書面受付番号')).toMatchObject({ value: requestNumber, invalid: true, description: expect.arrayContaining([message]) });
       expect(page.checkboxes('sealVerified')?.options).toEqual([{ label: SEAL_CONFIRMED, value: '1', checked: true, disabled: false }]);
-      expectUnchanged(company.id, 2);
+      await expectUnchanged(company.id, 2);
     });
 
     test('when the 書面受付番号 was already used for this contract (typed full-width), then it is refused and the new token stays', async () => {
       const { company, admin } = await givenModeA();
       await unregister(company.id, { requestNumber: 'RQ-100', sealVerified: '1' });
-      givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+      await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
 
       const res = await unregister(company.id, { requestNumber: 'ＲＱ－１００', sealVerified: '1' });
 
@@ -344,9 +344,9 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       expect(res.status).toBe(400);
       expect(readPage(res.text).heading()).toBe('契約先詳細');
       expect(readPage(res.text).text()).toContain('この書面受付番号はすでに登録されています。');
-      expect(registrationsOf(company.id)).toHaveLength(2);
-      expect(paperRequestsOf(company.id)).toHaveLength(1);
-      expect(auditEvents(ctx.deps, 'otp.unregister').map((e) => [e.outcome, e.detail])).toEqual([
+      expect(await registrationsOf(company.id)).toHaveLength(2);
+      expect(await paperRequestsOf(company.id)).toHaveLength(1);
+      expect((await auditEvents(ctx.deps, 'otp.unregister')).map((e) => [e.outcome, e.detail])).toEqual([
         ['success', expect.stringContaining('書面受付番号=RQ-100')],
       ]);
     });
@@ -357,8 +357,8 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       const again = await unregister(company.id, { requestNumber: 'RQ-2', sealVerified: '1' });
       expect(again.status).toBe(400);
       expect(readPage(again.text).text()).toContain('登録解除できるトークンがありません。');
-      expect(registrationsOf(company.id)).toHaveLength(1);
-      expect(paperRequestsOf(company.id)).toHaveLength(1);
+      expect(await registrationsOf(company.id)).toHaveLength(1);
+      expect(await paperRequestsOf(company.id)).toHaveLength(1);
     });
 
     test('when the path names a contract without a token, then the other contract\'s token is untouched', async () => {
@@ -367,9 +367,9 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       await staff.get(companyPath(company.id));
       const res = await staff.post(unregisterPath(company.id), { requestNumber: 'RQ-1', sealVerified: '1', step: 'confirm' });
       expect(res.status).toBe(400);
-      expectUnchanged(withToken.company.id, 2);
+      await expectUnchanged(withToken.company.id, 2);
       // The refused 確定 is on record for the contract it named (R11).
-      expect(auditEvents(ctx.deps, 'otp.unregister')).toMatchObject([{ outcome: 'failure', companyId: company.id, detail: '書面受付番号=RQ-1 notRegistered' }]);
+      expect(await auditEvents(ctx.deps, 'otp.unregister')).toMatchObject([{ outcome: 'failure', companyId: company.id, detail: '書面受付番号=RQ-1 notRegistered' }]);
     });
 
     test.each(['999999', 'abc'])('when the contract id is %s, then it is not found and nothing changes', async (id) => {
@@ -380,7 +380,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
         const res = await staff.post(`/staff/companies/${id}/admin-token/unregister`, { requestNumber: 'RQ-1', sealVerified: '1', ...step });
         expect(res.status).toBe(404);
       }
-      expectUnchanged(company.id, 2);
+      await expectUnchanged(company.id, 2);
     });
 
     test('when the form is posted without a CSRF token, then 403 and nothing changes', async () => {
@@ -388,7 +388,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       await staff.get(companyPath(company.id));
       const res = await staff.agent.post(`${companyPath(company.id)}/admin-token/unregister`).type('form').send({ requestNumber: 'RQ-1', sealVerified: '1', step: 'confirm' });
       expect(res.status).toBe(403);
-      expectUnchanged(company.id, 2);
+      await expectUnchanged(company.id, 2);
     });
 
     test('when a signed-in customer posts to the route on the customer site, then it does not exist there', async () => {
@@ -397,7 +397,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
       await customer.login(admin.loginId, ADMIN_PASSWORD);
       const res = await customer.submit('/', `${companyPath(company.id)}/admin-token/unregister`, { requestNumber: 'RQ-1', sealVerified: '1' });
       expect(res.status).toBe(404);
-      expectUnchanged(company.id, 2);
+      await expectUnchanged(company.id, 2);
     });
   });
 });

@@ -42,9 +42,9 @@ describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
     const post = await intruder.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD });
 
     expect(post.status).toBe(404);
-    expect(ctx.deps.repos.transfers.find(id)!.status).toBe('draft');
-    expect(ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
-    expect(auditEvents(ctx.deps, 'transfer.confirm')).toHaveLength(0);
+    expect((await ctx.deps.repos.transfers.find(id))!.status).toBe('draft');
+    expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
+    expect(await auditEvents(ctx.deps, 'transfer.confirm')).toHaveLength(0);
   });
 
   test("when the administrator opens a user's draft, then it does not exist for them either", async () => {
@@ -69,9 +69,9 @@ describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
       expect((await bClient.get(`/transfers/${id}/confirm`)).status).toBe(404);
       expect((await bClient.post(`/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD })).status).toBe(404);
     }
-    expect(ctx.deps.repos.transfers.find(pending)!.status).toBe('draft');
-    expect(ctx.deps.repos.companies.find(a.company.id)!.balance).toBe(999_000);
-    expect(ctx.deps.repos.companies.find(b.company.id)!.balance).toBe(1_000_000);
+    expect((await ctx.deps.repos.transfers.find(pending))!.status).toBe('draft');
+    expect((await ctx.deps.repos.companies.find(a.company.id))!.balance).toBe(999_000);
+    expect((await ctx.deps.repos.companies.find(b.company.id))!.balance).toBe(1_000_000);
     expect((await bClient.get('/transfers')).text).not.toContain('ﾔﾏﾀﾞ');
   });
 
@@ -96,7 +96,7 @@ describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
     expect((await client.get('/transfers/1/confirm')).status).toBe(403);
     expect((await client.post('/transfers/1/confirm', { transferPassword: TRANSFER_PASSWORD })).status).toBe(403);
 
-    expect(ctx.deps.db.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(0);
+    expect(ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(0);
     expect((await client.get('/transfers')).status).toBe(200);
   });
 
@@ -144,7 +144,7 @@ describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
     const { transfers } = ctx.deps.repos;
     const now = ctx.clock.now();
     for (let i = 1; i <= 21; i += 1) {
-      const id = transfers.insertDraft({
+      const id = await transfers.insertDraft({
         ...validForm,
         accountType: 'ordinary',
         amount: i,
@@ -157,7 +157,7 @@ describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
         createdAt: now,
         expiresAt: now + 60_000,
       });
-      transfers.complete(id, 'transferPassword', now, '20261126');
+      await transfers.complete(id, 'transferPassword', now, '20261126');
     }
     const client = await clientOf(admin, ADMIN_PASSWORD);
 

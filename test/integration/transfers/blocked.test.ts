@@ -15,7 +15,7 @@ describe('都度振込 for a user who cannot confirm transfers', () => {
   beforeEach(() => {
     ctx = createTestContext();
   });
-  const transferCount = (): number => ctx.deps.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
+  const transferCount = (): number => ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
 
   async function signedIn(loginId: string, password: string): Promise<FormClient> {
     const client = new FormClient(ctx.app);
@@ -25,7 +25,7 @@ describe('都度振込 for a user who cannot confirm transfers', () => {
 
   test('when a transfer user without a token in mode A opens 都度振込, then the page says to ask the administrator and offers no form; a post is refused the same way', async () => {
     const { company, admin } = await givenContract(ctx.deps);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
     const newcomer = await givenUser(ctx.deps, company.id);
     const client = await signedIn(newcomer.loginId, USER_PASSWORD);
 
@@ -46,8 +46,8 @@ describe('都度振込 for a user who cannot confirm transfers', () => {
 
   test('when the branch has unregistered the administrator\'s token, then 都度振込 tells the administrator to register it and links there', async () => {
     const { company, admin } = await givenContract(ctx.deps);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }]);
-    unregisterAtBranch(ctx.deps, company.id, 'Q1-1', { type: 'staff', id: 'staff-x', companyId: null, clientIp: null });
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
+    await unregisterAtBranch(ctx.deps, company.id, 'Q1-1', { type: 'staff', id: 'staff-x', companyId: null, clientIp: null });
     const client = await signedIn(admin.loginId, ADMIN_PASSWORD);
 
     const page = readPage((await client.get('/transfers/new')).text);
@@ -63,13 +63,13 @@ describe('都度振込 for a user who cannot confirm transfers', () => {
   test('when the shared token of mode B was unregistered, then every user is told before typing, and after registering again the form is back', async () => {
     const { company, admin } = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, company.id);
-    givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token: givenToken(ctx) }]);
-    unregisterAtBranch(ctx.deps, company.id, 'Q1-2', { type: 'staff', id: 'staff-x', companyId: null, clientIp: null });
+    await givenRegistered(ctx.deps, company.id, 'shared', [{ userId: null, token: await givenToken(ctx) }]);
+    await unregisterAtBranch(ctx.deps, company.id, 'Q1-2', { type: 'staff', id: 'staff-x', companyId: null, clientIp: null });
     const userClient = await signedIn(user.loginId, USER_PASSWORD);
 
     expect(readPage((await userClient.get('/transfers/new')).text).text()).toContain(ASK_ADMIN);
 
-    const token = givenToken(ctx);
+    const token = await givenToken(ctx);
     const registered = await (await signedIn(admin.loginId, ADMIN_PASSWORD)).submit('/admin/otp/register', '/admin/otp/register', {
       credentialId: token.credentialId, otp: token.code(), approvalPassword: 'Approve-Pass-1',
     });

@@ -11,9 +11,9 @@ describe('振込内容確認 → 確定 (R10)', () => {
     ctx = createTestContext();
   });
 
-  const balanceOf = (companyId: number): number => ctx.deps.repos.companies.find(companyId)!.balance;
+  const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
   const completedCount = (): number =>
-    ctx.deps.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get() as number;
+    ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get() as number;
 
   /** A logged-in transfer user of a fresh contract. */
   async function transferUser(balance = 1_000_000) {
@@ -47,8 +47,8 @@ describe('振込内容確認 → 確定 (R10)', () => {
       [303, `/transfers/${id}`],
     ]);
     expect(completedCount()).toBe(1);
-    expect(balanceOf(company.id)).toBe(700_000);
-    expect(auditEvents(ctx.deps, 'transfer.confirm').filter((e) => e.outcome === 'success')).toHaveLength(1);
+    expect(await balanceOf(company.id)).toBe(700_000);
+    expect((await auditEvents(ctx.deps, 'transfer.confirm')).filter((e) => e.outcome === 'success')).toHaveLength(1);
   });
 
   test('when two confirmations have both passed the draft check, then the compare-and-set lets only one complete', async () => {
@@ -65,14 +65,14 @@ describe('振込内容確認 → 確定 (R10)', () => {
 
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, reason: 'completed' }]);
-    expect(balanceOf(company.id)).toBe(999_000);
+    expect(await balanceOf(company.id)).toBe(999_000);
   });
 
   test('when a completed confirmation is posted again, then it says already received and debits nothing more', async () => {
     const { company, client } = await transferUser(1_000_000);
     const id = await draft(client, '1000');
     await client.submit(confirmPath(id), confirmPath(id), { transferPassword: TRANSFER_PASSWORD });
-    const receipt = ctx.deps.repos.transfers.find(id)!.receiptNumber;
+    const receipt = (await ctx.deps.repos.transfers.find(id))!.receiptNumber;
 
     const again = await client.post(confirmPath(id), { transferPassword: TRANSFER_PASSWORD });
 
@@ -80,8 +80,8 @@ describe('振込内容確認 → 確定 (R10)', () => {
     expect(again.headers.location).toBe(`/transfers/${id}`);
     const page = await client.get(`/transfers/${id}`);
     expect(page.text).toContain('この振込はすでに受付済みです。');
-    expect(ctx.deps.repos.transfers.find(id)!.receiptNumber).toBe(receipt);
-    expect(balanceOf(company.id)).toBe(999_000);
+    expect((await ctx.deps.repos.transfers.find(id))!.receiptNumber).toBe(receipt);
+    expect(await balanceOf(company.id)).toBe(999_000);
     // The back button to the confirm page leads to the 明細, not to a second form.
     expect((await client.get(confirmPath(id))).headers.location).toBe(`/transfers/${id}`);
   });
@@ -101,9 +101,9 @@ describe('振込内容確認 → 確定 (R10)', () => {
     expect(results.filter((r) => r.status === 303)).toHaveLength(1);
     expect(refused).toHaveLength(1);
     expect(refused[0]!.text).toContain('残高が不足しているため、振込できません。');
-    expect(balanceOf(company.id)).toBe(400_000);
+    expect(await balanceOf(company.id)).toBe(400_000);
     expect(completedCount()).toBe(1);
-    const failures = auditEvents(ctx.deps, 'transfer.confirm').filter((e) => e.outcome === 'failure');
+    const failures = (await auditEvents(ctx.deps, 'transfer.confirm')).filter((e) => e.outcome === 'failure');
     expect(failures).toEqual([expect.objectContaining({ detail: 'reason=insufficient amount=600000' })]);
   });
 
@@ -118,9 +118,9 @@ describe('振込内容確認 → 確定 (R10)', () => {
     expect(res.status).toBe(410);
     expect(res.text).toContain('有効期限（10分）が切れました');
     expect(res.text).toContain('href="/transfers/new"');
-    expect(ctx.deps.repos.transfers.find(id)!.status).toBe('draft');
-    expect(balanceOf(company.id)).toBe(1_000_000);
-    expect(auditEvents(ctx.deps, 'transfer.confirm')).toEqual([
+    expect((await ctx.deps.repos.transfers.find(id))!.status).toBe('draft');
+    expect(await balanceOf(company.id)).toBe(1_000_000);
+    expect(await auditEvents(ctx.deps, 'transfer.confirm')).toEqual([
       expect.objectContaining({ outcome: 'failure', detail: 'reason=expired amount=1000' }),
     ]);
     expect((await client.get(confirmPath(id))).status).toBe(410);
@@ -133,7 +133,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
     ctx.clock.advance(10 * 60_000 - 1);
     const res = await client.post(confirmPath(id), { transferPassword: TRANSFER_PASSWORD });
     expect(res.status).toBe(303);
-    expect(balanceOf(company.id)).toBe(999_000);
+    expect(await balanceOf(company.id)).toBe(999_000);
   });
 
   test('when the 送信確認パスワード is wrong, then the count left is shown and nothing is executed', async () => {
@@ -146,9 +146,9 @@ describe('振込内容確認 → 確定 (R10)', () => {
     expect(res.text).toContain('送信確認パスワードが正しくありません。あと 5 回誤るとロックされます。');
     expect(res.text).not.toContain('Wrong-Pass-9');
     expect(res.text).toContain('1,000円'); // the content is shown again
-    expect(ctx.deps.repos.transfers.find(id)!.status).toBe('draft');
-    expect(balanceOf(company.id)).toBe(1_000_000);
-    expect(auditEvents(ctx.deps, 'transfer.confirm')[0]).toMatchObject({ outcome: 'failure', actor: user.loginId, detail: 'reason=wrong amount=1000' });
+    expect((await ctx.deps.repos.transfers.find(id))!.status).toBe('draft');
+    expect(await balanceOf(company.id)).toBe(1_000_000);
+    expect((await auditEvents(ctx.deps, 'transfer.confirm'))[0]).toMatchObject({ outcome: 'failure', actor: user.loginId, detail: 'reason=wrong amount=1000' });
   });
 
   test('when the 送信確認パスワード is left empty, then it is asked for without counting a failure', async () => {
@@ -157,7 +157,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
     const res = await client.submit(confirmPath(id), confirmPath(id), { transferPassword: '' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('送信確認パスワードを入力してください。');
-    expect(ctx.deps.repos.locks.get(user.id, 'transferPassword').failures).toBe(0);
+    expect((await ctx.deps.repos.locks.get(user.id, 'transferPassword')).failures).toBe(0);
   });
 
   test('when the 送信確認パスワード is wrong six times, then it is locked and the right one is refused', async () => {
@@ -171,13 +171,13 @@ describe('振込内容確認 → 確定 (R10)', () => {
 
     expect(res.status).toBe(403);
     expect(res.text).toContain('送信確認パスワードがロックされています。管理者に「利用者管理」でのロック解除を依頼してください。');
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'transferPassword')).toBe(true);
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'transferPassword')).toBe(true);
     // Only this secret is locked (R9): the user can still log in.
-    expect(ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(false);
-    expect(ctx.deps.repos.transfers.find(id)!.status).toBe('draft');
-    expect(balanceOf(company.id)).toBe(1_000_000);
-    expect(auditEvents(ctx.deps, 'lock')).toEqual([expect.objectContaining({ subject: user.loginId, detail: 'transferPassword' })]);
-    expect(auditEvents(ctx.deps, 'transfer.confirm')[0]).toMatchObject({ outcome: 'failure', detail: 'reason=locked amount=1000' });
+    expect(await ctx.deps.repos.locks.isLocked(user.id, 'login')).toBe(false);
+    expect((await ctx.deps.repos.transfers.find(id))!.status).toBe('draft');
+    expect(await balanceOf(company.id)).toBe(1_000_000);
+    expect(await auditEvents(ctx.deps, 'lock')).toEqual([expect.objectContaining({ subject: user.loginId, detail: 'transferPassword' })]);
+    expect((await auditEvents(ctx.deps, 'transfer.confirm'))[0]).toMatchObject({ outcome: 'failure', detail: 'reason=locked amount=1000' });
   });
 
   test('when the administrator locks the 送信確認パスワード, then the message points to the branch', async () => {
@@ -205,8 +205,8 @@ describe('振込内容確認 → 確定 (R10)', () => {
       .send({ _csrf: foreignToken, transferPassword: TRANSFER_PASSWORD });
 
     expect(res.status).toBe(403);
-    expect(ctx.deps.repos.transfers.find(id)!.status).toBe('draft');
-    expect(balanceOf(company.id)).toBe(1_000_000);
-    expect(auditEvents(ctx.deps, 'transfer.confirm')).toHaveLength(0);
+    expect((await ctx.deps.repos.transfers.find(id))!.status).toBe('draft');
+    expect(await balanceOf(company.id)).toBe(1_000_000);
+    expect(await auditEvents(ctx.deps, 'transfer.confirm')).toHaveLength(0);
   });
 });

@@ -10,7 +10,7 @@ describe('都度振込: 振込手数料', () => {
   beforeEach(() => {
     ctx = createTestContext();
   });
-  const balanceOf = (companyId: number): number => ctx.deps.repos.companies.find(companyId)!.balance;
+  const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
   /** 三菱ＵＦＪ 新宿: another bank than this one (BANK_CODE 0001). */
   const OTHER_BANK = { ...VALID_TRANSFER_FORM, bankCode: '0005', branchCode: '341' };
 
@@ -39,7 +39,7 @@ describe('都度振込: 振込手数料', () => {
     expect(confirm.term('振込金額')).toBe('30,000円');
     expect(confirm.term('振込手数料')).toBe('660円');
     expect(confirm.term('お引落金額')).toBe('30,660円（振込金額＋振込手数料）');
-    expect(balanceOf(company.id)).toBe(1_000_000);
+    expect(await balanceOf(company.id)).toBe(1_000_000);
 
     const done = await client.post(confirmPath, { transferPassword: TRANSFER_PASSWORD });
     const receipt = readPage((await client.get(done.headers.location as string)).text);
@@ -49,9 +49,9 @@ describe('都度振込: 振込手数料', () => {
     expect(receipt.term('金融機関名')).toBe('三菱ＵＦＪ');
     expect(receipt.term('支店名')).toBe('新宿');
     expect(receipt.term('振込手数料')).toBe('660円');
-    expect(balanceOf(company.id)).toBe(1_000_000 - 30_000 - 660);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 30_000 - 660);
     expect(history.table('振込履歴')?.rows[0]?.['振込金額']).toBe('30,000円 手数料 660円');
-    expect(auditEvents(ctx.deps, 'transfer.confirm')[0]).toMatchObject({ outcome: 'success', detail: 'amount=30000 fee=660' });
+    expect((await auditEvents(ctx.deps, 'transfer.confirm'))[0]).toMatchObject({ outcome: 'success', detail: 'amount=30000 fee=660' });
   });
 
   test.each([
@@ -63,17 +63,17 @@ describe('都度振込: 振込手数料', () => {
     const { company, client } = await transferUser(1_000_000);
     const confirmPath = await draft(client, { ...VALID_TRANSFER_FORM, bankCode, branchCode, amount });
     const id = Number(/\d+/.exec(confirmPath)![0]);
-    expect(ctx.deps.repos.transfers.find(id)!.fee).toBe(fee);
+    expect((await ctx.deps.repos.transfers.find(id))!.fee).toBe(fee);
 
     await client.submit(confirmPath, confirmPath, { transferPassword: TRANSFER_PASSWORD });
 
-    expect(balanceOf(company.id)).toBe(1_000_000 - Number(amount.replace(',', '')) - fee);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - Number(amount.replace(',', '')) - fee);
   });
 
   test('when the balance covers the amount but not amount + fee, then it is refused, nothing is debited and the code is not spent (R10, R14)', async () => {
     const { company, admin, user, client } = await transferUser(30_500);
-    const token = givenToken(ctx);
-    givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: givenToken(ctx) }, { userId: user.id, token }]);
+    const token = await givenToken(ctx);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }, { userId: user.id, token }]);
     const confirmPath = await draft(client, { ...OTHER_BANK, amount: '30,000' });
 
     const res = await client.submit(confirmPath, confirmPath, { otp: token.code() });
@@ -82,9 +82,9 @@ describe('都度振込: 振込手数料', () => {
     expect(readPage(res.text).errors().map((e) => e.message)).toEqual([
       '残高が不足しているため、振込できません。振込金額と振込手数料の合計が代表口座の残高を超えています。残高をご確認のうえ、振込金額を変更して入力し直してください。',
     ]);
-    expect(balanceOf(company.id)).toBe(30_500);
-    expect(ctx.deps.repos.transfers.find(Number(/\d+/.exec(confirmPath)![0]))!.status).toBe('draft');
-    expect(ctx.deps.repos.tokens.find(token.credentialId)!.lastStep).toBeNull();
+    expect(await balanceOf(company.id)).toBe(30_500);
+    expect((await ctx.deps.repos.transfers.find(Number(/\d+/.exec(confirmPath)![0])))!.status).toBe('draft');
+    expect((await ctx.deps.repos.tokens.find(token.credentialId))!.lastStep).toBeNull();
   });
 
   test('when the balance is exactly amount + fee, then the transfer executes and leaves 0円', async () => {
@@ -94,7 +94,7 @@ describe('都度振込: 振込手数料', () => {
     const res = await client.submit(confirmPath, confirmPath, { transferPassword: TRANSFER_PASSWORD });
 
     expect(res.status).toBe(303);
-    expect(balanceOf(company.id)).toBe(0);
+    expect(await balanceOf(company.id)).toBe(0);
   });
 
   test('when the fee table changes between 入力 and 確定, then the fee the customer saw is the one debited', async () => {
@@ -104,7 +104,7 @@ describe('都度振込: 振込手数料', () => {
 
     await client.submit(confirmPath, confirmPath, { transferPassword: TRANSFER_PASSWORD });
 
-    expect(balanceOf(company.id)).toBe(1_000_000 - 1_000 - 440);
+    expect(await balanceOf(company.id)).toBe(1_000_000 - 1_000 - 440);
   });
 
   test('when the fee table is configured, then 入力 lists it and the draft uses it', async () => {

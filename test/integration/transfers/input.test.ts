@@ -11,7 +11,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
   beforeEach(() => {
     ctx = createTestContext();
   });
-  const transferCount = (): number => ctx.deps.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
+  const transferCount = (): number => ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
 
 
   test('when the administrator enters, confirms and completes a transfer, then the balance is debited and the 受付番号 is shown', async () => {
@@ -35,13 +35,13 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
     expect(confirmPage.text).toContain('<label for="transferPassword">送信確認パスワード</label>');
     expect(confirmPage.text).toContain('>確定<');
     // Nothing is debited while the transfer is only a draft.
-    expect(ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
+    expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
 
     const done = await client.post(confirmPath, { transferPassword: TRANSFER_PASSWORD });
     expect(done.status).toBe(303);
     const id = Number(/^\/transfers\/(\d+)$/.exec(done.headers.location as string)![1]);
 
-    const row = ctx.deps.repos.transfers.find(id)!;
+    const row = (await ctx.deps.repos.transfers.find(id))!;
     expect(row).toMatchObject({ status: 'completed', amount: 123_456, userId: admin.id, confirmedWith: 'transferPassword' });
     expect(row.receiptNumber).toBe(`20261126-${String(id).padStart(8, '0')}`);
     const receipt = await client.get(done.headers.location as string);
@@ -50,9 +50,9 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
     expect(receipt.text).toContain(row.receiptNumber!);
     expect(receipt.text).toContain('受付済');
     expect(receipt.text).toContain('2026/11/26 10:00:00'); // 01:00 UTC shown in JST
-    expect(ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000 - 123_456);
+    expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000 - 123_456);
     expect((await client.get('/')).text).toContain('残高 <strong>876,544円</strong>');
-    expect(auditEvents(ctx.deps, 'transfer.confirm')).toEqual([
+    expect(await auditEvents(ctx.deps, 'transfer.confirm')).toEqual([
       expect.objectContaining({ outcome: 'success', actor: admin.loginId, subject: row.receiptNumber, detail: 'amount=123456' }),
     ]);
     // Opened again later (from 振込履歴), the same page is the 明細.
@@ -71,7 +71,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
     });
     expect(res.status).toBe(303);
     const id = Number(/(\d+)/.exec(res.headers.location as string)![1]);
-    expect(ctx.deps.repos.transfers.find(id)).toMatchObject({
+    expect(await ctx.deps.repos.transfers.find(id)).toMatchObject({
       bankCode: '0001',
       branchCode: '123',
       accountType: 'current',
@@ -124,7 +124,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
     // The other fields keep what was typed.
     if (field !== 'bankCode') expect(res.text).toContain('value="0001"');
     expect(transferCount()).toBe(0);
-    expect(ctx.deps.repos.companies.find(company.id)!.balance).toBe(1_000_000);
+    expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
   });
 
   test('when the input form is posted with a wrong account type, then neither radio button is ticked but the rest is kept', async () => {

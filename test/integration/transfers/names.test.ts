@@ -8,7 +8,7 @@ describe('都度振込: bank and branch names', () => {
   beforeEach(() => {
     ctx = createTestContext();
   });
-  const transferCount = (): number => ctx.deps.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
+  const transferCount = (): number => ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
 
   test('when a transfer to a bank and branch that exist is made, then their names are shown on 振込内容確認, 受付完了 and 振込履歴 and kept on the row', async () => {
     const { client } = await givenSignedInAdmin(ctx);
@@ -28,14 +28,14 @@ describe('都度振込: bank and branch names', () => {
     expect(receipt.heading()).toBe('受付完了');
     expect(history.table('振込履歴')?.rows[0]?.['振込先']).toBe('三菱ＵＦＪ 新宿 0005-341 普通 1234567');
     const id = Number(/\d+/.exec(done.headers.location as string)![0]);
-    expect(ctx.deps.repos.transfers.find(id)).toMatchObject({ bankName: '三菱ＵＦＪ', branchName: '新宿' });
+    expect(await ctx.deps.repos.transfers.find(id)).toMatchObject({ bankName: '三菱ＵＦＪ', branchName: '新宿' });
   });
 
   test('when the names on the row differ from the dataset (it was updated since), then history shows the names the customer confirmed', async () => {
     const { client } = await givenSignedInAdmin(ctx);
     const drafted = await client.submit('/transfers/new', '/transfers', VALID_TRANSFER_FORM);
     await client.post(drafted.headers.location as string, { transferPassword: TRANSFER_PASSWORD });
-    ctx.deps.db.prepare("UPDATE transfers SET bank_name = '旧みずほ', branch_name = '旧戸越'").run();
+    ctx.db.prepare("UPDATE transfers SET bank_name = '旧みずほ', branch_name = '旧戸越'").run();
 
     const history = readPage((await client.get('/transfers')).text);
 

@@ -9,11 +9,11 @@ import { fetchPage } from '../../paging';
 /** 操作履歴: the own company's audit log only, newest first, by date range and operation (R11). */
 export function auditRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/audit', (req, res) => {
+  router.get('/audit', async (req, res) => {
     const admin = currentUser(res);
     const filter = parseAuditFilter(req.query, 'customer');
     if (!filter.ok) return renderAuditPage(res, 'admin/audit', 'customer', filter);
-    const page = fetchPage(req.query.page, (limit, offset) => companyAuditPage(deps.repos.audit, admin, filter.query, limit, offset), filter.pagerQuery);
+    const page = await fetchPage(req.query.page, async (limit, offset) => await companyAuditPage(deps.repos.audit, admin, filter.query, limit, offset), filter.pagerQuery);
     return renderAuditPage(res, 'admin/audit', 'customer', filter, page);
   });
   return router;

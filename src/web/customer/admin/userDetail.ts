@@ -55,13 +55,13 @@ const flashes: Record<Form, string> = {
 export function userDetailRoutes(deps: Deps): Router {
   const router = Router();
 
-  function render(res: Response, status: number, target: User, errors: FieldErrors = {}, values: Record<string, string> = {}): void {
+  async function render(res: Response, status: number, target: User, errors: FieldErrors = {}, values: Record<string, string> = {}): Promise<void> {
     const admin = currentUser(res);
-    const { user, lockedKinds } = userDetail(deps.repos, admin, target.id);
-    const limits = userLimits(deps, user);
+    const { user, lockedKinds } = await userDetail(deps.repos, admin, target.id);
+    const limits = await userLimits(deps, user);
     // The limits form shows the user's own limits until something else was typed.
     const shown = { perTransferLimit: String(limits.own.perTransfer ?? ''), dailyLimit: String(limits.own.daily ?? ''), ...values };
-    const stepUp = stepUpActive(deps.repos.registrations, admin);
+    const stepUp = await stepUpActive(deps.repos.registrations, admin);
     res.status(status).render('admin/user', { title: '利用者情報', user, lockedKinds, limits, stepUp, errors, values: shown });
   }
 
@@ -81,23 +81,23 @@ export function userDetailRoutes(deps: Deps): Router {
     return async (req: Request, res: Response) => {
       const admin = currentUser(res);
       const actor = customerActor(req, res);
-      const user = managedUser(deps, admin, idParam(req.params.userId), actor);
+      const user = await managedUser(deps, admin, idParam(req.params.userId), actor);
       const values = keepValues(req.body, ['password', 'transferPassword', ...ADMIN_SECRETS]);
       const parsed = parseForm(schema, req.body);
-      if (!parsed.ok) return render(res, 400, user, withFormIds(form, parsed.errors), values);
+      if (!parsed.ok) return await render(res, 400, user, withFormIds(form, parsed.errors), values);
       const result = await act(admin, user, parsed.data, actor);
       if (!result.ok) {
         const refused = refusalErrors(form, result);
-        return render(res, refused.status, user, refused.errors, values);
+        return await render(res, refused.status, user, refused.errors, values);
       }
       req.session.flash = flashes[form];
       res.redirect(303, `/admin/users/${user.id}`);
     };
   }
 
-  router.get('/users/:userId', (req, res) => {
-    const { user } = userDetail(deps.repos, currentUser(res), idParam(req.params.userId));
-    render(res, 200, user);
+  router.get('/users/:userId', async (req, res) => {
+    const { user } = await userDetail(deps.repos, currentUser(res), idParam(req.params.userId));
+    await render(res, 200, user);
   });
 
   router.post('/users/:userId/unlock', post('unlock', unlockForm, (admin, user, { approvalPassword, otp }, actor) =>

@@ -18,29 +18,29 @@ const emailForm = z.object({ email: optionalEmailSchema('メールアドレス')
 export function userEmailRoutes(deps: Deps): Router {
   const router = Router();
 
-  function render(res: Response, status: number, user: User, errors: FieldErrors = {}, values?: Record<string, string>): void {
-    const { email } = emailSettings(deps.repos, user);
-    const stepUp = stepUpActive(deps.repos.registrations, currentUser(res));
+  async function render(res: Response, status: number, user: User, errors: FieldErrors = {}, values?: Record<string, string>): Promise<void> {
+    const { email } = await emailSettings(deps.repos, user);
+    const stepUp = await stepUpActive(deps.repos.registrations, currentUser(res));
     res.status(status).render('admin/userEmail', { title: 'メールアドレスの変更', user, email, stepUp, errors, values: values ?? { email: email ?? '' } });
   }
 
-  router.get('/users/:userId/email', (req, res) => {
-    render(res, 200, managedUser(deps, currentUser(res), idParam(req.params.userId), customerActor(req, res)));
+  router.get('/users/:userId/email', async (req, res) => {
+    await render(res, 200, await managedUser(deps, currentUser(res), idParam(req.params.userId), customerActor(req, res)));
   });
 
   router.post('/users/:userId/email', async (req, res) => {
     const admin = currentUser(res);
     const actor = customerActor(req, res);
     // The target first: another company's id is 404 whatever the form holds.
-    const user = managedUser(deps, admin, idParam(req.params.userId), actor);
+    const user = await managedUser(deps, admin, idParam(req.params.userId), actor);
     const values = keepValues(req.body, ADMIN_SECRETS);
     const form = parseForm(emailForm, req.body);
-    if (!form.ok) return render(res, 400, user, form.errors, values);
+    if (!form.ok) return await render(res, 400, user, form.errors, values);
     const { email, ...secrets } = form.data;
     const result = await changeUserEmail(deps, admin, user.id, email, secrets, actor);
     if (!result.ok) {
       const refused = adminRefusalView(result);
-      return render(res, refused.status, user, refused.errors, values);
+      return await render(res, refused.status, user, refused.errors, values);
     }
     req.session.flash = result.changed ? 'メールアドレスを変更しました。' : 'メールアドレスは変更されていません（同じアドレスです）。';
     res.redirect(303, `/admin/users/${user.id}`);

@@ -28,24 +28,24 @@ const SECRETS = ['password', 'transferPassword', ...ADMIN_SECRETS] as const;
 export function userRoutes(deps: Deps): Router {
   const router = Router();
 
-  function render(res: Response, status: number, errors: FieldErrors, values: Record<string, string>): void {
+  async function render(res: Response, status: number, errors: FieldErrors, values: Record<string, string>): Promise<void> {
     const admin = currentUser(res);
-    const rows = userList(deps.repos, admin);
-    res.status(status).render('admin/users', { title: '利用者管理', rows, errors, values, stepUp: stepUpActive(deps.repos.registrations, admin) });
+    const rows = await userList(deps.repos, admin);
+    res.status(status).render('admin/users', { title: '利用者管理', rows, errors, values, stepUp: await stepUpActive(deps.repos.registrations, admin) });
   }
 
-  router.get('/users', (_req, res) => render(res, 200, {}, {}));
+  router.get('/users', async (_req, res) => await render(res, 200, {}, {}));
 
   router.post('/users', async (req, res) => {
     const values = keepValues(req.body, SECRETS);
     const form = parseForm(addUserForm, req.body);
-    if (!form.ok) return render(res, 400, form.errors, values);
+    if (!form.ok) return await render(res, 400, form.errors, values);
     const { approvalPassword, otp, ...input } = form.data;
     const result = await addUser(deps, currentUser(res), input, { approvalPassword, otp }, customerActor(req, res));
     if (!result.ok) {
-      if (result.reason === 'loginIdTaken') return render(res, 400, { loginId: 'このログインIDはすでに使用されています。' }, values);
+      if (result.reason === 'loginIdTaken') return await render(res, 400, { loginId: 'このログインIDはすでに使用されています。' }, values);
       const refused = adminRefusalView(result);
-      return render(res, refused.status, refused.errors, values);
+      return await render(res, refused.status, refused.errors, values);
     }
     req.session.flash = '利用者を登録しました。';
     res.redirect(303, '/admin/users');

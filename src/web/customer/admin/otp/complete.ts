@@ -12,10 +12,10 @@ import { currentUser } from '../../../auth';
 export function otpCompleteRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.get('/otp/complete', (req, res) => {
+  router.get('/otp/complete', async (req, res) => {
     const wizard = req.session.otpWizard;
     if (!wizard?.done) return res.redirect(303, '/admin/otp');
-    const overview = otpOverview(deps.repos, currentUser(res).companyId);
+    const overview = await otpOverview(deps.repos, currentUser(res).companyId);
     const { done } = wizard;
     res.render('admin/otp/complete', {
       title: done.operation === 'register' ? '登録完了' : '登録解除完了',

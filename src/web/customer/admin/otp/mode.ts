@@ -16,8 +16,8 @@ export function otpModeRoutes(deps: Deps): Router {
   const router = Router();
 
   // The current mode is pre-selected, so 次へ alone carries on with it.
-  function render(res: Response, status: number, errors: FieldErrors = {}): void {
-    const overview = otpOverview(deps.repos, currentUser(res).companyId);
+  async function render(res: Response, status: number, errors: FieldErrors = {}): Promise<void> {
+    const overview = await otpOverview(deps.repos, currentUser(res).companyId);
     res.status(status).render('admin/otp/mode', {
       title: '利用形態設定',
       selected: overview.usageMode,
@@ -27,13 +27,13 @@ export function otpModeRoutes(deps: Deps): Router {
     });
   }
 
-  router.get('/otp/mode', (_req, res) => render(res, 200));
+  router.get('/otp/mode', async (_req, res) => await render(res, 200));
 
-  router.post('/otp/mode', (req, res) => {
+  router.post('/otp/mode', async (req, res) => {
     const form = parseForm(modeForm, req.body);
-    if (!form.ok) return render(res, 400, form.errors);
-    const result = setUsageMode(deps, currentUser(res), form.data.mode, customerActor(req, res));
-    if (!result.ok) return render(res, 400, { mode: MODE_FIXED_MESSAGE });
+    if (!form.ok) return await render(res, 400, form.errors);
+    const result = await setUsageMode(deps, currentUser(res), form.data.mode, customerActor(req, res));
+    if (!result.ok) return await render(res, 400, { mode: MODE_FIXED_MESSAGE });
     // A new pass through §3(2) starts here: an earlier selection or result no longer applies.
     delete req.session.otpWizard;
     res.redirect(303, '/admin/otp/register');

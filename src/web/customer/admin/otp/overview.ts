@@ -20,8 +20,8 @@ const selectionForm = z.object({
 export function otpOverviewRoutes(deps: Deps): Router {
   const router = Router();
 
-  function render(res: Response, status: number, errors: FieldErrors = {}): void {
-    const overview = otpOverview(deps.repos, currentUser(res).companyId);
+  async function render(res: Response, status: number, errors: FieldErrors = {}): Promise<void> {
+    const overview = await otpOverview(deps.repos, currentUser(res).companyId);
     // 有効期限 (issue 13): every registered token within the notice period, with whom it serves.
     const now = deps.clock.now();
     const registered = overview.usageMode === 'shared'
@@ -42,12 +42,12 @@ export function otpOverviewRoutes(deps: Deps): Router {
     });
   }
 
-  router.get('/otp', (_req, res) => render(res, 200));
+  router.get('/otp', async (_req, res) => await render(res, 200));
 
-  router.post('/otp/selection', (req, res) => {
+  router.post('/otp/selection', async (req, res) => {
     const form = parseForm(selectionForm, req.body);
-    if (!form.ok) return render(res, 400, form.errors);
-    const plan = selectionPlan(deps.repos, currentUser(res), form.data.userIds.map(idParam));
+    if (!form.ok) return await render(res, 400, form.errors);
+    const plan = await selectionPlan(deps.repos, currentUser(res), form.data.userIds.map(idParam));
     req.session.otpWizard = { queue: plan.queue };
     res.redirect(303, plan.start === 'primary' ? '/admin/otp/register' : `/admin/otp/users/${plan.start}`);
   });

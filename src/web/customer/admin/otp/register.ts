@@ -21,8 +21,8 @@ export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router 
   }
 
   /** ④ applies only with a mode chosen and its token not yet registered; otherwise where the customer belongs. */
-  function usableMode(req: Request, res: Response): UsageMode | null {
-    const { usageMode, registration } = primarySlot(deps.repos.registrations, currentUser(res));
+  async function usableMode(req: Request, res: Response): Promise<UsageMode | null> {
+    const { usageMode, registration } = await primarySlot(deps.repos.registrations, currentUser(res));
     if (!usageMode) {
       res.redirect(303, '/admin/otp/mode');
       return null;
@@ -35,13 +35,13 @@ export function otpRegisterRoutes(deps: Deps, otpLimit: RequestHandler): Router 
     return usageMode;
   }
 
-  router.get('/otp/register', (req, res) => {
-    const usageMode = usableMode(req, res);
+  router.get('/otp/register', async (req, res) => {
+    const usageMode = await usableMode(req, res);
     if (usageMode) render(res, 200, usageMode);
   });
 
   router.post('/otp/register', otpLimit, async (req, res) => {
-    const usageMode = usableMode(req, res);
+    const usageMode = await usableMode(req, res);
     if (!usageMode) return;
     const values = keepValues(req.body, SECRETS);
     const form = parseForm(registerForm, req.body);

@@ -77,14 +77,14 @@ export function otpReplaceRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     });
   }
 
-  router.get('/otp/users/:userId/replace', (req, res) => {
-    render(res, replaceSlot(deps, currentUser(res), idParam(req.params.userId)));
+  router.get('/otp/users/:userId/replace', async (req, res) => {
+    render(res, await replaceSlot(deps, currentUser(res), idParam(req.params.userId)));
   });
 
   router.post('/otp/users/:userId/replace', otpLimit, async (req, res) => {
     const admin = currentUser(res);
     // The user first: another company's id is 404 whatever the form holds.
-    const slot = replaceSlot(deps, admin, idParam(req.params.userId));
+    const slot = await replaceSlot(deps, admin, idParam(req.params.userId));
     const values = keepValues(req.body, SECRETS);
     const form = parseForm(replaceForm, req.body);
     if (!form.ok) return render(res, slot, 400, form.errors, values);
@@ -93,7 +93,7 @@ export function otpReplaceRoutes(deps: Deps, otpLimit: RequestHandler): Router {
       const view = replaceRefusal(result, slot);
       if (view.resyncLink) res.locals.resyncLink = true;
       // Read again: a refusal may come from a slot that changed meanwhile.
-      return render(res, replaceSlot(deps, admin, slot.user.id), view.status, view.errors, values);
+      return render(res, await replaceSlot(deps, admin, slot.user.id), view.status, view.errors, values);
     }
     req.session.flash =
       `トークンの切替が完了しました（${result.subject === '共用トークン' ? '共用トークン' : `${slot.user.loginId}（${slot.user.name}）`}：` +

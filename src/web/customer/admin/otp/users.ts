@@ -17,13 +17,13 @@ type Outcome = { ok: true; credentialId: string } | { status: number; errors: Fi
 export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
   const router = Router();
 
-  function render(req: Request, res: Response, slot: UserSlot, status = 200, errors: FieldErrors = {}, values: Record<string, string> = {}): void {
+  async function render(req: Request, res: Response, slot: UserSlot, status = 200, errors: FieldErrors = {}, values: Record<string, string> = {}): Promise<void> {
     const queue = req.session.otpWizard?.queue ?? [];
     const at = queue.indexOf(slot.user.id);
     res.status(status).render('admin/otp/user', {
       title: '利用者のトークン登録・登録解除',
       slot,
-      stepUp: stepUpActive(deps.repos.registrations, currentUser(res)),
+      stepUp: await stepUpActive(deps.repos.registrations, currentUser(res)),
       branchOnlyMessage: BRANCH_ONLY_MESSAGE,
       // Where nothing can be done here, the queue of selected users still leads on.
       nextUserId: at === -1 ? undefined : queue[at + 1],
@@ -49,21 +49,21 @@ export function otpUserRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     return isStepUpRefusal(result) ? adminRefusalView(result) : refusalView(result);
   }
 
-  router.get('/otp/users/:userId', (req, res) => {
-    render(req, res, userSlot(deps.repos, currentUser(res), idParam(req.params.userId)));
+  router.get('/otp/users/:userId', async (req, res) => {
+    await render(req, res, await userSlot(deps.repos, currentUser(res), idParam(req.params.userId)));
   });
 
   router.post('/otp/users/:userId', otpLimit, async (req, res) => {
     const admin = currentUser(res);
     // The user first: another company's id is 404 whatever the form holds.
-    const slot = userSlot(deps.repos, admin, idParam(req.params.userId));
+    const slot = await userSlot(deps.repos, admin, idParam(req.params.userId));
     const values = keepValues(req.body, SECRETS);
     // A page shown before the token changed must not do the opposite of what it said.
     const posted = (req.body as Record<string, unknown> | undefined)?.operation;
-    if (posted !== slot.operation) return render(req, res, slot, 400, { _form: STALE_MESSAGE });
+    if (posted !== slot.operation) return await render(req, res, slot, 400, { _form: STALE_MESSAGE });
     const act = slot.operation === 'register' ? register : unregister;
     const outcome = await act(admin, slot, req.body, customerActor(req, res));
-    if (!('ok' in outcome)) return render(req, res, slot, outcome.status, outcome.errors, values);
+    if (!('ok' in outcome)) return await render(req, res, slot, outcome.status, outcome.errors, values);
     finishStep(req, slot.user.id, {
       subject: subjectOf(slot.user),
       credentialId: outcome.credentialId,

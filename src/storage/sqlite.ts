@@ -1,0 +1,215 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Statement } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection';
+import { GroupCommit } from '../db/groupCommit';
+import { WalSync } from '../db/walSync';
+import { StorageUnavailableError, type Dialect, type Params, type RunResult, type Storage, type TransactionOptions } from './port';
+
+export const sqliteDialect: Dialect = {
+  engine: 'sqlite',
+  jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
+  zeroPad: (expression, width) => `printf('%0${width}d', ${expression})`,
+  forUpdate: '',
+  likeIgnoringCase: 'LIKE',
+  containsText: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+};
+
+/** The ambient transaction: an identity carried by AsyncLocalStorage, compared with the writer's. */
+type Tx = { readonly id: number };
+
+/**
+ * The storage port on embedded SQLite (better-sqlite3, issue 12). Statements
+ * are prepared once per SQL text and run synchronously; the promises only
+ * carry the answer. The one connection has one transaction at a time, so the
+ * connection is a writer lock: while one async context's transaction is open,
+ * queries and transactions of every other context wait in arrival order (a
+ * read outside it would see its uncommitted rows, a write would land inside
+ * it); the transaction's own queries, found through AsyncLocalStorage, run at
+ * once. Durability (port.ts): 'durable' commits alone and answers once the
+ * commit is on disk, 'group' shares the group commit (src/db/groupCommit.ts),
+ * 'relaxed' commits without waiting for a sync.
+ */
+export class SqliteStorage implements Storage {
+  readonly dialect = sqliteDialect;
+  /** Makes commits durable off the event loop once started; the group commit and responses wait for it. */
+  readonly walSync: WalSync;
+  readonly commits: GroupCommit;
+  private readonly statements = new Map<string, Statement>();
+  private readonly ambient = new AsyncLocalStorage<Tx>();
+  private owner: Tx | null = null;
+  /** Who waits for the writer, in arrival order; each is run when its turn comes (see release). */
+  private waiting: (() => void)[] = [];
+  private nextTx = 1;
+
+  constructor(
+    /** The raw handle, for what is SQLite's alone: migrations, checkpointer, backup, bench. */
+    readonly db: Db,
+    logger: Logger,
+  ) {
+    this.walSync = new WalSync(db, logger);
+    this.commits = new GroupCommit(db, this.walSync, (body) => this.exclusive(body));
+  }
+
+  all<T>(sql: string, params?: Params): Promise<T[]> {
+    if (this.mustWait()) return this.later(() => this.allNow<T>(sql, params));
+    try {
+      return Promise.resolve(this.allNow<T>(sql, params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  get<T>(sql: string, params?: Params): Promise<T | undefined> {
+    if (this.mustWait()) return this.later(() => this.getNow<T>(sql, params));
+    try {
+      return Promise.resolve(this.getNow<T>(sql, params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  run(sql: string, params?: Params): Promise<RunResult> {
+    if (this.mustWait()) return this.later(() => this.runNow(sql, params));
+    try {
+      return Promise.resolve(this.runNow(sql, params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (this.owner !== null && this.ambient.getStore() === this.owner) return this.nested(fn);
+    const durability = options?.durability ?? 'durable';
+    if (durability === 'group') return this.commits.run(fn);
+    const { value, durable } = await this.exclusive(async () => {
+      // 'relaxed' (a lockout reservation, issue 10): this one commit at synchronous=NORMAL — atomic and
+      // crash-safe in WAL, only a power cut may lose it. With the WAL sync running every commit is at NORMAL.
+      const relax = durability === 'relaxed' && !this.walSync.active;
+      if (relax) this.exec('PRAGMA synchronous = NORMAL');
+      try {
+        const result = await this.inTransaction(fn);
+        return { value: result, durable: durability === 'durable' ? this.walSync.whenDurable() : undefined };
+      } finally {
+        if (relax) this.exec('PRAGMA synchronous = FULL');
+      }
+    });
+    if (durable) await durable;
+    return value;
+  }
+
+  /**
+   * undefined when everything committed is durable, else a promise of it
+   * (WalSync.whenDurable) — asked once no transaction is open, since one
+   * still open would be counted before it is committed.
+   */
+  whenDurable(): Promise<void> | undefined {
+    if (this.owner === null) return this.walSync.whenDurable();
+    return this.later(() => this.walSync.whenDurable()).then(() => undefined);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.get('SELECT 1');
+    } catch (err) {
+      throw new StorageUnavailableError('the SQLite database cannot be read', { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owner !== null) await this.later(() => undefined);
+    if (this.db.open) this.db.close();
+  }
+
+  /** BEGIN IMMEDIATE … COMMIT around `fn`, rolled back when it throws; the caller holds the writer. */
+  private async inTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.exec('BEGIN IMMEDIATE');
+    try {
+      const value = await fn();
+      this.exec('COMMIT');
+      return value;
+    } catch (err) {
+      if (this.db.inTransaction) this.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** A transaction inside the open one joins it, in a savepoint: if it throws, its own writes are undone. */
+  private async nested<T>(fn: () => Promise<T>): Promise<T> {
+    this.exec('SAVEPOINT nested');
+    try {
+      const value = await fn();
+      this.exec('RELEASE nested');
+      return value;
+    } catch (err) {
+      if (this.db.inTransaction) {
+        this.exec('ROLLBACK TO nested');
+        this.exec('RELEASE nested');
+      }
+      throw err;
+    }
+  }
+
+  /** Runs `body` holding the writer, as the ambient transaction of everything it awaits. */
+  private async exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const tx: Tx = { id: this.nextTx++ };
+    if (this.owner !== null) await new Promise<void>((resolve) => this.waiting.push(() => ((this.owner = tx), resolve())));
+    else this.owner = tx;
+    try {
+      return await this.ambient.run(tx, body);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** The writer is free: waiters run in arrival order — queries at once — until one takes the writer. */
+  private release(): void {
+    this.owner = null;
+    while (this.owner === null && this.waiting.length > 0) this.waiting.shift()!();
+  }
+
+  /** A query from outside the open transaction must wait for it to end. */
+  private mustWait(): boolean {
+    return this.owner !== null && this.ambient.getStore() !== this.owner;
+  }
+
+  private later<T>(query: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) =>
+      this.waiting.push(() => {
+        try {
+          resolve(query());
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private exec(sql: string): void {
+    this.statement(sql).run();
+  }
+
+  private allNow<T>(sql: string, params: Params | undefined): T[] {
+    const statement = this.statement(sql);
+    return (params === undefined ? statement.all() : statement.all(params)) as T[];
+  }
+
+  private getNow<T>(sql: string, params: Params | undefined): T | undefined {
+    const statement = this.statement(sql);
+    return (params === undefined ? statement.get() : statement.get(params)) as T | undefined;
+  }
+
+  private runNow(sql: string, params: Params | undefined): RunResult {
+    const statement = this.statement(sql);
+    return { changes: (params === undefined ? statement.run() : statement.run(params)).changes };
+  }
+}
