@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startSmtpSink } from './smtpSink';
 import { load, type LoadResult } from './load';
 import { planFrom, type Flow } from './plan';
 import { topSelfTime } from './profile';
@@ -62,9 +63,11 @@ async function main(): Promise<void> {
   if (bcryptCost < 10) throw new Error('the login target needs BCRYPT_COST ≥ 10');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-bench-'));
   const secrets = makeSecrets(bcryptCost);
+  // Production sends its notices over SMTP: to a sink here, so their outbox rows and deliveries are measured.
+  const smtp = await startSmtpSink();
   const appEnv = (file: string, port: number, staffPort: number): Record<string, string> => ({
     NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), STAFF_HOST: '127.0.0.1', STAFF_PORT: String(staffPort),
-    DATABASE_FILE: file, SECRET_KEY: secrets.secretKey, SESSION_SECRET: secrets.sessionSecret,
+    DATABASE_FILE: file, SECRET_KEY: secrets.secretKey, SESSION_SECRET: secrets.sessionSecret, SMTP_URL: smtp.url,
     BCRYPT_COST: String(bcryptCost), LOGIN_RATE_LIMIT: '1000000', LOG_LEVEL: 'info',
   });
 
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
       `retained after a full GC ${mb(memoryBefore.retainedHeapBytes)} → ${mb(memoryAfter.retainedHeapBytes)} MiB`);
     // A graceful stop lets every request in flight finish before the ledger is read.
     await stopAll();
+    console.log(`notices delivered to the SMTP sink during the run: ${smtp.received()}`);
 
     const keys = (results: LoadResult[], pick: 'okShots' | 'cutOff'): string[] => results.flatMap((l) => l[pick].map((shot) => shot.key!));
     const ledger = checkLedger(files.large, runStartedAt, {
@@ -155,6 +159,8 @@ async function main(): Promise<void> {
     await stopAll();
     console.error(`logs kept in ${work}`);
     throw err;
+  } finally {
+    await smtp.stop();
   }
 }
 

@@ -76,8 +76,9 @@ function statements(db: Database.Database) {
     company: db.prepare(`INSERT INTO companies (id, name, account_number, balance, opening_balance, created_at, usage_mode, otp_started_at)
       VALUES (?, ?, ?, ?, ?, ?, 'individual', ?)`),
     balance: db.prepare('UPDATE companies SET balance = opening_balance - ? WHERE id = ?'),
+    // Every user has a notice address, as a bank's customers would: each confirmation writes its two notices.
     user: db.prepare(`INSERT INTO users (id, company_id, login_id, name, role, password_hash, transfer_password_hash,
-      approval_password_hash, can_transfer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`),
+      approval_password_hash, can_transfer, created_at, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`),
     // 有効期限 (issue 13): three years on, like `token provision` without --expires.
     token: db.prepare(`INSERT INTO tokens (id, credential_id, platform, secret_sealed, key_id, company_id, created_at, expires_on)
       VALUES (?, ?, 'mobile', ?, ?, ?, ?, date(? / 1000, 'unixepoch', '+9 hours', '+3 years'))`),
@@ -144,7 +145,7 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
         userId += 1;
         const admin = n === 0;
         st.user.run(userId, c, loginId(c, n), `利用者${n}`, admin ? 'admin' : 'user', secrets.passwordHash,
-          secrets.passwordHash, admin ? secrets.passwordHash : null, since);
+          secrets.passwordHash, admin ? secrets.passwordHash : null, since, `user${userId}@bench.example.jp`);
         const credentialId = `SYMC${String(userId).padStart(8, '0')}`;
         st.token.run(userId, credentialId, box.seal(tokenSecret(seed, userId), credentialId), box.keyId, c, since, since);
         st.registration.run(c, userId, userId, since, loginId(c, 0));

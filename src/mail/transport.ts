@@ -4,6 +4,9 @@ import type { MailConfig } from '../config';
 import type { MailboxRepository } from '../repositories/mailbox';
 import type { OutboxMail } from '../repositories/outbox';
 
+/** Mails one worker sends at once, each over its own pooled SMTP connection. */
+export const SEND_CONCURRENCY = 4;
+
 /** Where the worker hands a claimed outbox row: an SMTP server, or the demo mailbox. */
 export interface MailTransport {
   readonly name: 'smtp' | 'mailbox';
@@ -26,6 +29,10 @@ export function smtpTransport(config: MailConfig): MailTransport {
   const requireTls = /[?&]requireTLS=(true|1)\b/i.test(url);
   const transporter = nodemailer.createTransport({
     url,
+    // Connections kept open and reused, as many as the worker sends at once.
+    pool: true,
+    maxConnections: SEND_CONCURRENCY,
+    maxMessages: 1000,
     connectionTimeout: 20_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,

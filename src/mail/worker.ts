@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { MailConfig } from '../config';
 import type { Storage } from '../storage/port';
 import type { OutboxMail, OutboxRepository } from '../repositories/outbox';
-import type { MailTransport } from './transport';
+import { SEND_CONCURRENCY, type MailTransport } from './transport';
 
 /**
  * A claimed row is this worker's for this long. It must outlast one SMTP
@@ -59,7 +59,7 @@ export class OutboxWorker {
   constructor(
     private readonly deps: WorkerDeps,
     private readonly transport: MailTransport,
-    private readonly options: { pollMs?: number; batchSize?: number } = {},
+    private readonly options: { pollMs?: number; batchSize?: number; concurrency?: number } = {},
   ) {}
 
   start(): void {
@@ -86,7 +86,10 @@ export class OutboxWorker {
       if (!await outbox.hasDue(now)) return result;
       // Losing a claim on a power cut only shortens the lease: no fsync for it.
       const claimed = await this.deps.storage.transaction(() => outbox.claim(this.owner, now, LEASE_MS, batchSize), { durability: 'relaxed' });
-      for (const [i, mail] of claimed.entries()) {
+      // A few at a time over the transport's pooled connections: one by one,
+      // a burst of confirmations (two notices each) waited minutes for its mail.
+      const concurrency = this.options.concurrency ?? SEND_CONCURRENCY;
+      for (let i = 0; i < claimed.length; i += concurrency) {
         if (this.stopping) {
           // Shutting down: what was claimed but not tried goes back at once, not after its lease.
           const rest = claimed.slice(i);
@@ -95,7 +98,7 @@ export class OutboxWorker {
           }, { durability: 'group' });
           return result;
         }
-        result[await this.deliver(mail)] += 1;
+        for (const outcome of await Promise.all(claimed.slice(i, i + concurrency).map((mail) => this.deliver(mail)))) result[outcome] += 1;
       }
       if (claimed.length < batchSize || this.stopping) return result;
     }
