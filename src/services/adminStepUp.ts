@@ -2,7 +2,7 @@ import { needsCode, type AdminAction } from '../domain/adminStepUp';
 import type { RegistrationsRepository } from '../repositories/registrations';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
-import { approve, spendOtp, type ApprovalRefusal, type OtpDeps, type PasswordCheckDeps } from './secretCheck';
+import { approve, spendOtp, type ApprovalRefusal, type OtpDeps, type OtpWrongCause, type PasswordCheckDeps } from './secretCheck';
 
 /**
  * The administrator's one-time password for an administrator action (issue 13,
@@ -18,7 +18,8 @@ export type StepUpRefusal =
   | { ok: false; reason: 'codeMissing' }
   /** OTP has started but the administrator's (A) or shared (B) token is not registered (the branch removed it, Q1). */
   | { ok: false; reason: 'noAdminToken' }
-  | { ok: false; reason: 'codeWrong'; remaining: number }
+  /** cause: the token's clock seems off, or it is past its 有効期限 (issue 13), as spendOtp tells it. */
+  | { ok: false; reason: 'codeWrong'; remaining: number; cause?: OtpWrongCause }
   | { ok: false; reason: 'codeLocked' }
   | { ok: false; reason: 'codeReplayed' };
 
@@ -66,7 +67,7 @@ export async function spendStepUp(deps: OtpDeps, admin: User, stepUp: StepUp, ac
     case 'replayed':
       return { ok: false, reason: 'codeReplayed' };
     default:
-      return { ok: false, reason: 'codeWrong', remaining: spent.remaining };
+      return { ok: false, reason: 'codeWrong', remaining: spent.remaining, ...(spent.cause && { cause: spent.cause }) };
   }
 }
 

@@ -29,7 +29,7 @@ export const outOfSyncMessage = (remaining: number): string =>
   remainingPhrase(remaining);
 
 /** Who helps once a token has expired: its replacement needs the old token working, so it is a new registration now. */
-function afterExpiry(user: User, shared: boolean): string {
+function afterExpiry(user: Pick<User, 'role'>, shared: boolean): string {
   // The administrator's own (A) or the shared (B) token is unregistered only at the branch (R8, Q1).
   if (user.role === 'admin') {
     return '新しいソフトウェアトークンの登録には、お取引店の窓口での登録解除のお手続き（書面、代表口座のお届け印）が必要です。お取引店にお問い合わせください。';
@@ -40,11 +40,11 @@ function afterExpiry(user: User, shared: boolean): string {
 }
 
 /** A right code of a token past its 有効期限. */
-export const expiredMessage = (user: User, shared = false): string =>
+export const expiredMessage = (user: Pick<User, 'role'>, shared = false): string =>
   `ご利用のソフトウェアトークンは有効期限が切れているため、ワンタイムパスワードをご利用いただけません。${afterExpiry(user, shared)}`;
 
 /** The message for a 'wrong' refusal that carries a cause, or undefined for a plainly wrong code. */
-export function wrongCauseMessage(cause: OtpWrongCause | undefined, remaining: number, user: User): string | undefined {
+export function wrongCauseMessage(cause: OtpWrongCause | undefined, remaining: number, user: Pick<User, 'role'>): string | undefined {
   if (cause === 'outOfSync') return outOfSyncMessage(remaining);
   if (cause === 'expired') return expiredMessage(user);
   return undefined;

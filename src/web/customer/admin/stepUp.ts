@@ -3,6 +3,7 @@ import type { ApprovalRefusal } from '../../../services/secretCheck';
 import type { FieldErrors } from '../../forms';
 import { approvalMessage } from './approval';
 import { OTP_REPLAYED_MESSAGE } from './otp/forms';
+import { wrongCauseMessage } from '../otpMessages';
 
 // What a refused administrator action says about its secrets (issue 13, item 2; the fields are in approval.ts).
 
@@ -32,9 +33,13 @@ export function adminRefusalView(
       return { status: 400, errors: { [ids.otp]: '管理者のワンタイムパスワードを入力してください。' } };
     case 'noAdminToken':
       return { status: 403, errors: { _form: NO_ADMIN_TOKEN_MESSAGE } };
-    case 'codeWrong':
-      // R9: a wrong, an older or an unknown code read the same; the count warns before the lock.
-      return { status: 400, errors: { [ids.otp]: `ワンタイムパスワードが正しくありません。あと ${refusal.remaining} 回誤るとロックされます。` } };
+    case 'codeWrong': {
+      // A step-up code is always the administrator's (A) or the shared token's (B): a clock that seems off or an
+      // expired token is told as on 振込内容確認 (issue 13); otherwise R9: a wrong, an older or an unknown code
+      // read the same, and the count warns before the lock.
+      const told = 'cause' in refusal ? wrongCauseMessage(refusal.cause, refusal.remaining, { role: 'admin' }) : undefined;
+      return { status: 400, errors: { [ids.otp]: told ?? `ワンタイムパスワードが正しくありません。あと ${refusal.remaining} 回誤るとロックされます。` } };
+    }
     case 'codeReplayed':
       return { status: 400, errors: { [ids.otp]: OTP_REPLAYED_MESSAGE } };
     case 'codeLocked':
