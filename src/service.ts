@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { systemClock } from './clock';
-import { openDatabase } from './db/connection';
-import { migrate } from './db/migrate';
 import { Checkpointer } from './db/checkpointer';
 import { createDeps } from './deps';
-import { SqliteStorage } from './storage/sqlite';
+import { openStorage } from './storage/open';
+import type { SqliteStorage } from './storage/sqlite';
 import { createCustomerApp, createStaffApp } from './app';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startupLines } from './listenUrls';
@@ -16,24 +15,21 @@ import { createOutboxWorker } from './mail';
 export interface RunningService {
   customer: AddressInfo;
   staff: AddressInfo;
-  /** Stops accepting, lets requests in flight finish, then closes the database. */
+  /** Stops accepting, lets requests in flight finish, then closes the storage. */
   stop(): Promise<void>;
 }
 
 /**
- * Opens the database, migrates, loads the demo data when asked, and starts
- * both listeners; the process (signals, exit) is src/server.ts's business.
+ * Opens the storage (PostgreSQL when DATABASE_URL is set, else the SQLite
+ * file) with its migrations applied, loads the demo data when asked, and
+ * starts both listeners; the process (signals, exit) is src/server.ts's business.
  */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const db = openDatabase(config.databaseFile);
-  const applied = migrate(db);
+  const { storage, applied } = await openStorage(config, logger);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const storage = new SqliteStorage(db, logger);
   const deps = createDeps(config, storage, systemClock, logger);
   if (config.demo) await seedDemoIfEmpty(deps);
-  const checkpointer = await Checkpointer.start(db, config.databaseFile, logger);
-  // From here commits are synced off the event loop; a failed fdatasync ends the process (see WalSync).
-  await storage.walSync.start(config.databaseFile, { onFatal: () => setImmediate(() => process.exit(70)) });
+  const stopSqliteUpkeep = deps.sqlite ? await startSqliteUpkeep(deps.sqlite, config.databaseFile, logger) : undefined;
 
   const listen = (app: ReturnType<typeof createCustomerApp>, port: number, host: string): Promise<Server> =>
     new Promise((resolve, reject) => {
@@ -65,12 +61,25 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await closed;
     // After the listeners (nothing new is written) and before the database closes: the round in flight settles.
     await mailWorker?.stop();
-    await storage.walSync.stop();
-    await checkpointer.stop();
-    // Closing the database checkpoints the WAL cleanly.
+    await stopSqliteUpkeep?.();
+    // Closing SQLite checkpoints the WAL cleanly; closing PostgreSQL's pool ends its connections.
     await storage.close();
   };
   return { customer, staff, stop };
+}
+
+/**
+ * What the embedded engine needs beside its queries: the checkpointer, and
+ * commits synced off the event loop (a failed fdatasync ends the process, see
+ * WalSync). PostgreSQL does both itself. Returns what stops them.
+ */
+async function startSqliteUpkeep(sqlite: SqliteStorage, file: string, logger: Logger): Promise<() => Promise<void>> {
+  const checkpointer = await Checkpointer.start(sqlite.db, file, logger);
+  await sqlite.walSync.start(file, { onFatal: () => setImmediate(() => process.exit(70)) });
+  return async () => {
+    await sqlite.walSync.stop();
+    await checkpointer.stop();
+  };
 }
 
 function mailStartLine(transport: Config['mail']['transport'], demo: boolean): string {

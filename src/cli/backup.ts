@@ -18,12 +18,16 @@ export const backupCommand: Command = {
   summary: 'copy DATABASE_FILE to <file> while the service runs (SQLite online backup), then check the copy',
   args: 1,
   async run(ctx) {
+    if (ctx.config().databaseUrl) {
+      throw new CliError('backup copies the embedded SQLite database (DATABASE_FILE) with its online backup API; '
+        + 'on PostgreSQL (DATABASE_URL) use pg_dump, or WAL archiving for point-in-time recovery (README).');
+    }
     const target = path.resolve(ctx.args[0]!);
     if (fs.existsSync(target)) throw new CliError(`${target} exists; give a new file name (a backup never overwrites).`);
     if (!fs.existsSync(path.dirname(target))) throw new CliError(`The directory ${path.dirname(target)} does not exist.`);
     const source = path.resolve(ctx.config().databaseFile);
     if (source === target) throw new CliError('The backup cannot be the database file itself.');
-    const { deps } = ctx.open();
+    const { deps } = await ctx.open();
     if (!deps.sqlite) throw new CliError('backup copies the embedded SQLite database; on PostgreSQL use pg_dump (README).');
     const partial = `${target}.partial`;
     fs.rmSync(partial, { force: true });

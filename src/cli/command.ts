@@ -17,8 +17,8 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Configuration from the environment (src/config.ts), read on first use. */
   config(): Config;
-  /** Opens DATABASE_FILE with pending migrations applied; the runner closes it. */
-  open(): { deps: Deps; applied: string[] };
+  /** Opens the database (DATABASE_URL, else DATABASE_FILE) with pending migrations applied; the runner closes it. */
+  open(): Promise<{ deps: Deps; applied: string[] }>;
 }
 
 /**

@@ -1,16 +1,17 @@
 import { seedDemoIfEmpty } from '../demo/seed';
+import { describeDatabase } from '../storage/open';
 import { CliError, type Command } from './command';
 
 export const migrateCommand: Command = {
   name: 'migrate',
   usage: 'migrate',
-  summary: 'apply pending database migrations to DATABASE_FILE',
+  summary: 'apply pending database migrations to DATABASE_URL (PostgreSQL) or DATABASE_FILE',
   args: 0,
-  run(ctx) {
-    // The runner applies migrations on opening and prints each one it applied.
-    const { applied } = ctx.open();
-    const file = ctx.config().databaseFile;
-    ctx.print(applied.length > 0 ? `${applied.length} migration(s) applied to ${file}.` : `${file} is up to date; no pending migrations.`);
+  async run(ctx) {
+    // The runner applies migrations on opening (migrations/ or migrations/postgres/) and prints each one it applied.
+    const { applied } = await ctx.open();
+    const target = describeDatabase(ctx.config());
+    ctx.print(applied.length > 0 ? `${applied.length} migration(s) applied to ${target}.` : `${target} is up to date; no pending migrations.`);
   },
 };
 
@@ -25,7 +26,7 @@ export const seedDemoCommand: Command = {
     if (!ctx.config().demo) {
       throw new CliError('Demo mode is off (DEMO=0, or NODE_ENV=production without DEMO=1): the demo credentials are public.');
     }
-    const { deps } = ctx.open();
+    const { deps } = await ctx.open();
     const loaded = await seedDemoIfEmpty(deps);
     ctx.print(
       loaded

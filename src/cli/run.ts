@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { openDatabase } from '../db/connection';
-import { migrate } from '../db/migrate';
 import { createDeps, type Deps } from '../deps';
 import { createLogger } from '../logger';
-import { SqliteStorage } from '../storage/sqlite';
+import { openStorage } from '../storage/open';
+import type { Storage } from '../storage/port';
 import { CliError, type Command, type CommandContext } from './command';
 import { findCommand, usageText } from './commands';
 
@@ -29,8 +28,8 @@ function parseArguments(command: Command, rest: string[]): Pick<CommandContext, 
 /** Config and database are opened lazily, so `help` works without either. */
 class Resources {
   private config: Config | undefined;
-  private storage: SqliteStorage | undefined;
-  private opened: { deps: Deps; applied: string[] } | undefined;
+  private storage: Storage | undefined;
+  private opened: Promise<{ deps: Deps; applied: string[] }> | undefined;
 
   constructor(private readonly env: NodeJS.ProcessEnv, private readonly print: (line: string) => void) {}
 
@@ -38,18 +37,19 @@ class Resources {
     return (this.config ??= loadConfig(this.env));
   }
 
-  open(): { deps: Deps; applied: string[] } {
-    if (this.opened) return this.opened;
+  open(): Promise<{ deps: Deps; applied: string[] }> {
+    return (this.opened ??= this.openNow());
+  }
+
+  private async openNow(): Promise<{ deps: Deps; applied: string[] }> {
     const config = this.getConfig();
-    const db = openDatabase(config.databaseFile);
-    // Every command that opens the database brings its schema up to date first
-    // (repositories prepare statements on its tables), saying what it applied.
-    const applied = migrate(db);
-    for (const name of applied) this.print(`Applied migration ${name}`);
     const logger = createLogger(config.logLevel);
-    this.storage = new SqliteStorage(db, logger);
-    this.opened = { deps: createDeps(config, this.storage, systemClock, logger), applied };
-    return this.opened;
+    // Every command that opens the database brings its schema up to date first
+    // (on either engine, src/storage/open.ts), saying what it applied.
+    const { storage, applied } = await openStorage(config, logger);
+    this.storage = storage;
+    for (const name of applied) this.print(`Applied migration ${name}`);
+    return { deps: createDeps(config, storage, systemClock, logger), applied };
   }
 
   async close(): Promise<void> {
@@ -59,8 +59,8 @@ class Resources {
 
 /**
  * Runs one command and returns the exit code: 0 on success, 1 on an error the
- * operator can fix (printed without a stack). The database is always closed,
- * so its WAL is checkpointed.
+ * operator can fix (printed without a stack). The storage is always closed:
+ * SQLite's WAL is checkpointed, PostgreSQL's connections end.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {

@@ -28,7 +28,7 @@ export const staffAddCommand: Command = {
     });
     if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => i.message).join('\n'));
     const { staffId, name, password } = parsed.data;
-    const { deps } = ctx.open();
+    const { deps } = await ctx.open();
     try {
       await addStaff(deps, staffId, name, password);
     } catch (err) {
@@ -46,7 +46,7 @@ export const staffUnlockCommand: Command = {
   args: 1,
   async run(ctx) {
     const staffId = ctx.args[0]!.normalize('NFKC').trim();
-    const result = await unlockStaff(ctx.open().deps, staffId, cliActor);
+    const result = await unlockStaff((await ctx.open()).deps, staffId, cliActor);
     if (!result) throw new CliError(`No staff account "${staffId}".`);
     ctx.print(result.wasLocked ? `Staff account "${staffId}" unlocked.` : `Staff account "${staffId}" was not locked; its failure count is cleared.`);
   },

@@ -46,7 +46,7 @@ export const tokenProvisionCommand: Command = {
     if (platform !== 'mobile' && platform !== 'desktop') {
       throw new CliError(`--platform must be mobile or desktop.\nUsage: ${this.usage}`);
     }
-    const { deps } = ctx.open();
+    const { deps } = await ctx.open();
     let token: Provisioned;
     try {
       token = await provisionToken(deps, platform, { expiresOn: expiresOf(ctx) });
@@ -67,7 +67,7 @@ export const tokenImportCommand: Command = {
   args: 1,
   options: EXPIRES_OPTION,
   async run(ctx) {
-    const { deps } = ctx.open();
+    const { deps } = await ctx.open();
     let token: Provisioned;
     try {
       token = await importToken(deps, ctx.args[0]!, expiresOf(ctx));
@@ -87,7 +87,7 @@ export const tokenListCommand: Command = {
   summary: 'list the register: credential ID, platform, status, company, last accepted step, drift, expires, created',
   args: 0,
   async run(ctx) {
-    const { tokens } = ctx.open().deps.repos;
+    const { tokens } = (await ctx.open()).deps.repos;
     const lines = [['credential ID', 'platform', 'status', 'company', 'last accepted step', 'drift', 'expires (JST)', 'created (UTC)']];
     for (let offset = 0, total = 1; offset < total; offset += 100) {
       const page = await tokens.list(100, offset);
@@ -158,7 +158,7 @@ export const keyRotateCommand: Command = {
   options: { 'new-key': { type: 'string' }, generate: { type: 'boolean' } },
   async run(ctx) {
     const { key, generated } = newKeyFrom(ctx, this.usage);
-    const { deps } = ctx.open();
+    const { deps } = await ctx.open();
     const keyFile = deps.config.secretKey === undefined ? stageKeyFile(deps.config.databaseFile, key) : undefined;
     let result: { count: number; keyId: string };
     try {

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps';
 import { platformOf } from '../domain/token';
-import { openContract } from '../services/contracts';
+import { hashContractAdmin, insertContract, type ContractInput } from '../services/contracts';
 import { hashNewUser, insertUser } from '../services/users';
-import { addStaff } from '../services/staffAccounts';
+import { insertStaff } from '../services/staffAccounts';
 import { provisionToken } from '../services/tokenRegister';
 import { DEMO } from './data';
 
@@ -10,36 +10,55 @@ export { DEMO } from './data';
 
 const system = { type: 'system' as const, id: 'seed-demo', companyId: null, clientIp: null };
 
-/** Loads the demo data unless any contract exists; returns whether it did. */
+const contract: ContractInput = {
+  companyName: DEMO.companyName,
+  accountBalance: DEMO.balance,
+  adminLoginId: DEMO.admin.loginId,
+  adminName: DEMO.admin.name,
+  adminPassword: DEMO.admin.password,
+  adminApprovalPassword: DEMO.admin.approvalPassword,
+  adminTransferPassword: DEMO.admin.transferPassword,
+  adminEmail: DEMO.admin.email,
+};
+
+/**
+ * Loads the demo data unless any contract exists; returns whether it did.
+ * Nodes may start together on one PostgreSQL (issue 12), so the check and
+ * every row are one transaction: at SERIALIZABLE two seeds that both saw no
+ * contract cannot both commit. The loser is either run again by the storage
+ * (a serialization failure: it then sees the contract) or stopped by a unique
+ * key (the demo login ID); either way it wrote nothing, and finding a
+ * contract afterwards means another node loaded the demo.
+ */
 export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
   if (!await deps.repos.companies.isEmpty()) return false;
-  const company = await openContract(
-    deps,
-    {
-      companyName: DEMO.companyName,
-      accountBalance: DEMO.balance,
-      adminLoginId: DEMO.admin.loginId,
-      adminName: DEMO.admin.name,
-      adminPassword: DEMO.admin.password,
-      adminApprovalPassword: DEMO.admin.approvalPassword,
-      adminTransferPassword: DEMO.admin.transferPassword,
-      adminEmail: DEMO.admin.email,
-    },
-    system,
-  );
-  const users = await Promise.all(
-    DEMO.users.map((u) =>
-      hashNewUser(deps, { ...u, companyId: company.id, role: 'user', approvalPassword: null }),
-    ),
-  );
-  // Every demo user has an address, so each step of the walk leaves its notice in the demo mailbox (/staff/mail).
-  await deps.storage.transaction(async () => {
-    for (const [i, u] of users.entries()) await deps.repos.emails.setEmail((await insertUser(deps, u)).id, DEMO.users[i]!.email);
-  });
-  if (!await deps.repos.staff.findByStaffId(DEMO.staff.staffId)) {
-    await addStaff(deps, DEMO.staff.staffId, DEMO.staff.name, DEMO.staff.password);
+  // bcrypt first, outside the transaction (a transaction awaits nothing but the storage).
+  const [admin, users, staffHash] = await Promise.all([
+    hashContractAdmin(deps, contract),
+    Promise.all(DEMO.users.map((u) => hashNewUser(deps, { ...u, companyId: 0, role: 'user', approvalPassword: null }))),
+    deps.hasher.hash(DEMO.staff.password),
+  ]);
+  let loaded: boolean;
+  try {
+    loaded = await deps.storage.transaction(async () => {
+      if (!await deps.repos.companies.isEmpty()) return false;
+      const company = await insertContract(deps, contract, admin, system);
+      // Every demo user has an address, so each step of the walk leaves its notice in the demo mailbox (/staff/mail).
+      for (const [i, u] of users.entries()) {
+        await deps.repos.emails.setEmail((await insertUser(deps, { ...u, companyId: company.id })).id, DEMO.users[i]!.email);
+      }
+      if (!await deps.repos.staff.findByStaffId(DEMO.staff.staffId)) await insertStaff(deps, DEMO.staff.staffId, DEMO.staff.name, staffHash);
+      // A token already in the register (an operator imported it) is kept as it is.
+      for (const { credentialId } of Object.values(DEMO.tokens)) {
+        if (!await deps.repos.tokens.find(credentialId)) await provisionToken(deps, platformOf(credentialId)!, { credentialId });
+      }
+      return true;
+    });
+  } catch (err) {
+    if (!await deps.repos.companies.isEmpty()) return false;
+    throw err;
   }
-  await provisionDemoTokens(deps);
+  if (!loaded) return false;
   // Plain "id / password" strings: the published demo credentials are meant to
   // be read here, and the logger's *.password redaction would hide them unevenly.
   const line = (u: { loginId?: string; staffId?: string; password: string }) => `${u.loginId ?? u.staffId} / ${u.password}`;
@@ -53,14 +72,4 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
     'DEMO data loaded: these published demo credentials must never be used in production',
   );
   return true;
-}
-
-/** A token already in the register (an operator imported it) is kept as it is. */
-async function provisionDemoTokens(deps: Deps): Promise<void> {
-  await deps.storage.transaction(async () => {
-    for (const { credentialId } of Object.values(DEMO.tokens)) {
-      if (await deps.repos.tokens.find(credentialId)) continue;
-      await provisionToken(deps, platformOf(credentialId)!, { credentialId });
-    }
-  });
 }

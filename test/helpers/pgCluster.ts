@@ -24,6 +24,8 @@ export function databaseUrl(): string {
 export interface PgTestSchema {
   readonly schema: string;
   readonly connectionString: string;
+  /** DATABASE_URL for this schema alone (search_path in its options), for a whole service or CLI run. */
+  readonly url: string;
   /** A storage on this schema; each call is another pool (another "node"), closed by drop(). */
   storage(options?: Partial<PostgresStorageOptions>): PostgresStorage;
   /** Closes the storages made here and empties the schema for the next context (drops it, when not migrated). */
@@ -56,6 +58,7 @@ export async function createTestSchema(options: { migrate?: boolean } = {}): Pro
   return {
     schema: name,
     connectionString,
+    url: `${connectionString}${connectionString.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${name}`)}`,
     storage(overrides = {}) {
       const storage = new PostgresStorage({ connectionString, searchPath: name, poolSize: 4, ...overrides });
       storages.push(storage);
