@@ -11,6 +11,7 @@ import { OutboxRepository } from './repositories/outbox';
 import { CredentialLocksRepository, StaffLocksRepository } from './repositories/credentialLocks';
 import { LimitsRepository } from './repositories/limits';
 import { LoginHistoryRepository } from './repositories/loginHistory';
+import { RateLimitsRepository } from './repositories/rateLimits';
 import { RegistrationsRepository } from './repositories/registrations';
 import { SessionsRepository } from './repositories/sessions';
 import { StaffRepository } from './repositories/staff';
@@ -61,6 +62,7 @@ export interface Deps {
     mailbox: MailboxRepository;
     limits: LimitsRepository;
     loginHistory: LoginHistoryRepository;
+    rateLimits: RateLimitsRepository;
   };
 }
 
@@ -114,6 +116,7 @@ export function createDeps(config: Config, storage: Storage, clock: Clock, logge
       mailbox: new MailboxRepository(db),
       limits: new LimitsRepository(db),
       loginHistory: new LoginHistoryRepository(db),
+      rateLimits: new RateLimitsRepository(db),
     },
   };
 }

@@ -32,7 +32,7 @@ export interface LoginSpec<F extends z.ZodType> {
 export function loginRoutes<F extends z.ZodType>(deps: Deps, spec: LoginSpec<F>): Router {
   const router = Router();
   const { view, title, paths } = spec;
-  const limiter = loginRateLimit(deps, view, title);
+  const limiter = loginRateLimit(deps, spec.realm, view, title);
 
   router.get(paths.login, (req, res) => {
     if (spec.signedIn(res)) return res.redirect(303, paths.home);

@@ -1,14 +1,24 @@
 import { rateLimit } from 'express-rate-limit';
 import type { Request, RequestHandler } from 'express';
 import type { Deps } from '../deps';
+import { DatabaseRateLimitStore } from './rateLimitStore';
 
 /**
- * What every limiter of the service shares: a one-minute window, the draft-8
- * RateLimit headers, and no warning when a client sends X-Forwarded-For —
- * without a trusted proxy it is ignored by design (TRUST_PROXY, issue 10).
+ * What every limiter of the service shares: a one-minute window counted in
+ * the database under the limiter's own prefix, so that every node spends one
+ * count (issue 12), the draft-8 RateLimit headers, and no warning when a
+ * client sends X-Forwarded-For — without a trusted proxy it is ignored by
+ * design (TRUST_PROXY, issue 10).
  */
-export const perMinute = (limit: number) =>
-  ({ windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false, validate: { xForwardedForHeader: false } }) as const;
+export const perMinute = (deps: Deps, prefix: string, limit: number) =>
+  ({
+    windowMs: 60_000,
+    limit,
+    store: new DatabaseRateLimitStore(deps, prefix),
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false },
+  }) as const;
 
 /**
  * Entries of one secret per signed-in user and minute (DESIGN §6), on top of
@@ -16,9 +26,9 @@ export const perMinute = (limit: number) =>
  * Keyed by user, so one office behind one address shares nothing, and a
  * limiter counts only the requests that carry its secret.
  */
-function perUserRateLimit(limit: number, carriesSecret: (req: Request) => boolean, message: string): RequestHandler {
+function perUserRateLimit(deps: Deps, prefix: string, limit: number, carriesSecret: (req: Request) => boolean, message: string): RequestHandler {
   return rateLimit({
-    ...perMinute(limit),
+    ...perMinute(deps, prefix, limit),
     skip: (req) => req.method !== 'POST' || !carriesSecret(req),
     keyGenerator: (req) => `user:${String(req.session.userId ?? 'anonymous')}`,
     handler: (req, res) => {
@@ -30,6 +40,8 @@ function perUserRateLimit(limit: number, carriesSecret: (req: Request) => boolea
 /** One-time-password entries, on every form that takes a code. */
 export function otpRateLimit(deps: Deps): RequestHandler {
   return perUserRateLimit(
+    deps,
+    'otp:',
     deps.config.otpRateLimitPerMinute,
     () => true,
     'ワンタイムパスワードの入力が多すぎます。しばらくしてから再度お試しください。',
@@ -43,6 +55,8 @@ export function otpRateLimit(deps: Deps): RequestHandler {
  */
 export function approvalRateLimit(deps: Deps): RequestHandler {
   return perUserRateLimit(
+    deps,
+    'approvalPassword:',
     deps.config.approvalRateLimitPerMinute,
     (req) => typeof (req.body as Record<string, unknown> | undefined)?.approvalPassword === 'string',
     '承認用パスワードの入力が多すぎます。しばらくしてから再度お試しください。',

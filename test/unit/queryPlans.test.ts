@@ -7,6 +7,7 @@ import * as limits from '../../src/repositories/limits';
 import * as loginHistory from '../../src/repositories/loginHistory';
 import * as mailbox from '../../src/repositories/mailbox';
 import * as outbox from '../../src/repositories/outbox';
+import * as rateLimits from '../../src/repositories/rateLimits';
 import * as registrations from '../../src/repositories/registrations';
 import * as sessions from '../../src/repositories/sessions';
 import * as staff from '../../src/repositories/staff';
@@ -73,7 +74,7 @@ const isScan = (detail: string): boolean =>
 /** The repository modules by their key in deps.repos. */
 const modules: Record<string, { statements: Record<string, string> }> = {
   audit, companies, locks: credentialLocks, staffLocks: credentialLocks, emails, limits, loginHistory, mailbox, outbox,
-  registrations, sessions, staff, tokens, transfers, users,
+  rateLimits, registrations, sessions, staff, tokens, transfers, users,
 };
 
 const isSql = (value: unknown): value is string => typeof value === 'string' && /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(value);
