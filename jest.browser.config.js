@@ -4,6 +4,10 @@
  * the machine has two cores.
  * @type {import('jest').Config}
  */
+// SQLite, as `npm test` (jest.config.js): a DATABASE_URL in the shell does not move it.
+/* global process */
+delete process.env.DATABASE_URL;
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/browser'],

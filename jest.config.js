@@ -1,3 +1,8 @@
+// `npm test` is the SQLite run whatever the shell exports: a DATABASE_URL left there (for psql, or
+// a node started by hand) must not move the suite onto PostgreSQL (test/helpers/engine.ts reads it).
+/* global process */
+delete process.env.DATABASE_URL;
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

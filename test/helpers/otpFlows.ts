@@ -5,6 +5,7 @@ import type { User } from '../../src/repositories/users';
 import { provisionToken } from '../../src/services/tokenRegister';
 import type { TestContext } from './app';
 import { FormClient } from './client';
+import { scalar } from './engine';
 import { givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from './fixtures';
 import { givenRegistered, givenToken, type TestToken } from './otp';
 
@@ -53,5 +54,5 @@ export async function confirm(client: FormClient, id: number, otp: string) {
   return client.post(`/transfers/${id}/confirm`, { otp });
 }
 
-export const completedTransfers = (ctx: TestContext): number =>
-  ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get() as number;
+export const completedTransfers = async (ctx: TestContext): Promise<number> =>
+  (await scalar(ctx.storage, "SELECT count(*) FROM transfers WHERE status = 'completed'"))!;

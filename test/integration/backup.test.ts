@@ -6,8 +6,9 @@ import { openDatabase } from '../../src/db/connection';
 import { DEMO } from '../../src/demo/seed';
 import { createTestContext } from '../helpers/app';
 import { FormClient } from '../helpers/client';
+import { describeSqliteOnly } from '../helpers/engine';
 
-describe('online backup of the embedded database (issue 12: npm run cli -- backup <file>)', () => {
+describeSqliteOnly('online backup of the embedded database (issue 12: npm run cli -- backup <file>)', 'SQLite\'s online backup API; PostgreSQL is backed up with pg_dump', () => {
   let dir: string;
   let databaseFile: string;
 
@@ -64,7 +65,7 @@ describe('online backup of the embedded database (issue 12: npm run cli -- backu
     expect(copied).toBeLessThanOrEqual(after);
 
     // Restored: the demo administrator signs in on the copy.
-    const restored = createTestContext({}, target);
+    const restored = await createTestContext({}, target);
     const client = new FormClient(restored.app);
     const login = await client.login(DEMO.admin.loginId, DEMO.admin.password);
     expect(login.status).toBe(303);

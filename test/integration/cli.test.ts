@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { openDatabase, type Db } from '../../src/db/connection';
 import { MIGRATIONS_DIR } from '../../src/db/migrate';
 import { DEMO } from '../../src/demo/seed';
+import { describeSqliteOnly } from '../helpers/engine';
 
 interface Run {
   code: number;
@@ -12,7 +13,7 @@ interface Run {
   stderr: string;
 }
 
-describe('command-line tool (npm run cli)', () => {
+describeSqliteOnly('command-line tool (npm run cli)', 'reads the SQLite file the commands wrote; test/pg/cli.test.ts runs the commands on PostgreSQL', () => {
   let dir: string;
   let databaseFile: string;
 

@@ -7,11 +7,12 @@ import { DEMO, seedDemoIfEmpty } from '../../src/demo/seed';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { FormClient } from '../helpers/client';
 import { VALID_TRANSFER_FORM } from '../helpers/fixtures';
+import { describeSqliteOnly } from '../helpers/engine';
 
 describe('demo data (DEMO=1) and the README walk-through', () => {
   let ctx: TestContext;
   beforeEach(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     expect(await seedDemoIfEmpty(ctx.deps)).toBe(true);
   });
 
@@ -72,7 +73,7 @@ describe('demo data (DEMO=1) and the README walk-through', () => {
   });
 });
 
-describe('database settings', () => {
+describeSqliteOnly('database settings', 'the SQLite file\'s pragmas', () => {
   test('when a database file is opened, then WAL, synchronous=FULL, foreign keys and a busy timeout are on', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-'));
     const db = openDatabase(path.join(dir, 'nested', 'x.db'));

@@ -6,8 +6,9 @@ import type { Worker } from 'node:worker_threads';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { FormClient } from '../helpers/client';
 import { HeldWorker, settleCallbacks, state } from '../helpers/heldWalWorker';
+import { describeSqliteOnly } from '../helpers/engine';
 
-describe('responses wait for durability (issue 11: no fsync on the event loop, no news before the disk has it)', () => {
+describeSqliteOnly('responses wait for durability (issue 11: no fsync on the event loop, no news before the disk has it)', 'SQLite\'s WAL sync: PostgreSQL\'s commit is durable when it returns', () => {
   let dir: string;
   let ctx: TestContext;
   let worker: HeldWorker;
@@ -15,7 +16,7 @@ describe('responses wait for durability (issue 11: no fsync on the event loop, n
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-responses-'));
     const file = path.join(dir, 'webfb.db');
-    ctx = createTestContext({}, file);
+    ctx = await createTestContext({}, file);
     ctx.db.exec('CREATE TABLE scratch (x INTEGER)');
     worker = new HeldWorker();
     const started = ctx.sqlite.walSync.start(file, { spawn: () => worker as unknown as Worker });

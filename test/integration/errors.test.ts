@@ -20,8 +20,8 @@ function expectPlainErrorPage(res: Response): void {
 
 describe('error pages', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test.each([
@@ -46,7 +46,7 @@ describe('error pages', () => {
 
   // The storage port's ping rejects with StorageUnavailableError (issue 12): the database is down, not the code.
   test('when the database is unavailable, then /healthz answers 503 with a plain page', async () => {
-    ctx.db.close();
+    await ctx.storage.close();
     const res = await request(ctx.app).get('/healthz');
     expect(res.status).toBe(503);
     expect(res.text).toContain('ただいまシステムに接続できないため、お手続きを完了できませんでした');
@@ -57,7 +57,7 @@ describe('error pages', () => {
     const { admin } = await givenContract(ctx.deps);
     const client = new FormClient(ctx.app);
     await client.login(admin.loginId, ADMIN_PASSWORD);
-    ctx.db.close();
+    await ctx.storage.close();
 
     const res = await client.get('/');
 
@@ -70,8 +70,8 @@ describe('error pages', () => {
 
 describe('oversized and overloaded forms', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when a login form is larger than 16 kB, then it is refused with 413 and nothing is recorded', async () => {

@@ -18,8 +18,8 @@ import { ADMIN_PASSWORD, givenContract } from '../helpers/fixtures';
 
 describe('health endpoint (DESIGN §7)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test.each(['customer site', 'branch console'])('when the %s is asked GET /healthz, then it answers 200 ok', async (name) => {
@@ -35,8 +35,8 @@ describe('health endpoint (DESIGN §7)', () => {
 
 describe('the two listeners are separate', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when the branch console is asked for the customer login, then it does not know the page', async () => {

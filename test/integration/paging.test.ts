@@ -17,7 +17,7 @@ describe('paging of every listing (issue 10: no page number is a 500)', () => {
   let admin: FormClient;
   let staff: FormClient;
   beforeEach(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     const signedIn = await givenSignedInAdmin(ctx);
     admin = signedIn.client;
     staff = (await givenSignedInStaff(ctx)).staff;

@@ -23,7 +23,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
   const lastLoginAddress = async (ctx: TestContext): Promise<string | null> => (await auditEvents(ctx.deps, 'login'))[0]!.clientIp;
 
   test('when no proxy is trusted and a client sends X-Forwarded-For, then the audit records the connection’s own address', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { admin } = await givenContract(ctx.deps);
 
     await wrongLogin(ctx, admin.loginId, '203.0.113.66');
@@ -32,7 +32,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
   });
 
   test('when one proxy hop is trusted and the client spoofed the header, then the audit records the address the proxy appended', async () => {
-    const ctx = createTestContext({ TRUST_PROXY: '1' });
+    const ctx = await createTestContext({ TRUST_PROXY: '1' });
     const { admin } = await givenContract(ctx.deps);
 
     // The client wrote 203.0.113.66; the real proxy appended the address it saw.
@@ -42,7 +42,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
   });
 
   test('when the trusted proxy is another host, then a header sent straight to the service is ignored', async () => {
-    const ctx = createTestContext({ TRUST_PROXY: '10.0.0.5' });
+    const ctx = await createTestContext({ TRUST_PROXY: '10.0.0.5' });
     const { admin } = await givenContract(ctx.deps);
 
     await wrongLogin(ctx, admin.loginId, '203.0.113.66, 198.51.100.7');
@@ -51,7 +51,7 @@ describe('client addresses behind proxies (TRUST_PROXY)', () => {
   });
 
   test('when a client spoofs a new address on every login behind one trusted hop, then the login rate limit still fires', async () => {
-    const ctx = createTestContext({ TRUST_PROXY: 'loopback', LOGIN_RATE_LIMIT: '3' });
+    const ctx = await createTestContext({ TRUST_PROXY: 'loopback', LOGIN_RATE_LIMIT: '3' });
     const { admin } = await givenContract(ctx.deps);
 
     const statuses: number[] = [];

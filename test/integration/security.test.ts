@@ -31,8 +31,8 @@ const cookieValue = (header: string | undefined): string | undefined => header?.
 
 describe.each(listeners)('security headers on the $name', ({ app, page }) => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when a page is shown, then it carries the strict headers and no cache', async () => {
@@ -56,7 +56,7 @@ describe.each(listeners)('security headers on the $name', ({ app, page }) => {
 
 describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) => {
   test('when a form page starts a session over plain HTTP, then the cookie is HttpOnly, SameSite=Lax and path-wide', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const header = setCookie(await request(app(ctx)).get(page), cookie);
     expect(header).toBeDefined();
     expect(header).toMatch(/; HttpOnly/i);
@@ -66,7 +66,7 @@ describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) 
   });
 
   test('when the app sits behind a TLS proxy (TRUST_PROXY=1), then the cookie is also Secure', async () => {
-    const ctx = createTestContext({ TRUST_PROXY: '1' });
+    const ctx = await createTestContext({ TRUST_PROXY: '1' });
     const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
     expect(header).toMatch(/; Secure/i);
     expect(header).toMatch(/; HttpOnly/i);
@@ -74,7 +74,7 @@ describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) 
   });
 
   test('when the proxy is not trusted, then a forged X-Forwarded-Proto is ignored', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
     expect(header).not.toMatch(/; Secure/i);
   });
@@ -84,7 +84,7 @@ const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: 'production-secret-key-
 
 describe.each(listeners)('session cookie of the $name in production (issue 10)', ({ app, page, cookie }) => {
   test('when a page starts a session over plain HTTP with no proxy trusted, then the cookie is still Secure, with the __Host- prefix', async () => {
-    const ctx = createTestContext(PRODUCTION);
+    const ctx = await createTestContext(PRODUCTION);
     const header = setCookie(await request(app(ctx)).get(page), `__Host-${cookie}`);
     expect(header).toBeDefined();
     expect(header).toMatch(/; Path=\/(;|$)/i);
@@ -97,7 +97,7 @@ describe.each(listeners)('session cookie of the $name in production (issue 10)',
 
 describe('signing in and out in production (issue 10)', () => {
   test('when the administrator signs in and out with the __Host- cookie, then the menu opens and the logout clears the same cookie', async () => {
-    const ctx = createTestContext(PRODUCTION);
+    const ctx = await createTestContext(PRODUCTION);
     const { admin } = await givenContract(ctx.deps);
     // supertest's cookie jar keeps Secure cookies off plain HTTP, as a browser would: carry it by hand.
     const page = await request(ctx.app).get('/login');
@@ -123,8 +123,8 @@ describe('signing in and out in production (issue 10)', () => {
 
 describe('CSRF synchronizer token (DESIGN §6)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   /** A token that is valid, but for another browser's session. */

@@ -115,8 +115,8 @@ function guard(ctx: TestContext) {
 }
 
 describe('query plans (issue 5): repository statements search indexes', () => {
-  test('when a repository statement reads a table, then it searches an index (apart from the listed deliberate scans)', () => {
-    const ctx = createTestContext();
+  test('when a repository statement reads a table, then it searches an index (apart from the listed deliberate scans)', async () => {
+    const ctx = await createTestContext();
 
     const { owners, statements, unexpected } = guard(ctx);
 
@@ -125,8 +125,8 @@ describe('query plans (issue 5): repository statements search indexes', () => {
     expect(unexpected).toEqual([]);
   });
 
-  test('when a scan is listed as deliberate, then it still scans and, where it pages, stops after the page', () => {
-    const ctx = createTestContext();
+  test('when a scan is listed as deliberate, then it still scans and, where it pages, stops after the page', async () => {
+    const ctx = await createTestContext();
 
     const { statements, plans, scans } = guard(ctx);
 
@@ -140,8 +140,8 @@ describe('query plans (issue 5): repository statements search indexes', () => {
     }
   });
 
-  test('when the token-registration index is missing, then the guard names the statements that need it', () => {
-    const ctx = createTestContext();
+  test('when the token-registration index is missing, then the guard names the statements that need it', async () => {
+    const ctx = await createTestContext();
     ctx.db.exec('DROP INDEX token_registrations_company');
 
     const { unexpected } = guard(ctx);

@@ -37,7 +37,7 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Brow
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
   }
-  const ctx = createTestContext({ DEMO: '1', ...env });
+  const ctx = await createTestContext({ DEMO: '1', ...env });
   const [customer, staff] = await Promise.all([listen(ctx.app), listen(ctx.staffApp)]);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -13,8 +13,8 @@ const validForm = {
 
 describe('利用者管理: 利用者追加', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
 

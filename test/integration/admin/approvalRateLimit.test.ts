@@ -3,8 +3,8 @@ import { givenSignedInAdmin, givenUser } from '../../helpers/fixtures';
 
 describe('承認用パスワード entries are rate-limited per administrator (issue 10)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext({ APPROVAL_RATE_LIMIT: '3' });
+  beforeEach(async () => {
+    ctx = await createTestContext({ APPROVAL_RATE_LIMIT: '3' });
   });
 
   test('when the limit is spent across 利用者追加 and ロック解除, then the next entry is refused with 429 and nothing is checked', async () => {

@@ -12,8 +12,8 @@ const JST_MIDNIGHT_27 = Date.UTC(2026, 10, 26, 15, 0, 0);
 
 describe('操作履歴 (the company\'s audit log)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   async function signedInAdmin(name?: string) {

@@ -4,8 +4,8 @@ import { ADMIN_PASSWORD, APPROVAL_PASSWORD, givenContract, givenUser, USER_PASSW
 
 describe('管理機能 menu and who may use it', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when the administrator opens 管理機能, then it links 利用者管理 and 操作履歴 and no page that does not exist', async () => {

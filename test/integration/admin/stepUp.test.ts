@@ -7,8 +7,8 @@ import { readPage } from '../../helpers/page';
 /** Codes for administrator actions (issue 13, item 2; the table: src/domain/adminStepUp.ts). */
 describe('administrator actions after the OTP start take the administrator\'s one-time password', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const REPLAYED = 'このワンタイムパスワードはすでに使用されています。';

@@ -7,8 +7,8 @@ import type { User } from '../../../src/repositories/users';
 
 describe('利用者管理: a user\'s page, ロック解除 and パスワード再設定', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
 

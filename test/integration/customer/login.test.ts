@@ -1,3 +1,4 @@
+import type { Storage } from '../../../src/storage/port';
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, USER_PASSWORD } from '../../helpers/fixtures';
@@ -7,8 +8,8 @@ const sessionCookie = (res: { headers: Record<string, unknown> }): string | unde
 
 describe('customer login (ログイン)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when the administrator logs in with the right password, then the menu shows the balance', async () => {
@@ -70,7 +71,7 @@ describe('customer login (ログイン)', () => {
   });
 
   test('when the bank configures another threshold, then the login message states that count', async () => {
-    const four = createTestContext({ LOCKOUT_THRESHOLD: '4' });
+    const four = await createTestContext({ LOCKOUT_THRESHOLD: '4' });
     const { admin } = await givenContract(four.deps);
     const res = await new FormClient(four.app).submit('/login', '/login', { loginId: admin.loginId, password: 'Wrong-Pass-9' });
     expect(res.text).toContain('4回続けて誤るとロックされます。');
@@ -97,15 +98,18 @@ describe('customer login (ログイン)', () => {
 
   test('when the audit entry of a wrong password cannot be written, then the failure is not counted either', async () => {
     const { admin } = await givenContract(ctx.deps);
-    ctx.db.exec(`CREATE TRIGGER no_failure_audit BEFORE INSERT ON audit_log WHEN NEW.outcome = 'failure'
-      BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END`);
+    const removeTrigger = await refuseFailureAudits(ctx.storage);
     const client = new FormClient(ctx.app);
 
-    const res = await client.login(admin.loginId, 'Wrong-Pass-9');
+    try {
+      const res = await client.login(admin.loginId, 'Wrong-Pass-9');
 
-    expect(res.status).toBe(500);
-    expect(res.text).toContain('お問い合わせ番号');
-    expect((await ctx.deps.repos.locks.get(admin.id, 'login')).failures).toBe(0);
+      expect(res.status).toBe(500);
+      expect(res.text).toContain('お問い合わせ番号');
+      expect((await ctx.deps.repos.locks.get(admin.id, 'login')).failures).toBe(0);
+    } finally {
+      await removeTrigger();
+    }
   });
 
   test('when the session is idle for longer than 15 minutes, then the user is logged out', async () => {
@@ -146,3 +150,20 @@ describe('customer login (ログイン)', () => {
     expect(await auditEvents(ctx.deps, 'logout')).toHaveLength(1);
   });
 });
+
+/**
+ * A trigger that refuses every failure's audit entry, in each engine's own
+ * trigger language; returns what drops it (a PostgreSQL test schema is emptied
+ * and reused, not dropped, so a trigger would outlive the test).
+ */
+async function refuseFailureAudits(storage: Storage): Promise<() => Promise<void>> {
+  if (storage.dialect.engine === 'sqlite') {
+    await storage.run(`CREATE TRIGGER no_failure_audit BEFORE INSERT ON audit_log WHEN NEW.outcome = 'failure'
+      BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END`);
+    return async () => void (await storage.run('DROP TRIGGER no_failure_audit'));
+  }
+  await storage.run(`CREATE FUNCTION no_failure_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.outcome = 'failure' THEN RAISE EXCEPTION 'audit unavailable'; END IF; RETURN NEW; END $$`);
+  await storage.run('CREATE TRIGGER no_failure_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION no_failure_audit()');
+  return async () => void (await storage.run('DROP FUNCTION no_failure_audit() CASCADE'));
+}

@@ -6,8 +6,8 @@ import { readPage } from '../../helpers/page';
 /** ログイン履歴 (issue 13, item 5). */
 describe('ログイン履歴 and 前回ログイン日時', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when a user logs in again after a failed attempt, then the メニュー shows the previous login in JST and /login-history lists the attempts', async () => {

@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { auditEvents, givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
@@ -9,8 +10,8 @@ import type { User } from '../../../src/repositories/users';
 /** 振込限度額 (issue 13, item 1): refused at 入力 and again inside the confirmation's transaction. */
 describe('振込限度額 on 都度振込', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   async function signedIn(user: User): Promise<FormClient> {
@@ -55,7 +56,7 @@ describe('振込限度額 on 都度振込', () => {
     }]);
     expect(page.field('振込金額（円）')?.value).toBe('100,001');
     expect(page.field('口座番号')?.value).toBe('1234567');
-    expect(ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(0);
+    expect(await scalar(ctx.storage, 'SELECT count(*) FROM transfers')).toBe(0);
     expect((await auditEvents(ctx.deps, 'transfer.limit'))[0]).toMatchObject({ outcome: 'failure', detail: 'reason=perTransfer amount=100001 remaining=150000' });
   });
 
@@ -100,12 +101,12 @@ describe('振込限度額 on 都度振込', () => {
     expect(results.map((r) => r.status).sort()).toEqual([303, 409]);
     const refused = results.find((r) => r.status === 409)!;
     expect(readPage(refused.text).errors()[0]?.message).toContain('本日の振込可能残額は50,000円です。');
-    expect((await ctx.deps.repos.companies.find(other.company.id))!.balance).toBe(10_000_000 - 100_000 - completedFee(other.company.id));
-    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE company_id = ? AND status = 'completed'").pluck().get(other.company.id)).toBe(1);
+    expect((await ctx.deps.repos.companies.find(other.company.id))!.balance).toBe(10_000_000 - 100_000 - await completedFee(other.company.id));
+    expect(await scalar(ctx.storage, "SELECT count(*) FROM transfers WHERE company_id = ? AND status = 'completed'", [other.company.id])).toBe(1);
   });
 
-  const completedFee = (companyId: number): number =>
-    ctx.db.prepare("SELECT COALESCE(SUM(fee), 0) FROM transfers WHERE company_id = ? AND status = 'completed'").pluck().get(companyId) as number;
+  const completedFee = async (companyId: number): Promise<number> =>
+    (await scalar(ctx.storage, "SELECT COALESCE(SUM(fee), 0) FROM transfers WHERE company_id = ? AND status = 'completed'", [companyId]))!;
 
   test('when a confirmation is refused for the limit, then the code typed is not spent and not counted (R14), and confirms a smaller transfer', async () => {
     const { company, user, userToken } = await limitedContract();

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestContext, type TestContext } from '../../helpers/app';
+import { createTestContext, secondNode, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import {
   APPROVAL_PASSWORD, auditEvents, givenContract, givenSignedInAdmin, givenStaff, givenUser,
@@ -22,8 +23,8 @@ import type { Response } from 'supertest';
 describe('lockout under concurrent attempts (R9, R15)', () => {
   const THRESHOLD = 6;
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   /** The audit of a raced secret: one row per attempt, exactly THRESHOLD of them compared and counted, one lock. */
@@ -85,7 +86,7 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     );
 
     expect(right.status).not.toBe(303);
-    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
+    expect(await scalar(ctx.storage, "SELECT count(*) FROM transfers WHERE status = 'completed'")).toBe(0);
     expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
     expect(await ctx.deps.repos.locks.get(user.id, 'transferPassword')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
     await expectAudited(ctx, 'transfer_password.verify', 20);
@@ -145,7 +146,7 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     await Promise.all(sent);
 
     expect(right.status).not.toBe(303);
-    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
+    expect(await scalar(ctx.storage, "SELECT count(*) FROM transfers WHERE status = 'completed'")).toBe(0);
     expect(await ctx.deps.repos.locks.get(admin.id, 'otp')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
     await expectAudited(ctx, 'otp.verify', 20);
   });
@@ -165,7 +166,7 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 303]);
     expect(gate.compared).toBe(4);
     expect((await ctx.deps.repos.locks.get(user.id, 'login')).lockedAt).toBeNull();
-    expect(ctx.db.prepare('SELECT pending FROM credential_locks WHERE user_id = ?').pluck().get(user.id)).toBe(0);
+    expect(await scalar(ctx.storage, 'SELECT pending FROM credential_locks WHERE user_id = ?', [user.id])).toBe(0);
   });
 
   describe('on two nodes sharing one database', () => {
@@ -177,8 +178,8 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
 
     test('when wrong login passwords arrive on both nodes at once and the right one behind them, then at most 6 are compared in all and it is refused', async () => {
       const file = path.join(dir, 'shared.db');
-      const a = createTestContext({}, file);
-      const b = createTestContext({}, file);
+      const a = await createTestContext({}, file);
+      const b = secondNode(a);
       const { company } = await givenContract(a.deps);
       const user = await givenUser(a.deps, company.id);
       const browsers = Array.from({ length: 20 }, (_, i) => new FormClient(i % 2 === 0 ? a.app : b.app));
@@ -194,8 +195,7 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
       expect(right.status).toBe(401);
       expect(await b.deps.repos.locks.get(user.id, 'login')).toMatchObject({ failures: THRESHOLD, lockedAt: expect.any(Number) });
       await expectAudited(a, 'login', 20);
-      a.db.close();
-      b.db.close();
+      await Promise.all([a.storage.close(), b.storage.close()]);
     });
   });
 });

@@ -7,12 +7,12 @@ import { loadConfig, ConfigError } from '../../../src/config';
 import { createOutboxWorker } from '../../../src/mail';
 
 const outbox = (ctx: TestContext) =>
-  ctx.db.prepare('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id').all() as { kind: string; recipient: string; subject: string; body: string }[];
+  ctx.storage.all<{ kind: string; recipient: string; subject: string; body: string }>('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id');
 
 describe('addresses on the forms, and the notices of account events (issue 14)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when the branch opens a contract with adminEmail, then the administrator\'s address is stored normalised', async () => {
@@ -61,7 +61,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
     const res = await client.submit(`/admin/users/${user.id}/email`, `/admin/users/${user.id}/email`, { email: 'after@example.co.jp', approvalPassword: APPROVAL_PASSWORD });
     expect(res.status).toBe(303);
     expect((await ctx.deps.repos.emails.recipient(user.id))!.email).toBe('after@example.co.jp');
-    expect(outbox(ctx).map((m) => [m.kind, m.recipient])).toEqual([
+    expect((await outbox(ctx)).map((m) => [m.kind, m.recipient])).toEqual([
       ['email.change', 'before@example.co.jp'],
       ['email.change', 'after@example.co.jp'],
     ]);
@@ -79,14 +79,14 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
     const user = await givenUser(ctx.deps, company.id);
     await ctx.deps.repos.emails.setEmail(user.id, 'u@example.co.jp');
     await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD);
-    expect(outbox(ctx)).toEqual([]);
+    expect(await outbox(ctx)).toEqual([]);
 
     const client = new FormClient(ctx.app);
     await client.login(user.loginId, 'Wrong-Pass-1');
     await client.login(user.loginId, 'Wrong-Pass-2');
     await client.login(user.loginId, USER_PASSWORD);
 
-    const [mail] = outbox(ctx);
+    const [mail] = await outbox(ctx);
     expect(mail).toMatchObject({ kind: 'login.after_failures', subject: '【WEB-FB】ログインのお知らせ' });
     expect(mail!.body).toContain('ログインパスワードの誤入力（2回）の後に、ログインがありました。');
   });
@@ -97,7 +97,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
     const client = new FormClient(ctx.app);
     for (let i = 0; i < 6; i += 1) await client.login(admin.loginId, `Wrong-Pass-${i}`);
 
-    const locks = outbox(ctx).filter((m) => m.kind === 'lock.login');
+    const locks = (await outbox(ctx)).filter((m) => m.kind === 'lock.login');
     expect(locks.map((m) => m.subject)).toEqual(['【WEB-FB】ログインパスワードのロックのお知らせ']);
     expect(locks[0]!.body).toContain('お取引店にお申し出ください');
   });
@@ -110,7 +110,7 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
     const res = await client.submit(`/admin/users/${user.id}`, `/admin/users/${user.id}/password`, { password: 'Brand-New-9', approvalPassword: APPROVAL_PASSWORD });
 
     expect(res.status).toBe(303);
-    const [mail] = outbox(ctx);
+    const [mail] = await outbox(ctx);
     expect(mail).toMatchObject({ kind: 'password.change', recipient: 'u@example.co.jp' });
     expect(mail!.body).toContain('ログインパスワードを変更しました。');
     expect(mail!.body).not.toContain('Brand-New-9');
@@ -122,13 +122,13 @@ describe('addresses on the forms, and the notices of account events (issue 14)',
     const client = new FormClient(ctx.app);
     await client.login(user.loginId, 'Wrong-Pass-1');
     await client.login(user.loginId, USER_PASSWORD);
-    expect(outbox(ctx)).toEqual([]);
+    expect(await outbox(ctx)).toEqual([]);
   });
 });
 
 describe('the demo mailbox and the configuration (issue 14)', () => {
   test('when demo mode runs without SMTP_URL, then the worker delivers into the mailbox shown on /staff/mail', async () => {
-    const ctx = createTestContext({ DEMO: '1' });
+    const ctx = await createTestContext({ DEMO: '1' });
     const { admin } = await givenContract(ctx.deps);
     await ctx.deps.repos.emails.setEmail(admin.id, 'demo@example.co.jp');
     const client = new FormClient(ctx.app);
@@ -146,7 +146,7 @@ describe('the demo mailbox and the configuration (issue 14)', () => {
     ['outside demo mode', { DEMO: '0' }],
     ['with SMTP_URL', { DEMO: '1', SMTP_URL: 'smtp://127.0.0.1:2525' }],
   ])('when the console runs %s, then /staff/mail does not exist', async (_name, env) => {
-    const ctx = createTestContext(env);
+    const ctx = await createTestContext(env);
     const { staff } = await givenSignedInStaff(ctx);
     expect((await staff.get('/staff/mail')).status).toBe(404);
   });
@@ -161,14 +161,14 @@ describe('the demo mailbox and the configuration (issue 14)', () => {
   });
 
   test('when notices are switched off, then events write no mail, and /healthz reports the backlog', async () => {
-    const ctx = createTestContext({ MAIL_DISABLED: 'true' });
+    const ctx = await createTestContext({ MAIL_DISABLED: 'true' });
     const { admin } = await givenContract(ctx.deps);
     await ctx.deps.repos.emails.setEmail(admin.id, 'a@example.co.jp');
     await ctx.deps.storage.transaction(async () => await ctx.deps.notices.passwordChanged(admin.id, ['password'], 'ご本人'));
-    expect(outbox(ctx)).toEqual([]);
+    expect(await outbox(ctx)).toEqual([]);
     expect(createOutboxWorker(ctx.deps)).toBeUndefined();
 
-    const on = createTestContext();
+    const on = await createTestContext();
     const other = await givenContract(on.deps);
     await on.deps.repos.emails.setEmail(other.admin.id, 'a@example.co.jp');
     await on.deps.storage.transaction(async () => await on.deps.notices.passwordChanged(other.admin.id, ['password'], 'ご本人'));

@@ -14,7 +14,7 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    ctx = createTestContext({ SMTP_URL: smtp.url, MAIL_FROM: 'しんきん WEB-FB <notice@bank.example.jp>', MAIL_MAX_ATTEMPTS: '4' });
+    ctx = await createTestContext({ SMTP_URL: smtp.url, MAIL_FROM: 'しんきん WEB-FB <notice@bank.example.jp>', MAIL_MAX_ATTEMPTS: '4' });
     workers = [];
   });
   afterEach(async () => {
@@ -35,17 +35,15 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
       await ctx.deps.repos.emails.setEmail(admin.id, email);
       await ctx.deps.notices.passwordChanged(admin.id, ['password'], 'ご本人');
     });
-    const row = ctx.db.prepare('SELECT id, message_id AS messageId FROM mail_outbox ORDER BY id DESC LIMIT 1').get() as { id: number; messageId: string };
+    const row = (await ctx.storage.get<{ id: number; messageId: string }>('SELECT id, message_id AS messageId FROM mail_outbox ORDER BY id DESC LIMIT 1'))!;
     return { company, admin, email, ...row };
   }
 
-  const statusOf = (id: number) =>
-    ctx.db.prepare('SELECT status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM mail_outbox WHERE id = ?').get(id) as {
-      status: string;
-      attempts: number;
-      nextAttemptAt: number;
-      lastError: string | null;
-    };
+  const statusOf = async (id: number) =>
+    (await ctx.storage.get<{ status: string; attempts: number; nextAttemptAt: number; lastError: string | null }>(
+      'SELECT status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM mail_outbox WHERE id = ?',
+      [id],
+    ))!;
 
   test('when a notice is delivered, then a mail program reads its sender, address, Message-ID, date and Japanese subject and body', async () => {
     const { email, messageId } = await givenNotice();
@@ -72,7 +70,7 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
     const w = worker();
 
     expect(await w.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0 });
-    const first = statusOf(id);
+    const first = await statusOf(id);
     expect(first).toMatchObject({ status: 'pending', attempts: 1 });
     expect(first.lastError).toContain('451');
     expect(first.nextAttemptAt).toBe(ctx.clock.now() + 5_000);
@@ -81,11 +79,11 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
 
     ctx.clock.advance(5_000);
     expect(await w.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0 });
-    expect(statusOf(id).nextAttemptAt).toBe(ctx.clock.now() + 10_000);
+    expect((await statusOf(id)).nextAttemptAt).toBe(ctx.clock.now() + 10_000);
 
     ctx.clock.advance(10_000);
     expect(await w.runOnce()).toEqual({ sent: 1, retried: 0, failed: 0 });
-    expect(statusOf(id)).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(await statusOf(id)).toMatchObject({ status: 'sent', attempts: 3 });
     expect(smtp.received).toHaveLength(1);
   });
 
@@ -97,7 +95,7 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
       await w.runOnce();
       ctx.clock.advance(60 * 60_000);
     }
-    expect(statusOf(id)).toMatchObject({ status: 'failed', attempts: 4 });
+    expect(await statusOf(id)).toMatchObject({ status: 'failed', attempts: 4 });
     expect(await w.runOnce()).toEqual({ sent: 0, retried: 0, failed: 0 });
     expect(smtp.received).toHaveLength(0);
 
@@ -128,7 +126,7 @@ describe('the outbox worker delivers over SMTP (issue 14)', () => {
     const copies = smtp.to(email);
     expect(copies).toHaveLength(2);
     expect(copies.map((c) => c.parsed.messageId)).toEqual([messageId, messageId]);
-    expect(statusOf(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await statusOf(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   test('when two workers (two nodes on one database) run at once, then every mail goes out once', async () => {

@@ -11,7 +11,7 @@ describe('メールアドレス設定: a user changes their own address with a c
   let user: User;
   let client: FormClient;
   beforeEach(async () => {
-    ctx = createTestContext({ EMAIL_CODE_TTL_MINUTES: '10' });
+    ctx = await createTestContext({ EMAIL_CODE_TTL_MINUTES: '10' });
     const { company } = await givenContract(ctx.deps);
     user = await givenUser(ctx.deps, company.id);
     await ctx.deps.repos.emails.setEmail(user.id, OLD);
@@ -20,15 +20,15 @@ describe('メールアドレス設定: a user changes their own address with a c
   });
 
   const mails = () =>
-    ctx.db.prepare('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id').all() as { kind: string; recipient: string; subject: string; body: string }[];
-  const codeSentTo = (address: string): string =>
-    /確認コード: (\d{6})/.exec(mails().filter((m) => m.recipient === address && m.kind === 'email.code').at(-1)!.body)![1]!;
+    ctx.storage.all<{ kind: string; recipient: string; subject: string; body: string }>('SELECT kind, recipient, subject, body FROM mail_outbox ORDER BY id');
+  const codeSentTo = async (address: string): Promise<string> =>
+    /確認コード: (\d{6})/.exec((await mails()).filter((m) => m.recipient === address && m.kind === 'email.code').at(-1)!.body)![1]!;
   const stored = async () => (await ctx.deps.repos.emails.recipient(user.id))!.email;
 
   test('when the user enters a new address and the code sent to it, then it becomes the notice address and the old one is told', async () => {
     const asked = await client.submit('/settings', '/settings/email', { email: ' Ｈａｎａｋｏ@Example.CO.JP ' });
     expect(asked.status).toBe(303);
-    const code = codeSentTo('hanako@example.co.jp');
+    const code = await codeSentTo('hanako@example.co.jp');
     expect(await stored()).toBe(OLD);
 
     const done = await client.submit('/settings', '/settings/email/confirm', { code });
@@ -38,7 +38,7 @@ describe('メールアドレス設定: a user changes their own address with a c
     const page = readPage((await client.get('/settings')).text);
     expect(page.term('お知らせメールの送信先')).toBe('hanako@example.co.jp');
     expect(page.status()).toEqual(['お知らせメールの送信先を hanako@example.co.jp に変更しました。']);
-    const toOld = mails().filter((m) => m.recipient === OLD);
+    const toOld = (await mails()).filter((m) => m.recipient === OLD);
     expect(toOld.map((m) => m.subject)).toEqual(['【WEB-FB】メールアドレス変更のお知らせ']);
     expect(toOld[0]!.body).toContain('h***@example.co.jp');
     expect(toOld[0]!.body).not.toContain('hanako@');
@@ -53,12 +53,12 @@ describe('メールアドレス設定: a user changes their own address with a c
     expect(field.value).toBe('hanako@@example');
     expect(field.invalid).toBe(true);
     expect(field.description).toContain('新しいメールアドレスの形式が正しくありません（例: taro@example.co.jp）。');
-    expect(mails()).toEqual([]);
+    expect(await mails()).toEqual([]);
   });
 
   test('when a wrong code is entered, then the code form says so with the attempts left, keeps the code typed, and nothing changes', async () => {
     await client.submit('/settings', '/settings/email', { email: 'hanako@example.co.jp' });
-    const right = codeSentTo('hanako@example.co.jp');
+    const right = await codeSentTo('hanako@example.co.jp');
     const wrong = right === '000000' ? '111111' : '000000';
 
     const res = await client.submit('/settings', '/settings/email/confirm', { code: wrong });
@@ -72,7 +72,7 @@ describe('メールアドレス設定: a user changes their own address with a c
 
   test('when the code has expired, then the code form says to start again, keeps the code typed, and nothing changes', async () => {
     await client.submit('/settings', '/settings/email', { email: 'hanako@example.co.jp' });
-    const code = codeSentTo('hanako@example.co.jp');
+    const code = await codeSentTo('hanako@example.co.jp');
     ctx.clock.advance(10 * 60_000);
 
     const res = await client.submit('/settings', '/settings/email/confirm', { code });
@@ -86,7 +86,7 @@ describe('メールアドレス設定: a user changes their own address with a c
 
   test('when five wrong codes are entered, then the change is voided and even the right code no longer works', async () => {
     await client.submit('/settings', '/settings/email', { email: 'hanako@example.co.jp' });
-    const right = codeSentTo('hanako@example.co.jp');
+    const right = await codeSentTo('hanako@example.co.jp');
     const wrong = right === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i += 1) await client.submit('/settings', '/settings/email/confirm', { code: wrong });
 
@@ -103,7 +103,7 @@ describe('メールアドレス設定: a user changes their own address with a c
 
     expect(res.status).toBe(400);
     expect(readPage(res.text).field('新しいメールアドレス')!.value).toBe('other@example.co.jp');
-    expect(mails().map((m) => m.recipient)).toEqual(['hanako@example.co.jp']);
+    expect((await mails()).map((m) => m.recipient)).toEqual(['hanako@example.co.jp']);
   });
 
   test('when nobody is signed in, then the settings page sends to the login', async () => {

@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { readPage } from '../../helpers/page';
@@ -16,7 +17,7 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
 
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    ctx = createTestContext({ SMTP_URL: smtp.url });
+    ctx = await createTestContext({ SMTP_URL: smtp.url });
     worker = createOutboxWorker(ctx.deps)!;
   });
   afterEach(async () => {
@@ -49,7 +50,7 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
     return client.post(confirmPath, { otp });
   }
 
-  const outboxRows = () => ctx.db.prepare('SELECT kind, recipient FROM mail_outbox ORDER BY id').all();
+  const outboxRows = () => ctx.storage.all('SELECT kind, recipient FROM mail_outbox ORDER BY id');
 
   test('when a transfer is confirmed with a code, then exactly one 振込受付のお知らせ reaches the user and one the administrator', async () => {
     const { client, token } = await otpCompany();
@@ -60,7 +61,7 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
     expect(smtp.received).toHaveLength(0);
     await worker.runOnce();
 
-    const receipt = ctx.db.prepare("SELECT receipt_number FROM transfers WHERE status = 'completed'").pluck().get() as string;
+    const receipt = (await scalar<string>(ctx.storage, "SELECT receipt_number FROM transfers WHERE status = 'completed'"))!;
     for (const address of [USER_MAIL, ADMIN_MAIL]) {
       const mails = smtp.to(address, '振込受付のお知らせ');
       expect(mails).toHaveLength(1);
@@ -85,7 +86,7 @@ describe('振込受付のお知らせ and the notices of 振込内容確認 (iss
 
     expect(res.status).toBe(409);
     expect(readPage(res.text).text()).toContain('残高が不足');
-    expect(outboxRows()).toEqual([]);
+    expect(await outboxRows()).toEqual([]);
     expect(await worker.runOnce()).toEqual({ sent: 0, retried: 0, failed: 0 });
     expect(smtp.received).toHaveLength(0);
   });

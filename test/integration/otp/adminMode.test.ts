@@ -11,8 +11,8 @@ const USERS_TABLE = '利用者ごとのワンタイムパスワード認証情�
 
 describe('ワンタイムパスワード認証情報 and 利用形態設定 (manual §3(2)①–③, R5)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const modeOf = async (companyId: number) => (await ctx.deps.repos.registrations.state(companyId)).usageMode;

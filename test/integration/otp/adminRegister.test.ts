@@ -16,8 +16,8 @@ const besideField = (html: string, label: string): string[] | undefined => readP
 
 describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)④⑤, R3–R7, R9)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   /** A signed-in administrator who chose a 利用形態 on the screen. */
@@ -210,7 +210,7 @@ describe('トークン登録 ④-1 / ④-2 and 登録完了 ⑤ (manual §3(2)�
   });
 
   test('when codes are posted faster than the OTP rate limit allows, then the next post is refused with 429 (DESIGN §6)', async () => {
-    ctx = createTestContext({ OTP_RATE_LIMIT: '2' });
+    ctx = await createTestContext({ OTP_RATE_LIMIT: '2' });
     const { company, client } = await adminInMode('individual');
     const token = await givenToken(ctx);
     const wrong = { credentialId: token.credentialId, otp: token.codeAtOffset(5), approvalPassword: APPROVAL_PASSWORD };

@@ -15,8 +15,8 @@ const summary = (html: string): string[] => readPage(html).errors().map((e) => e
 
 describe('利用者のトークン登録・登録解除 (manual §3(3), Q1, R5, R8)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   /** A company in A whose administrator's token is registered, with two transfer users. */

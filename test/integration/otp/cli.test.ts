@@ -12,6 +12,7 @@ import { codeAt, parseOtpauthUri, toBase32 } from '../../../src/domain/totp';
 import { SqliteStorage } from '../../../src/storage/sqlite';
 import { createLogger } from '../../../src/logger';
 import { givenContract } from '../../helpers/fixtures';
+import { describeSqliteOnly } from '../../helpers/engine';
 
 // The token authority's operator side (DESIGN §5, §7): token provision,
 // import, list and key rotate, run in-process on a database file.
@@ -24,7 +25,7 @@ interface Run {
   stderr: string;
 }
 
-describe('token and key commands (npm run cli)', () => {
+describeSqliteOnly('token and key commands (npm run cli)', 'reads the SQLite file the commands wrote; test/pg/cli.test.ts runs the commands on PostgreSQL', () => {
   let dir: string;
   let databaseFile: string;
   const opened: Deps[] = [];

@@ -14,13 +14,13 @@ const REPLAYED = 'このワンタイムパスワードはすでに使用され�
 
 describe('振込内容確認 with the ワンタイムパスワード (manual §3(4), R1, R2, R7, R9)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
-  const completed = (): { confirmedWith: string }[] =>
-    ctx.db.prepare("SELECT confirmed_with AS confirmedWith FROM transfers WHERE status = 'completed'").all() as { confirmedWith: string }[];
+  const completed = (): Promise<{ confirmedWith: string }[]> =>
+    ctx.storage.all<{ confirmedWith: string }>("SELECT confirmed_with AS confirmedWith FROM transfers WHERE status = 'completed' ORDER BY id");
 
   async function signedIn(user: User, password = USER_PASSWORD): Promise<FormClient> {
     const client = new FormClient(ctx.app);
@@ -76,7 +76,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/transfers/${id}`);
     expect(await balanceOf(company.id)).toBe(1_000_000 - 12_345);
-    expect(completed()).toEqual([{ confirmedWith: 'otp' }]);
+    expect(await completed()).toEqual([{ confirmedWith: 'otp' }]);
     expect((await ctx.deps.repos.tokens.find(userToken.credentialId))!.lastStep).toBe(Math.floor(ctx.clock.now() / 30_000));
   });
 
@@ -89,7 +89,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     expect(res.status).toBe(400);
     expect(res.text).toContain('ワンタイムパスワードを入力してください。');
-    expect(completed()).toHaveLength(0);
+    expect(await completed()).toHaveLength(0);
     expect(await balanceOf(company.id)).toBe(1_000_000);
   });
 
@@ -104,7 +104,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const res = await confirm(client, id, { otp: userToken.codeAtOffset(offset) });
 
     expect(res.status).toBe(303);
-    expect(completed()).toHaveLength(1);
+    expect(await completed()).toHaveLength(1);
   });
 
   test.each([
@@ -122,7 +122,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
 
     expect(res.status).toBe(400);
     expect(res.text).toContain('ワンタイムパスワードが正しくありません。あと 5 回誤るとロックされます。');
-    expect(completed()).toHaveLength(0);
+    expect(await completed()).toHaveLength(0);
   });
 
   test('when full-width digits with spaces are typed, then the code is accepted (R4)', async () => {
@@ -217,13 +217,17 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(confirmation.method).toBe('transferPassword');
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
 
-    // The administrator's first registration lands between the page and the debit.
+    // The administrator's first registration lands between the page and the debit: while the password is compared.
+    const token = await givenToken(ctx);
+    const gate = holdCompares(ctx.deps);
     const pending = confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor);
-    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: await givenToken(ctx) }]);
+    await gate.reached(1);
+    await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
+    gate.release();
     const outcome = await pending;
 
     expect(outcome).toEqual({ ok: false, reason: 'refused' });
-    expect(completed()).toHaveLength(0);
+    expect(await completed()).toHaveLength(0);
     expect(await balanceOf(company.id)).toBe(1_000_000);
   });
 
@@ -248,7 +252,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(page.field('ワンタイムパスワード')?.description).toContain(
       'ワンタイムパスワードの利用が開始されたため、送信確認パスワードでは振込できなくなりました。スマートフォンに表示されているワンタイムパスワードを入力してください。',
     );
-    expect(completed()).toHaveLength(0);
+    expect(await completed()).toHaveLength(0);
     expect((await client.post(`/transfers/${id}/confirm`, { otp: userToken.code() })).status).toBe(303);
   });
 
@@ -269,7 +273,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     // reuses one after the other would not lock either (issue 15).
     expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(Array(7).fill('replayed'));
     expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
-    expect(completed()).toHaveLength(1);
+    expect(await completed()).toHaveLength(1);
     expect(await balanceOf(company.id)).toBe(1_000_000 - 1000);
   });
 
@@ -360,7 +364,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(byPassword.status).toBe(400);
     expect(byCode.status).toBe(403);
     expect(readPage(byCode.text).errors().map((e) => e.message)).toEqual([expect.stringContaining('管理者にソフトウェアトークンの登録を依頼してください。')]);
-    expect(completed()).toHaveLength(0);
+    expect(await completed()).toHaveLength(0);
   });
 
   test('when a user is added after the shared token was registered, then that user confirms with the shared token (mode B)', async () => {
@@ -388,6 +392,6 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     expect(byPassword.status).toBe(400);
     expect(byCode.status).toBe(403);
     expect(byCode.text).toContain('ワンタイムパスワード認証情報管理」からトークンを登録してください。');
-    expect(completed()).toHaveLength(0);
+    expect(await completed()).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { FormClient } from '../../helpers/client';
+import { testSqliteOnly } from '../../helpers/engine';
 import { auditEvents, givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
 import { stepAt } from '../../../src/domain/totp';
@@ -9,8 +10,8 @@ import { confirmTransfer } from '../../../src/services/transfers';
 /** 振込内容確認 with the ワンタイムパスワード when confirmations share one group commit (issue 5, R2, R10). */
 describe('OTP confirmations in one group commit', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
@@ -34,7 +35,7 @@ describe('OTP confirmations in one group commit', () => {
     return Number(/^\/transfers\/(\d+)\/confirm$/.exec(res.headers.location as string)![1]);
   }
 
-  test('when a replayed step and an overdraft are refused inside the batch, then another user\'s confirmation in the same batch still commits', async () => {
+  testSqliteOnly('when a replayed step and an overdraft are refused inside the batch, then another user\'s confirmation in the same batch still commits', 'one batch of the group commit', async () => {
     const a = await otpUser();
     const b = await otpUser(500);
     const c = await otpUser();
@@ -111,7 +112,7 @@ describe('OTP confirmations in one group commit', () => {
     expect(stateReads.mock.calls.length - readsForWrong).toBe(1);
   });
 
-  test('when the right code is entered and no failure was counted, then the OTP lockout row is not rewritten (R9, issue 5)', async () => {
+  testSqliteOnly('when the right code is entered and no failure was counted, then the OTP lockout row is not rewritten (R9, issue 5)', 'counts row writes with a SQLite TEMP trigger', async () => {
     const p = await otpUser();
     const id = await draft(p.client, 1000);
     await p.client.get(`/transfers/${id}/confirm`);

@@ -12,8 +12,8 @@ const NOTICE = 'ソフトウェアトークンの有効期限';
 
 describe('有効期限 of a token', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when a transfer is confirmed at 23:59:59 JST of the 有効期限, then it is accepted; from 00:00:00 JST the next day the code is refused as expired and not counted', async () => {
@@ -33,7 +33,7 @@ describe('有効期限 of a token', () => {
     expect(late.status).toBe(400);
     expect(readPage(late.text).field('ワンタイムパスワード')?.description.join('')).toContain(EXPIRED);
     expect(readPage(late.text).field('ワンタイムパスワード')?.description.join('')).toContain('管理者に、トークンの登録解除と新しいソフトウェアトークンの登録を依頼してください。');
-    expect(completedTransfers(ctx)).toBe(1);
+    expect(await completedTransfers(ctx)).toBe(1);
     expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(0);
     expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', detail: 'expired 2026-11-26' });
   });

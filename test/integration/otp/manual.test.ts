@@ -26,8 +26,8 @@ function formWithButton(html: string, button: string): { method: string; action:
 
 describe('the manual walked through the screens (ワンタイムパスワード利用開始手順 §3(2)–(4))', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const balance = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;

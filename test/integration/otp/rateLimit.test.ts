@@ -1,12 +1,13 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, APPROVAL_PASSWORD, givenContract, givenUser, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
 
 describe('one OTP rate limit per user across every form that takes a code (DESIGN §6, issue 11)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext({ OTP_RATE_LIMIT: '3' });
+  beforeEach(async () => {
+    ctx = await createTestContext({ OTP_RATE_LIMIT: '3' });
   });
 
   test('when the limit is spent across 振込内容確認 and a user’s token registration, then the next code is refused with 429 and the Japanese page', async () => {
@@ -30,6 +31,6 @@ describe('one OTP rate limit per user across every form that takes a code (DESIG
 
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('ワンタイムパスワードの入力が多すぎます。しばらくしてから再度お試しください。');
-    expect(ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get()).toBe(0);
+    expect(await scalar(ctx.storage, "SELECT count(*) FROM transfers WHERE status = 'completed'")).toBe(0);
   });
 });

@@ -12,8 +12,8 @@ import type { User } from '../../../src/repositories/users';
 
 describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const path = (user: User) => `/admin/otp/users/${user.id}/replace`;
@@ -149,7 +149,7 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
 
       expect(confirmed.status).toBe(303);
       expect(switched.status).toBe(303);
-      expect(completedTransfers(ctx)).toBe(1);
+      expect(await completedTransfers(ctx)).toBe(1);
       expect(await registered(user)).toBe(newToken.credentialId);
       const order = (await ctx.deps.repos.audit.listAll(100, 0)).rows.filter((r) => r.outcome === 'success' && ['transfer.confirm', 'otp.replace'].includes(r.event)).map((r) => r.event);
       expect(order).toEqual(['otp.replace', 'transfer.confirm']); // newest first: the transfer came before the switch
@@ -168,7 +168,7 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
 
       expect(switched.status).toBe(303);
       expect(confirmed.status).toBe(400);
-      expect(completedTransfers(ctx)).toBe(0);
+      expect(await completedTransfers(ctx)).toBe(0);
       expect(await registered(user)).toBe(newToken.credentialId);
     });
 
@@ -188,7 +188,7 @@ describe('トークン切替 (/admin/otp/users/:userId/replace)', () => {
       expect(await registered(user)).toBe(newToken.credentialId);
       const events = (await ctx.deps.repos.audit.listAll(100, 0)).rows.filter((r) => r.outcome === 'success' && ['transfer.confirm', 'otp.replace'].includes(r.event)).map((r) => r.event);
       if (confirmed.status === 303) expect(events).toEqual(['otp.replace', 'transfer.confirm']);
-      else expect([confirmed.status, completedTransfers(ctx)]).toEqual([400, 0]);
+      else expect([confirmed.status, await completedTransfers(ctx)]).toEqual([400, 0]);
     });
   });
 });

@@ -13,8 +13,8 @@ const RESYNC_WRONG = '２つのワンタイムパスワードを、続けて表�
 
 describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const tokenRow = async (credentialId: string) => (await ctx.deps.repos.tokens.find(credentialId))!;
@@ -33,7 +33,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(page.field('ワンタイムパスワード')?.description.join('')).toContain(CLOCK_OFF);
     expect(page.field('ワンタイムパスワード')?.description.join('')).toContain('あと 5 回誤るとロックされます。');
     expect(page.link('同期ズレ補正')).toBe('/otp/resync');
-    expect(completedTransfers(ctx)).toBe(0);
+    expect(await completedTransfers(ctx)).toBe(0);
     expect((await ctx.deps.repos.locks.get(user.id, 'otp')).failures).toBe(1);
     expect((await auditEvents(ctx.deps, 'otp.verify'))[0]).toMatchObject({ outcome: 'failure', detail: 'outOfSync failures=1' });
   });
@@ -69,7 +69,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     nextStep(ctx);
     const confirmed = await confirm(client, await draft(client), userToken.codeAtOffset(5));
     expect(confirmed.status).toBe(303);
-    expect(completedTransfers(ctx)).toBe(1);
+    expect(await completedTransfers(ctx)).toBe(1);
 
     // Ten minutes on, the window is +4…+6: the server's own step is now the clock that seems off.
     ctx.clock.advance(600_000);
@@ -90,7 +90,7 @@ describe('同期ズレ補正 (/otp/resync: otp1, otp2)', () => {
     expect(again.status).toBe(400);
     expect(readPage(again.text).field('1つ目のワンタイムパスワード')?.description.join('')).toContain(RESYNC_WRONG);
     expect(transfer.status).toBe(400);
-    expect(completedTransfers(ctx)).toBe(0);
+    expect(await completedTransfers(ctx)).toBe(0);
     expect((await auditEvents(ctx.deps, 'otp.resync'))[0]).toMatchObject({ outcome: 'failure', detail: 'replayed failures=1' });
   });
 

@@ -10,8 +10,8 @@ import { readPage } from '../../helpers/page';
 // The demo phone (DESIGN §4, manual §3(1)): GET /softtoken, DEMO=1 only.
 describe('demo VIP Access screen (GET /softtoken)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext({ DEMO: '1' });
+  beforeEach(async () => {
+    ctx = await createTestContext({ DEMO: '1' });
   });
 
   /** The part of the page that shows one token (its card). */
@@ -111,7 +111,7 @@ describe('demo VIP Access screen (GET /softtoken)', () => {
   });
 
   test('when demo mode is off, then /softtoken is the normal 404 page and shows no code', async () => {
-    const production = createTestContext({ DEMO: '0' });
+    const production = await createTestContext({ DEMO: '0' });
     const secret = new Uint8Array(crypto.randomBytes(20));
     await provisionToken(production.deps, 'mobile', { secret });
 

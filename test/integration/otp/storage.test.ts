@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar, testSqliteOnly } from '../../helpers/engine';
 import { givenContract } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
 import { toBase32 } from '../../../src/domain/totp';
@@ -15,22 +16,22 @@ const KEY = 'storage-test-key-0123456789abcdef';
 describe('token secrets at rest (DESIGN §5)', () => {
   let dir: string;
   let ctx: TestContext;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-otp-'));
-    ctx = createTestContext({ SECRET_KEY: KEY }, path.join(dir, 'bank.db'));
+    ctx = await createTestContext({ SECRET_KEY: KEY }, path.join(dir, 'bank.db'));
   });
-  afterEach(() => {
-    ctx.db.close();
+  afterEach(async () => {
+    await ctx.storage.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const sealedOf = (credentialId: string): string =>
-    ctx.db.prepare('SELECT secret_sealed FROM tokens WHERE credential_id = ?').pluck().get(credentialId) as string;
-  const setSealed = (credentialId: string, sealed: string): void => {
-    ctx.db.prepare('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?').run(sealed, credentialId);
+  const sealedOf = async (credentialId: string): Promise<string> =>
+    (await scalar<string>(ctx.storage, 'SELECT secret_sealed FROM tokens WHERE credential_id = ?', [credentialId]))!;
+  const setSealed = async (credentialId: string, sealed: string): Promise<void> => {
+    await ctx.storage.run('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?', [sealed, credentialId]);
   };
 
-  test('when tokens were provisioned, registered and used, then the database files hold no secret in any plain form', async () => {
+  testSqliteOnly('when tokens were provisioned, registered and used, then the database files hold no secret in any plain form', 'reads the database file', async () => {
     const { company, admin } = await givenContract(ctx.deps);
     const tokens = [await givenToken(ctx), await givenToken(ctx), await givenToken(ctx, 'desktop')];
     await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: tokens[0]! }]);
@@ -48,14 +49,14 @@ describe('token secrets at rest (DESIGN §5)', () => {
       }
     }
     // The check above can find a secret: the sealed record really is in these bytes.
-    expect(bytes.includes(Buffer.from(sealedOf(tokens[0]!.credentialId)))).toBe(true);
+    expect(bytes.includes(Buffer.from(await sealedOf(tokens[0]!.credentialId)))).toBe(true);
   });
 
   test('when one character of a sealed secret is altered, then validation fails closed', async () => {
     const token = await givenToken(ctx);
-    const sealed = sealedOf(token.credentialId);
+    const sealed = await sealedOf(token.credentialId);
     const i = sealed.length - 5;
-    setSealed(token.credentialId, `${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`);
+    await setSealed(token.credentialId, `${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`);
 
     expect(await ctx.deps.tokenAuthority.validate(token.credentialId, token.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
   });
@@ -63,7 +64,7 @@ describe('token secrets at rest (DESIGN §5)', () => {
   test('when one token\'s sealed secret is copied onto another token, then neither code opens it', async () => {
     const a = await givenToken(ctx);
     const b = await givenToken(ctx);
-    setSealed(b.credentialId, sealedOf(a.credentialId));
+    await setSealed(b.credentialId, await sealedOf(a.credentialId));
 
     expect(await ctx.deps.tokenAuthority.validate(b.credentialId, a.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
     expect(await ctx.deps.tokenAuthority.validate(b.credentialId, b.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
@@ -72,7 +73,7 @@ describe('token secrets at rest (DESIGN §5)', () => {
   test('when the service starts with another SECRET_KEY, then no code validates (fail closed, not fail open)', async () => {
     const token = await givenToken(ctx);
     const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: 'a-different-key-0123456789abcdef', DATABASE_FILE: path.join(dir, 'bank.db') });
-    const other = createDeps(config, ctx.sqlite, ctx.clock, createLogger('silent'));
+    const other = createDeps(config, ctx.storage, ctx.clock, createLogger('silent'));
 
     expect(await other.tokenAuthority.validate(token.credentialId, token.code(), ctx.clock.now())).toEqual({ result: 'sealBroken' });
   });
@@ -85,7 +86,7 @@ describe('token secrets at rest (DESIGN §5)', () => {
     const { company, admin } = await givenContract(ctx.deps);
     const token = await givenToken(ctx);
     await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
-    setSealed(token.credentialId, `${sealedOf(token.credentialId).slice(0, -4)}AAA=`);
+    await setSealed(token.credentialId, `${(await sealedOf(token.credentialId)).slice(0, -4)}AAA=`);
     const actor = { type: 'user' as const, id: admin.loginId, companyId: company.id, clientIp: null };
 
     expect(await spendOtp(ctx.deps, admin, token.credentialId, token.code(), actor)).toEqual({ ok: false, reason: 'wrong', remaining: 5 });

@@ -8,7 +8,7 @@ describe('契約先検索 / 詳細 and ロック解除 at the branch', () => {
   let staffId: string;
 
   beforeEach(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     ({ staffId, staff } = await givenSignedInStaff(ctx));
   });
 

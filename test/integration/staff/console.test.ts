@@ -5,8 +5,8 @@ import { readPage } from '../../helpers/page';
 
 describe('操作履歴 and the separate branch listener', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   async function loggedInStaff(): Promise<FormClient> {

@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { auditEvents, givenContract, givenSignedInStaff } from '../../helpers/fixtures';
 
@@ -17,10 +18,10 @@ describe('契約登録 (opening a contract at the branch)', () => {
   let ctx: TestContext;
   let staff: FormClient;
   let staffId: string;
-  const companyCount = (): number => ctx.db.prepare('SELECT count(*) FROM companies').pluck().get() as number;
+  const companyCount = async (): Promise<number> => (await scalar(ctx.storage, 'SELECT count(*) FROM companies'))!;
 
   beforeEach(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     ({ staffId, staff } = await givenSignedInStaff(ctx));
   });
 
@@ -72,7 +73,7 @@ describe('契約登録 (opening a contract at the branch)', () => {
   ];
 
   test.each(bad)('when the form has %s, then it is refused with a message and nothing is written', async (_case, change, field, message) => {
-    const before = companyCount();
+    const before = await companyCount();
     const fields = { ...GOOD, ...change };
     const res = await staff.submit('/staff/companies/new', '/staff/companies/new', fields);
     expect(res.status).toBe(400);
@@ -83,20 +84,20 @@ describe('契約登録 (opening a contract at the branch)', () => {
     if (fields.companyName) expect(res.text).toContain(`value="${fields.companyName}"`);
     if (fields.adminLoginId) expect(res.text).toContain(`value="${fields.adminLoginId}"`);
     for (const secret of SECRETS) expect(res.text).not.toContain(secret);
-    expect(companyCount()).toBe(before);
+    expect(await companyCount()).toBe(before);
     expect(await auditEvents(ctx.deps, 'contract.open')).toHaveLength(0);
   });
 
   test('when the administrator login id is taken, then the field says so and nothing is written', async () => {
     const { admin } = await givenContract(ctx.deps);
-    const before = companyCount();
+    const before = await companyCount();
     const res = await staff.submit('/staff/companies/new', '/staff/companies/new', { ...GOOD, adminLoginId: admin.loginId });
     expect(res.status).toBe(400);
     expect(res.text).toContain('この管理者ログインIDは既に使用されています。');
     expect(res.text).toContain(`value="${admin.loginId}"`);
     expect(res.text).toContain(`value="${GOOD.companyName}"`);
     for (const secret of SECRETS) expect(res.text).not.toContain(secret);
-    expect(companyCount()).toBe(before);
+    expect(await companyCount()).toBe(before);
     expect(await auditEvents(ctx.deps, 'contract.open')).toHaveLength(1); // the fixture's own contract only
   });
 
@@ -104,6 +105,6 @@ describe('契約登録 (opening a contract at the branch)', () => {
     await staff.get('/staff/companies/new');
     const res = await staff.agent.post('/staff/companies/new').type('form').send(GOOD);
     expect(res.status).toBe(403);
-    expect(companyCount()).toBe(0);
+    expect(await companyCount()).toBe(0);
   });
 });

@@ -5,8 +5,8 @@ import { readPage } from '../../helpers/page';
 /** 振込限度額 set by the bank (issue 13, item 1): 契約登録 and 契約先詳細. */
 describe('振込限度額 on the branch console', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const contract = { companyName: '限度商事', accountBalance: '1000000', adminLoginId: 'limit-admin', adminName: '限度 太郎', adminPassword: 'Admin-Pass-1', adminApprovalPassword: 'Approve-Pass-1', adminTransferPassword: 'Send-Pass-1' };

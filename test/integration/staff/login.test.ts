@@ -9,8 +9,8 @@ const failureMessage = (html: string): string | undefined => /<li>(行員IDま�
 
 describe('staff login (行員ログイン)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   test('when a staff member logs in with the right password, then the contract search opens', async () => {
@@ -95,7 +95,7 @@ describe('staff login (行員ログイン)', () => {
   });
 
   test('when logins come faster than the rate limit allows, then further attempts are refused with 429', async () => {
-    const limited = createTestContext({ LOGIN_RATE_LIMIT: '2' });
+    const limited = await createTestContext({ LOGIN_RATE_LIMIT: '2' });
     const staffId = await givenStaff(limited.deps);
     const client = new FormClient(limited.staffApp);
     for (let i = 0; i < 2; i += 1) await client.submit('/staff/login', '/staff/login', { staffId, password: 'wrong-pass-9' });

@@ -18,7 +18,7 @@ describe('管理者トークン登録解除 at the branch (Q1, R7, R8)', () => {
   let staffId: string;
 
   beforeEach(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     ({ staffId, staff } = await givenSignedInStaff(ctx));
   });
 

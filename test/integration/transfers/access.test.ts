@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import type { User } from '../../../src/repositories/users';
@@ -7,8 +8,8 @@ const validForm = VALID_TRANSFER_FORM;
 
 describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   async function clientOf(user: User, password: string): Promise<FormClient> {
@@ -96,7 +97,7 @@ describe('who may see and confirm which transfer (R10, DESIGN §6)', () => {
     expect((await client.get('/transfers/1/confirm')).status).toBe(403);
     expect((await client.post('/transfers/1/confirm', { transferPassword: TRANSFER_PASSWORD })).status).toBe(403);
 
-    expect(ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(0);
+    expect(await scalar(ctx.storage, 'SELECT count(*) FROM transfers')).toBe(0);
     expect((await client.get('/transfers')).status).toBe(200);
   });
 

@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, givenContract, givenUser, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { givenRegistered, givenToken } from '../../helpers/otp';
@@ -12,10 +13,10 @@ const REGISTER_OWN =
 /** A user whom no token serves after OTP started is told at 都度振込's first screen, before typing anything (R7, issue 15). */
 describe('都度振込 for a user who cannot confirm transfers', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
-  const transferCount = (): number => ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
+  const transferCount = async (): Promise<number> => (await scalar(ctx.storage, 'SELECT count(*) FROM transfers'))!;
 
   async function signedIn(loginId: string, password: string): Promise<FormClient> {
     const client = new FormClient(ctx.app);
@@ -41,7 +42,7 @@ describe('都度振込 for a user who cannot confirm transfers', () => {
     expect(page.link('ワンタイムパスワード認証情報管理')).toBeUndefined();
     expect(posted.status).toBe(403);
     expect(readPage(posted.text).text()).toContain(ASK_ADMIN);
-    expect(transferCount()).toBe(0);
+    expect(await transferCount()).toBe(0);
   });
 
   test('when the branch has unregistered the administrator\'s token, then 都度振込 tells the administrator to register it and links there', async () => {
@@ -57,7 +58,7 @@ describe('都度振込 for a user who cannot confirm transfers', () => {
     expect(page.field('金融機関コード')).toBeUndefined();
     expect(page.link('ワンタイムパスワード認証情報管理')).toBe('/admin/otp');
     expect(posted.status).toBe(403);
-    expect(transferCount()).toBe(0);
+    expect(await transferCount()).toBe(0);
   });
 
   test('when the shared token of mode B was unregistered, then every user is told before typing, and after registering again the form is back', async () => {

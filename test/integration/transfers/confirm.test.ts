@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { FormClient } from '../../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { confirmTransfer } from '../../../src/services/transfers';
@@ -7,13 +8,13 @@ const validForm = VALID_TRANSFER_FORM;
 
 describe('振込内容確認 → 確定 (R10)', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
 
   const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
-  const completedCount = (): number =>
-    ctx.db.prepare("SELECT count(*) FROM transfers WHERE status = 'completed'").pluck().get() as number;
+  const completedCount = async (): Promise<number> =>
+    (await scalar(ctx.storage, "SELECT count(*) FROM transfers WHERE status = 'completed'"))!;
 
   /** A logged-in transfer user of a fresh contract. */
   async function transferUser(balance = 1_000_000) {
@@ -46,7 +47,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
       [303, `/transfers/${id}`],
       [303, `/transfers/${id}`],
     ]);
-    expect(completedCount()).toBe(1);
+    expect(await completedCount()).toBe(1);
     expect(await balanceOf(company.id)).toBe(700_000);
     expect((await auditEvents(ctx.deps, 'transfer.confirm')).filter((e) => e.outcome === 'success')).toHaveLength(1);
   });
@@ -102,7 +103,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
     expect(refused).toHaveLength(1);
     expect(refused[0]!.text).toContain('残高が不足しているため、振込できません。');
     expect(await balanceOf(company.id)).toBe(400_000);
-    expect(completedCount()).toBe(1);
+    expect(await completedCount()).toBe(1);
     const failures = (await auditEvents(ctx.deps, 'transfer.confirm')).filter((e) => e.outcome === 'failure');
     expect(failures).toEqual([expect.objectContaining({ detail: 'reason=insufficient amount=600000' })]);
   });

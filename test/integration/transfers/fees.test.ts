@@ -7,8 +7,8 @@ import { readPage } from '../../helpers/page';
 /** 振込手数料 (issue 15, item 2): shown, kept on the row, debited with the amount in one step. */
 describe('都度振込: 振込手数料', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
   const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
   /** 三菱ＵＦＪ 新宿: another bank than this one (BANK_CODE 0001). */
@@ -108,7 +108,7 @@ describe('都度振込: 振込手数料', () => {
   });
 
   test('when the fee table is configured, then 入力 lists it and the draft uses it', async () => {
-    ctx = createTestContext({ FEE_OTHER_BANK: '330,550', FEE_TIER_YEN: '50000' });
+    ctx = await createTestContext({ FEE_OTHER_BANK: '330,550', FEE_TIER_YEN: '50000' });
     const { client } = await transferUser(1_000_000);
 
     const input = readPage((await client.get('/transfers/new')).text);

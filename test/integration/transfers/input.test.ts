@@ -1,4 +1,5 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { auditEvents, givenSignedInAdmin, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 
 const validForm = VALID_TRANSFER_FORM;
@@ -8,10 +9,10 @@ const htmlEscape = (s: string): string =>
 
 describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
-  const transferCount = (): number => ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
+  const transferCount = async (): Promise<number> => (await scalar(ctx.storage, 'SELECT count(*) FROM transfers'))!;
 
 
   test('when the administrator enters, confirms and completes a transfer, then the balance is debited and the 受付番号 is shown', async () => {
@@ -123,7 +124,7 @@ describe('都度振込 入力 → 振込内容確認 → 受付完了', () => {
     }
     // The other fields keep what was typed.
     if (field !== 'bankCode') expect(res.text).toContain('value="0001"');
-    expect(transferCount()).toBe(0);
+    expect(await transferCount()).toBe(0);
     expect((await ctx.deps.repos.companies.find(company.id))!.balance).toBe(1_000_000);
   });
 

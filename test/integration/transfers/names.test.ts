@@ -1,14 +1,15 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
+import { scalar } from '../../helpers/engine';
 import { givenSignedInAdmin, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { readPage } from '../../helpers/page';
 
 /** 金融機関名・支店名 from the zengin-code dataset (issue 15, item 1). */
 describe('都度振込: bank and branch names', () => {
   let ctx: TestContext;
-  beforeEach(() => {
-    ctx = createTestContext();
+  beforeEach(async () => {
+    ctx = await createTestContext();
   });
-  const transferCount = (): number => ctx.db.prepare('SELECT count(*) FROM transfers').pluck().get() as number;
+  const transferCount = async (): Promise<number> => (await scalar(ctx.storage, 'SELECT count(*) FROM transfers'))!;
 
   test('when a transfer to a bank and branch that exist is made, then their names are shown on 振込内容確認, 受付完了 and 振込履歴 and kept on the row', async () => {
     const { client } = await givenSignedInAdmin(ctx);
@@ -35,7 +36,7 @@ describe('都度振込: bank and branch names', () => {
     const { client } = await givenSignedInAdmin(ctx);
     const drafted = await client.submit('/transfers/new', '/transfers', VALID_TRANSFER_FORM);
     await client.post(drafted.headers.location as string, { transferPassword: TRANSFER_PASSWORD });
-    ctx.db.prepare("UPDATE transfers SET bank_name = '旧みずほ', branch_name = '旧戸越'").run();
+    await ctx.storage.run("UPDATE transfers SET bank_name = '旧みずほ', branch_name = '旧戸越'");
 
     const history = readPage((await client.get('/transfers')).text);
 
@@ -56,7 +57,7 @@ describe('都度振込: bank and branch names', () => {
     expect(page.field('支店コード')?.value).toBe('123');
     expect(page.field('口座番号')?.value).toBe('1234567');
     expect(page.field('振込金額（円）')?.value).toBe('12,345');
-    expect(transferCount()).toBe(0);
+    expect(await transferCount()).toBe(0);
   });
 
   test('when the 支店コード does not exist at that bank, then 入力 names the bank and refuses the branch beside its field', async () => {
@@ -69,7 +70,7 @@ describe('都度振込: bank and branch names', () => {
       { message: 'みずほに支店コード「999」の支店は見つかりません。コードをご確認いただくか、「金融機関・支店を検索」から選んでください。', field: '支店コード' },
     ]);
     expect(readPage(res.text).field('金融機関コード')?.value).toBe('0001');
-    expect(transferCount()).toBe(0);
+    expect(await transferCount()).toBe(0);
   });
 
   describe('金融機関・支店の検索 (no script)', () => {
