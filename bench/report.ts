@@ -7,6 +7,8 @@ export interface RoundFigures {
   menu: LoadResult;
   confirm: LoadResult;
   fsync: LoadResult;
+  /** `--db postgres`: PostgreSQL's commit bound (bench/pgCommitServer.ts), one committed INSERT per request on a pool. */
+  pgCommit?: LoadResult;
   login: LoadResult;
   floodMenu: LoadResult;
   loginBoundRps: number;
@@ -42,7 +44,9 @@ const TARGETS: Array<{ key: string; op: '>=' | '<='; value: number }> = [
 export function summarize(
   rounds: RoundFigures[],
   run: { rssBefore: number; rssAfter: number; ledger: Ledger; quick: boolean; machine: string; seedMs: number;
-    counts: Fixture['counts']; bcryptCost: number; seconds: number },
+    counts: Fixture['counts']; bcryptCost: number; seconds: number;
+    /** Which engine the app servers ran on, in words (SQLite, or PostgreSQL's version and pool). */
+    engine: string; db: 'sqlite' | 'postgres'; extra?: Record<string, unknown> },
 ) {
   const of = (f: (r: RoundFigures) => number): Spread => spread(rounds.map(f));
   const spreads = {
@@ -54,6 +58,10 @@ export function summarize(
     fsync_bound_rps: of((r) => r.fsync.rps),
     fsync_ratio: of((r) => r.fsync.rps / r.baseline.fsync.rps),
     confirm_vs_fsync_bound: of((r) => r.confirm.rps / r.fsync.rps),
+    ...(rounds.every((r) => r.pgCommit) ? {
+      pg_commit_bound_rps: of((r) => r.pgCommit!.rps),
+      confirm_vs_pg_commit_bound: of((r) => r.confirm.rps / r.pgCommit!.rps),
+    } : {}),
     login_rps: of((r) => r.login.rps),
     login_bound_rps: of((r) => r.loginBoundRps),
     login_ratio: of((r) => r.login.rps / r.loginBoundRps),
@@ -81,6 +89,7 @@ export function summarize(
     confirm: (r) => [r.confirm],
     login: (r) => [r.login],
     fsync: (r) => [r.fsync],
+    pg_commit: (r) => (r.pgCommit ? [r.pgCommit] : []),
   };
   const unexpected: Record<string, number> = Object.fromEntries(
     Object.entries(loads).map(([flow, of]) => [flow, sum((r) => of(r).reduce((n, l) => n + l.unexpected, 0))]),
@@ -103,6 +112,8 @@ export function summarize(
     ...headline,
     headline,
     mode: run.quick ? 'quick' : 'full',
+    db: run.db,
+    engine: run.engine,
     rounds: rounds.length,
     machine: run.machine,
     bcrypt_cost: run.bcryptCost,
@@ -114,6 +125,7 @@ export function summarize(
     spreads,
     targets,
     correctness: { unexpected, ledger: run.ledger },
+    ...(run.extra ?? {}),
     problems,
   };
 }
@@ -135,7 +147,7 @@ export function printTable(s: Summary): void {
   rows.push(['rss_growth_mb', fmt(s.headline.rss_growth_mb!), '', '', `≤ 64 ${verdict(rss.met)}`]);
   const widths = [26, 10, 10, 10, 16];
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
-  console.log(`\n${s.machine}\n${s.rounds} round(s), bcrypt cost ${s.bcrypt_cost}`);
+  console.log(`\n${s.machine}\napp on ${s.engine}; ${s.rounds} round(s), bcrypt cost ${s.bcrypt_cost}`);
   console.log(line(['metric', 'reported', 'min', 'max', 'target']));
   for (const row of rows) console.log(line(row));
   const c = s.correctness;

@@ -14,6 +14,8 @@ export interface Stage {
   small: ServerHandle;
   baseline: ServerHandle;
   fsyncBound: ServerHandle;
+  /** `--db postgres`: PostgreSQL's commit bound (bench/pgCommitServer.ts). */
+  pgCommitBound?: ServerHandle;
   fixtures: Record<'large' | 'small', Fixture>;
   shots: { menu: () => Shot; confirm: () => Shot; login: () => Shot };
   /** taskset CPU list of the servers (null: not pinned) and how many cores they may use. */
@@ -84,6 +86,7 @@ export async function runRound(stage: Stage): Promise<RoundFigures> {
   const confirm = await throughput(stage, app, shots.confirm);
   const baseFsync = await throughput(stage, baseline, baselineShot);
   const fsync = await throughput(stage, stage.fsyncBound, fsyncShot);
+  const pgCommit = stage.pgCommitBound ? await throughput(stage, stage.pgCommitBound, fsyncShot) : undefined;
 
   const compareMs = bcryptCompareMs(stage);
   await app.reset();
@@ -94,7 +97,7 @@ export async function runRound(stage: Stage): Promise<RoundFigures> {
   const delay = await app.report();
   return {
     baseline: { menu: baseMenu, confirm: baseConfirm, fsync: baseFsync },
-    menu, confirm, fsync, login, floodMenu,
+    menu, confirm, fsync, ...(pgCommit ? { pgCommit } : {}), login, floodMenu,
     loginBoundRps: (stage.serverCores * 1000) / compareMs,
     bcryptCompareMs: compareMs,
     maxEventLoopDelayMs: delay.maxDelayMs,
