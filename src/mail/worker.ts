@@ -16,6 +16,14 @@ export const LEASE_MS = 5 * 60_000;
 /** The longest wait between two attempts. */
 export const MAX_RETRY_DELAY_MS = 15 * 60_000;
 
+/**
+ * Settlements and releases are compare-and-set updates of one row by its id
+ * and lease owner: READ COMMITTED holds them on PostgreSQL (at SERIALIZABLE the
+ * other worker's reads of the same index pages aborted them again and again),
+ * and on SQLite they share the group commit.
+ */
+const SETTLEMENT = { durability: 'group', isolation: 'readCommitted' } as const;
+
 export interface WorkerDeps {
   config: { mail: MailConfig };
   clock: Clock;
@@ -95,7 +103,7 @@ export class OutboxWorker {
           const rest = claimed.slice(i);
           await this.deps.storage.transaction(async () => {
             for (const m of rest) await outbox.releaseClaim(m.id, this.owner);
-          }, { durability: 'group' });
+          }, SETTLEMENT);
           return result;
         }
         for (const outcome of await Promise.all(claimed.slice(i, i + concurrency).map((mail) => this.deliver(mail)))) result[outcome] += 1;
@@ -112,7 +120,7 @@ export class OutboxWorker {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const next = this.deps.clock.now() + retryDelay(this.deps.config.mail.retryBaseMs, mail.attempts);
-      const status = await this.deps.storage.transaction(() => outbox.markAttemptFailed(mail.id, this.owner, reason, next, this.deps.config.mail.maxAttempts), { durability: 'group' });
+      const status = await this.deps.storage.transaction(() => outbox.markAttemptFailed(mail.id, this.owner, reason, next, this.deps.config.mail.maxAttempts), SETTLEMENT);
       if (status === 'failed') {
         this.deps.logger.error({ ...log, reason }, 'mail failed for good after the last attempt');
         return 'failed';
@@ -120,7 +128,7 @@ export class OutboxWorker {
       this.deps.logger.warn({ ...log, reason, nextAttemptAt: new Date(next).toISOString() }, 'mail attempt failed; will retry');
       return 'retried';
     }
-    if (!(await this.deps.storage.transaction(() => outbox.markSent(mail.id, this.owner, this.deps.clock.now()), { durability: 'group' }))) {
+    if (!(await this.deps.storage.transaction(() => outbox.markSent(mail.id, this.owner, this.deps.clock.now()), SETTLEMENT))) {
       this.deps.logger.warn(log, 'mail sent after its lease ran out; another worker may have sent it too');
     } else {
       this.deps.logger.info(log, 'mail sent');

@@ -46,7 +46,7 @@ const select = `SELECT a.id, a.occurred_at AS occurredAt, a.company_id AS compan
 // for any group, and no second table in the plan. The time range is always bound (the whole of time
 // when not filtered), so the indexes of migration 0006 order and bound every page.
 const inRange = (d: Dialect) => `a.occurred_at >= @from AND a.occurred_at < @to
-  AND (@events IS NULL OR ${d.containsText('@events', "'|' || a.event || '|'")})`;
+  AND (CAST(@events AS TEXT) IS NULL OR ${d.containsText('@events', "'|' || a.event || '|'")})`;
 const newestFirst = 'ORDER BY a.occurred_at DESC, a.id DESC LIMIT @limit OFFSET @offset';
 
 const bind = (q: AuditQuery) => ({ from: q.from, to: q.to, events: q.events && `|${q.events.join('|')}|` });

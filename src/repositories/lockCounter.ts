@@ -39,10 +39,10 @@ export class LockCounter<Kind extends string> {
     const settled = `(CASE WHEN @reserved = 1 AND ${name}.pending > 0 THEN ${name}.pending - 1 ELSE ${name}.pending END)`;
     this.failRow = `
       INSERT INTO ${name} (${holder}, kind, failures, locked_at)
-      VALUES (@holder, @kind, 1, CASE WHEN 1 >= @threshold THEN @now END)
+      VALUES (@holder, @kind, 1, CASE WHEN 1 >= @threshold THEN CAST(@now AS BIGINT) END)
       ON CONFLICT (${holder}, kind) DO UPDATE SET
         failures = ${name}.failures + 1,
-        locked_at = COALESCE(${name}.locked_at, CASE WHEN ${name}.failures + 1 >= @threshold THEN @now END),
+        locked_at = COALESCE(${name}.locked_at, CASE WHEN ${name}.failures + 1 >= @threshold THEN CAST(@now AS BIGINT) END),
         pending = ${settled}
       RETURNING failures, locked_at AS lockedAt`;
     // A right entry after a reservation: the reservation is released and the count reset, and the

@@ -38,7 +38,7 @@ const insertRow = `INSERT INTO mail_outbox (company_id, user_id, kind, recipient
   VALUES (@companyId, @userId, @kind, @recipient, @subject, @body, @messageId, @createdAt, @createdAt) RETURNING id`;
 const due = `status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`;
 const anyDue = `SELECT 1 AS one FROM mail_outbox WHERE ${due} LIMIT 1`;
-const claimRows = `UPDATE mail_outbox SET lease_owner = @owner, lease_until = @now + @leaseMs, attempts = attempts + 1
+const claimRows = `UPDATE mail_outbox SET lease_owner = @owner, lease_until = CAST(@now AS BIGINT) + CAST(@leaseMs AS BIGINT), attempts = attempts + 1
   WHERE id IN (SELECT id FROM mail_outbox WHERE ${due} ORDER BY next_attempt_at, id LIMIT @limit)
   RETURNING ${columns}`;
 const mine = "id = @id AND lease_owner = @owner AND status = 'pending'";

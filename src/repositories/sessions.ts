@@ -126,7 +126,8 @@ export class SessionsRepository {
   private readonly deleteForUserRows;
 
   constructor(private readonly db: Storage) {
-    this.deleteForUserRows = `DELETE FROM sessions WHERE realm = 'customer' AND ${db.dialect.jsonText('data', 'userId')} = ?`;
+    // The JSON field is read as text on PostgreSQL and as an integer on SQLite: compared as a number on both.
+    this.deleteForUserRows = `DELETE FROM sessions WHERE realm = 'customer' AND CAST(${db.dialect.jsonText('data', 'userId')} AS BIGINT) = ?`;
   }
 
   async prune(now: number): Promise<number> {

@@ -53,8 +53,20 @@ export interface Dialect {
  */
 export type Durability = 'durable' | 'group' | 'relaxed';
 
+/**
+ * The isolation a transaction needs. 'serializable' (the default): as if the
+ * transactions ran one after another. 'readCommitted': for a transaction of
+ * compare-and-set statements on rows found by their key (the outbox's
+ * settlements), which hold at READ COMMITTED — a statement waits for the row
+ * and re-checks its condition on the committed version — and which SERIALIZABLE
+ * would abort for the reads of others on the same index pages. SQLite has one
+ * writer: every transaction there is serializable.
+ */
+export type Isolation = 'serializable' | 'readCommitted';
+
 export interface TransactionOptions {
   durability?: Durability;
+  isolation?: Isolation;
 }
 
 export interface Storage {
@@ -64,7 +76,8 @@ export interface Storage {
   run(sql: string, params?: Params): Promise<RunResult>;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when
-   * it throws (and its error rethrown). Nested calls join the outer one. On
+   * it throws (and its error rethrown). Nested calls join the outer one in a
+   * savepoint: one that throws undoes only its own writes. On
    * PostgreSQL it runs at SERIALIZABLE and a serialization failure or deadlock
    * runs `fn` again, a bounded number of times — so `fn` must do nothing but
    * read and write through this storage; past the bound it throws

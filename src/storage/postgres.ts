@@ -123,16 +123,42 @@ export class PostgresStorage implements Storage {
    * Durability needs no option here: every COMMIT waits for its WAL flush
    * (synchronous_commit stays on), so 'group' and 'relaxed' are as durable.
    */
-  async transaction<T>(fn: () => Promise<T>, _options?: TransactionOptions): Promise<T> {
-    if (this.ambient.getStore()) return fn();
+  async transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T> {
+    const outer = this.ambient.getStore();
+    if (outer) return this.nested(outer, fn);
+    const begin = options?.isolation === 'readCommitted' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.attempt(fn);
+      const outcome = await this.attempt(fn, begin);
       if (outcome.done) return outcome.value;
       if (attempt >= this.maxAttempts) {
         throw new StorageUnavailableError(`PostgreSQL: the transaction lost ${attempt} races (serialization failure or deadlock)`, { cause: outcome.cause });
       }
       // A jittered pause, growing with the attempts, so that racers fall apart.
       await sleep(Math.random() * Math.min(100, 2 ** attempt));
+    }
+  }
+
+  /**
+   * A transaction inside the open one joins it in a savepoint, as on SQLite:
+   * if it throws, its own writes are undone and the outer one goes on (a
+   * service gives a checked code back this way). A statement error inside it
+   * is undone with it, but a lost race or a lost connection is not: the whole
+   * transaction must then be run again, or fail.
+   */
+  private async nested<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+    const before = tx.failure;
+    await this.query('SAVEPOINT nested');
+    try {
+      const value = await fn();
+      await this.query('RELEASE SAVEPOINT nested');
+      return value;
+    } catch (err) {
+      const failure = tx.failure;
+      if (failure !== before && (isRetryable(failure) || isUnavailable(failure))) throw err;
+      await this.query('ROLLBACK TO SAVEPOINT nested');
+      await this.query('RELEASE SAVEPOINT nested');
+      tx.failure = before;
+      throw err;
     }
   }
 
@@ -183,7 +209,7 @@ export class PostgresStorage implements Storage {
   }
 
   /** One run of a transaction: its value, or the race it lost; every other failure is thrown. */
-  private async attempt<T>(fn: () => Promise<T>): Promise<{ done: true; value: T } | { done: false; cause: unknown }> {
+  private async attempt<T>(fn: () => Promise<T>, begin: string): Promise<{ done: true; value: T } | { done: false; cause: unknown }> {
     const client = await this.pool.connect().catch((err: unknown) => {
       throw asUnavailable(err, 'connect');
     });
@@ -193,7 +219,7 @@ export class PostgresStorage implements Storage {
     client.on('error', onError);
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await client.query(begin);
       const value = await this.ambient.run(tx, fn);
       // A statement failed and fn went on: PostgreSQL has aborted the transaction, and COMMIT would quietly roll back.
       if (tx.failure !== undefined) throw tx.failure;

@@ -108,6 +108,30 @@ describe('ambient transactions', () => {
     expect(await balanceOf(db, id)).toBe(1_000_000);
   });
 
+  it('when a transaction asks for readCommitted, then it runs at READ COMMITTED; by default at SERIALIZABLE', async () => {
+    const level = () => db.get<{ level: string }>("SELECT current_setting('transaction_isolation') AS level");
+    expect(await db.transaction(level)).toEqual({ level: 'serializable' });
+    expect(await db.transaction(level, { isolation: 'readCommitted' })).toEqual({ level: 'read committed' });
+  });
+
+  it('when an inner transaction throws and the outer catches it, then only the inner writes are undone (a savepoint, as on SQLite)', async () => {
+    const id = await insertCompany(db, 'A');
+    await db.transaction(async () => {
+      await db.run('UPDATE companies SET balance = balance - 100 WHERE id = ?', [id]);
+      const givenBack = new Error('give back');
+      await expect(
+        db.transaction(async () => {
+          await db.run('UPDATE companies SET balance = balance - 200 WHERE id = ?', [id]);
+          throw givenBack;
+        }),
+      ).rejects.toBe(givenBack);
+      // A statement error inside the inner one is undone with it: the outer goes on and commits.
+      await expect(db.transaction(() => db.run('UPDATE companies SET balance = -1 WHERE id = ?', [id]))).rejects.toThrow(/companies_balance_check/);
+      await db.run('UPDATE companies SET balance = balance - 1 WHERE id = ?', [id]);
+    });
+    expect(await balanceOf(db, id)).toBe(999_899);
+  });
+
   it('when a statement fails and the function carries on, then the transaction fails instead of quietly rolling back', async () => {
     const id = await insertCompany(db, 'A');
     await expect(

@@ -142,6 +142,9 @@ describe('lockout under concurrent attempts (R9, R15)', () => {
     const wrongCode = token.code() === '000000' ? '111111' : '000000';
 
     const sent = Array.from({ length: 19 }, () => fire(client.post(confirmPath, { otp: wrongCode })));
+    // The right code comes once the wrong ones in flight have locked the code: on PostgreSQL requests
+    // run side by side, so only the lock orders them (SQLite's one writer queued them in arrival order).
+    while ((await ctx.deps.repos.locks.get(admin.id, 'otp')).lockedAt === null) await new Promise((resolve) => setImmediate(resolve));
     const right = await fire(client.post(confirmPath, { otp: token.code() }));
     await Promise.all(sent);
 
