@@ -23,6 +23,7 @@ export class CompaniesRepository {
   private readonly nextAccount;
   private readonly searchPage;
   private readonly searchCount;
+  private readonly lockRow;
 
   constructor(private readonly db: Storage) {
     const like = db.dialect.likeIgnoringCase;
@@ -30,6 +31,7 @@ export class CompaniesRepository {
       OR id IN (SELECT company_id FROM users WHERE login_id ${like} @like ESCAPE '\\')`;
     this.searchPage = `SELECT ${columns} FROM companies ${where} ORDER BY id LIMIT @limit OFFSET @offset`;
     this.searchCount = `SELECT count(*) AS n FROM companies ${where}`;
+    this.lockRow = `SELECT id FROM companies WHERE id = ?${db.dialect.forUpdate}`;
     this.nextAccount = `SELECT ${db.dialect.zeroPad('COALESCE(MAX(CAST(account_number AS INTEGER)), 1000000) + 1', 7)} AS n FROM companies`;
   }
 
@@ -46,6 +48,16 @@ export class CompaniesRepository {
     const accountNumber = (await this.db.get<{ n: string }>(this.nextAccount))!.n;
     const { id } = (await this.db.get<{ id: number }>(insertRow, { ...c, accountNumber }))!;
     return (await this.find(id))!;
+  }
+
+  /**
+   * Takes the company's ledger for the rest of the transaction: on PostgreSQL
+   * a row lock, so the company's confirmations on any node run one after
+   * another (the day's total they read cannot move under them); on SQLite
+   * there is one writer already.
+   */
+  async lockLedger(companyId: number): Promise<void> {
+    await this.db.get(this.lockRow, [companyId]);
   }
 
   /** Returns false (and changes nothing) when funds are insufficient. */

@@ -116,6 +116,9 @@ export async function confirmTransfer(
   if (!checked.ok) return await refuse(checked);
   try {
     return await deps.storage.transaction(async (): Promise<ConfirmOutcome> => {
+      // The company's ledger first (a row lock on PostgreSQL): its confirmations queue here, on any node, so
+      // READ COMMITTED suffices — every row this job reads or writes belongs to the company (issue 12).
+      await deps.repos.companies.lockLedger(user.companyId);
       // The draft first: a double click or an expired draft must neither spend nor count the secret (R14).
       await assertStillDraft(deps, draft);
       // 振込限度額 before the secret, so a refusal never spends the code typed (R14); read in this job, the
@@ -129,7 +132,7 @@ export async function confirmTransfer(
         return spent;
       }
       return { ok: true, receiptNumber: await completeAndDebit(deps, draft, verifier.method, actor) };
-    }, { durability: 'group' });
+    }, { durability: 'group', isolation: 'readCommitted' });
   } catch (err) {
     if (err instanceof Refusal) return await refuse({ ok: false, reason: err.reason });
     throw err;

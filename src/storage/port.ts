@@ -59,7 +59,10 @@ export type Durability = 'durable' | 'group' | 'relaxed';
  * compare-and-set statements on rows found by their key (the outbox's
  * settlements), which hold at READ COMMITTED — a statement waits for the row
  * and re-checks its condition on the committed version — and which SERIALIZABLE
- * would abort for the reads of others on the same index pages. SQLite has one
+ * would abort for the reads of others on the same index pages — or for a
+ * transaction that first locks the one row everything it touches hangs from
+ * (a confirmation locks its company's ledger, so a company's confirmations
+ * wait for each other instead of aborting each other). SQLite has one
  * writer: every transaction there is serializable.
  */
 export type Isolation = 'serializable' | 'readCommitted';
