@@ -65,15 +65,20 @@ describe('PostgreSQL restarted during a load of confirmations', () => {
 
     // The load: four confirmations at a time, alternately on each node, each for its own draft.
     const answers: { id: number; at: number; answer: HttpAnswer | { status: 0; location: null; text: string } }[] = [];
-    let next = 0;
     let loading = true;
+    // A confirmation answered 503 is tried again later, as its customer would: the drafts last through the outage.
+    const queue = [...drafts];
     const worker = async (w: number) => {
-      while (loading && next < drafts.length) {
-        const id = drafts[next++]!;
+      while (loading && queue.length > 0) {
+        const id = queue.shift()!;
         const answer = await client
           .post(nodes[(w + id) % 2]!.base, `/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD })
           .catch((err: Error) => ({ status: 0 as const, location: null, text: err.message }));
         answers.push({ id, at: Date.now(), answer });
+        if (answer.status === 503) {
+          queue.push(id);
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
     };
     const health: { at: number; status: number }[] = [];

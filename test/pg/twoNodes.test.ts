@@ -137,9 +137,12 @@ describe('two app nodes on one PostgreSQL behave as one service', () => {
 
     const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => client.post(node(i), `/transfers/${id}/confirm`, { transferPassword: TRANSFER_PASSWORD })));
 
-    // A confirmation that finds the draft already executed shows its receipt too (PRG, a double click): every
-    // answer is the receipt, and only one of them executed it.
-    expect(answers.map((a) => `${a.status} ${a.location}`)).toEqual(Array(16).fill(`303 /transfers/${id}`));
+    // A confirmation that finds the draft already executed shows its receipt too (PRG, a double click). One that
+    // arrives while six compares of the same 送信確認パスワード are in flight is refused unchecked with the lock
+    // page (403; R15: never more than the threshold compared at once). Nothing else, whatever the order, and only
+    // one of them executed it.
+    expect(answers.filter((a) => a.status !== 303 && a.status !== 403)).toEqual([]);
+    expect(answers.filter((a) => a.status === 303 && a.location === `/transfers/${id}`).length).toBeGreaterThanOrEqual(1);
     expect(await completed(company.id)).toBe(1);
     const executed = await storage.get<{ n: number }>(
       "SELECT count(*) AS n FROM audit_log WHERE company_id = ? AND event = 'transfer.confirm' AND outcome = 'success'", [company.id]);
