@@ -13,6 +13,15 @@ type Realm = 'customer' | 'staff';
  */
 export const SESSION_REFRESH_STEP_MS = 60_000;
 
+/**
+ * A session write is one keyed statement (an upsert, a delete, a conditional
+ * update): it holds at READ COMMITTED on PostgreSQL, where SERIALIZABLE let
+ * the predicate locks of other sessions' inserts abort it past its retries —
+ * a sign-in answered 303 whose session was never saved (issue 12). On SQLite
+ * it shares the group commit.
+ */
+const SESSION_WRITE = { durability: 'group', isolation: 'readCommitted' } as const;
+
 /** Calls an express-session callback once the group commit has answered. */
 function answer(done: Promise<unknown>, cb?: (err?: unknown) => void): void {
   done.then(
@@ -88,7 +97,7 @@ export class SessionStore extends session.Store {
   /** Queues a row write; until its commit settles (either way), reads of the sid see `pending`. */
   private write(sid: string, pending: { data: string | null; expiresAt: number }, work: () => Promise<unknown>, cb?: (err?: unknown) => void): void {
     this.unsaved.set(sid, pending);
-    const done = this.db.transaction(work, { durability: 'group' }).finally(() => {
+    const done = this.db.transaction(work, SESSION_WRITE).finally(() => {
       // A later write of the same sid stays until its own commit settles.
       if (this.unsaved.get(sid) === pending) this.unsaved.delete(sid);
     });
@@ -105,7 +114,7 @@ export class SessionStore extends session.Store {
     const staleBefore = expiresAt - SESSION_REFRESH_STEP_MS;
     const touched = this.db.get(staleRow, [sid, this.realm, staleBefore]).then(async (stale) => {
       if (stale === undefined) return;
-      return await this.db.transaction(() => this.db.run(touchRow, [expiresAt, sid, this.realm, staleBefore]), { durability: 'group' });
+      return await this.db.transaction(() => this.db.run(touchRow, [expiresAt, sid, this.realm, staleBefore]), SESSION_WRITE);
     });
     answer(touched, cb);
   }
