@@ -6,7 +6,7 @@ import { confirmTransfer } from '../../../src/services/transfers';
 import { confirmationFor } from '../../../src/services/confirmation';
 import { unregisterAtBranch } from '../../../src/services/otpBranch';
 import type { User } from '../../../src/repositories/users';
-import type { UsageMode } from '../../../src/repositories/registrations';
+import { otpContract } from '../../helpers/otpFlows';
 import { readPage } from '../../helpers/page';
 import { fire, holdCompares } from '../../helpers/race';
 
@@ -39,23 +39,9 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     return client.post(`/transfers/${id}/confirm`, fields);
   }
 
-  /** A contract that has started OTP: in A the administrator and one user each hold a token; in B one token serves both. */
-  async function otpContract(mode: UsageMode) {
-    const { company, admin } = await givenContract(ctx.deps, { balance: 1_000_000 });
-    const user = await givenUser(ctx.deps, company.id);
-    const adminToken = await givenToken(ctx);
-    const userToken = mode === 'shared' ? adminToken : await givenToken(ctx);
-    await givenRegistered(
-      ctx.deps,
-      company.id,
-      mode,
-      mode === 'shared' ? [{ userId: null, token: adminToken }] : [{ userId: admin.id, token: adminToken }, { userId: user.id, token: userToken }],
-    );
-    return { company, admin, user, adminToken, userToken };
-  }
 
   test('when OTP has started, then the confirm screen asks for the ワンタイムパスワード and no longer for the 送信確認パスワード', async () => {
-    const { user } = await otpContract('individual');
+    const { user } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client);
 
@@ -67,7 +53,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when the code the token shows is entered, then the transfer executes once, is marked as OTP-confirmed, and the step is spent', async () => {
-    const { company, user, userToken } = await otpContract('individual');
+    const { company, user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client, '12,345');
 
@@ -81,7 +67,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when the fixed 送信確認パスワード is posted after OTP started, then nothing executes (R7)', async () => {
-    const { company, user } = await otpContract('individual');
+    const { company, user } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client);
 
@@ -97,7 +83,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     ['T−1', -1],
     ['T+1', 1],
   ])('when the code of the neighbouring step %s is entered, then it is accepted (R1 window)', async (_step, offset) => {
-    const { user, userToken } = await otpContract('individual');
+    const { user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client);
 
@@ -112,7 +98,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     ['T−11', -11],
     ['T+11', 11],
   ])('when the code of step %s is entered, then it is refused like any wrong code', async (_step, offset) => {
-    const { user, userToken } = await otpContract('individual');
+    const { user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client);
     const code = userToken.codeAtOffset(offset);
@@ -126,7 +112,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when full-width digits with spaces are typed, then the code is accepted (R4)', async () => {
-    const { user, userToken } = await otpContract('individual');
+    const { user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client);
     const wide = userToken.code().replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
@@ -137,7 +123,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when the code just used is typed again for a second transfer, then it is refused as already used, told to wait for the next code, and not counted (R2, issue 15)', async () => {
-    const { company, user, userToken } = await otpContract('individual');
+    const { company, user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const first = await draft(client);
     const second = await draft(client);
@@ -161,7 +147,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when the code just used is typed again and again, then the user is never locked by it, while each try is audited', async () => {
-    const { user, userToken } = await otpContract('individual');
+    const { user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const first = await draft(client);
     const second = await draft(client);
@@ -175,7 +161,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when an older spent code (not the last accepted step) is typed, then it reads as wrong and counts (R9)', async () => {
-    const { user, userToken } = await otpContract('individual');
+    const { user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const [first, second, third] = [await draft(client), await draft(client), await draft(client)];
     const older = userToken.code();
@@ -191,7 +177,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when another user of a shared token uses a code already spent, then it is refused for that user too (R2, mode B)', async () => {
-    const { company, admin, user, adminToken } = await otpContract('shared');
+    const { company, admin, user, adminToken } = await otpContract(ctx, 'shared');
     const userClient = await signedIn(user);
     const adminClient = await signedIn(admin, ADMIN_PASSWORD);
     const userDraft = await draft(userClient);
@@ -257,7 +243,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when N drafts are confirmed at the same moment with one code, then exactly one executes and the account is debited once', async () => {
-    const { company, user, userToken } = await otpContract('individual');
+    const { company, user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const ids: number[] = [];
     for (let i = 0; i < 8; i++) ids.push(await draft(client));
@@ -278,7 +264,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when N confirmation forms are posted at once with one code, then exactly one transfer is received', async () => {
-    const { company, user, userToken } = await otpContract('individual');
+    const { company, user, userToken } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push(await draft(client));
@@ -301,7 +287,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     }
 
     test('when a user enters six wrong codes, then that user\'s OTP is locked and even the right code is refused until unlocked', async () => {
-      const { admin, user, userToken, adminToken } = await otpContract('individual');
+      const { admin, user, userToken, adminToken } = await otpContract(ctx, 'individual');
       const client = await signedIn(user);
       const id = await draft(client);
 
@@ -319,7 +305,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     });
 
     test('when one user of a shared token locks their OTP, then another user of the same token still confirms (mode B)', async () => {
-      const { admin, user, adminToken } = await otpContract('shared');
+      const { admin, user, adminToken } = await otpContract(ctx, 'shared');
       const userClient = await signedIn(user);
       await wrongCodes(userClient, await draft(userClient), adminToken, 6);
       expect(await ctx.deps.repos.locks.isLocked(user.id, 'otp')).toBe(true);
@@ -332,7 +318,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     });
 
     test('when the login password is locked by guessing, then the OTP counter is untouched (separate counters)', async () => {
-      const { user } = await otpContract('individual');
+      const { user } = await otpContract(ctx, 'individual');
       const guesser = new FormClient(ctx.app);
       for (let i = 0; i < 6; i++) await guesser.submit('/login', '/login', { loginId: user.loginId, password: 'Wrong-Pass-9' });
 
@@ -341,7 +327,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     });
 
     test('when a correct code follows wrong ones, then the count starts again (time alone never resets it)', async () => {
-      const { user, userToken } = await otpContract('individual');
+      const { user, userToken } = await otpContract(ctx, 'individual');
       const client = await signedIn(user);
       await wrongCodes(client, await draft(client), userToken, 5);
       ctx.clock.advance(14 * 60_000); // as long as the session allows; only a correct entry or an unlock resets
@@ -353,7 +339,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when a transfer user whose draft was made before the token was unregistered confirms it, then nothing executes and the user is told to ask the administrator (R7)', async () => {
-    const { company, user } = await otpContract('individual');
+    const { company, user } = await otpContract(ctx, 'individual');
     const client = await signedIn(user);
     const id = await draft(client);
     await ctx.deps.repos.registrations.delete((await ctx.deps.repos.registrations.forUser(company.id, user.id, 'individual'))!.id);
@@ -368,7 +354,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when a user is added after the shared token was registered, then that user confirms with the shared token (mode B)', async () => {
-    const { company, adminToken } = await otpContract('shared');
+    const { company, adminToken } = await otpContract(ctx, 'shared');
     const later = await givenUser(ctx.deps, company.id);
     const client = await signedIn(later);
 
@@ -378,7 +364,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   test('when the branch has unregistered the administrator\'s token after a draft was made, then the fixed password is still refused and the administrator is told to register again (R7, Q1)', async () => {
-    const { company, admin } = await otpContract('individual');
+    const { company, admin } = await otpContract(ctx, 'individual');
     const client = await signedIn(admin, ADMIN_PASSWORD);
     const id = await draft(client);
     const staff = { type: 'staff' as const, id: 'staff-x', companyId: null, clientIp: null };
