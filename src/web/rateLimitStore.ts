@@ -2,7 +2,7 @@ import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import { systemClock } from '../clock';
 import type { Uses } from '../deps';
 
-type StoreDeps = Uses<'sqlite' | 'clock' | 'logger', 'rateLimits'>;
+type StoreDeps = Uses<'storage' | 'clock' | 'logger', 'rateLimits'>;
 
 /**
  * express-rate-limit's counts in the database (issue 12, item 2), so that the
@@ -60,17 +60,15 @@ export class DatabaseRateLimitStore implements Store {
 
   /**
    * One statement that is atomic by itself and whose loss on a power cut is
-   * harmless. On SQLite, a 'relaxed' transaction: committed without waiting
-   * for a sync. On PostgreSQL, the statement alone (autocommit, READ
-   * COMMITTED): there a transaction runs at SERIALIZABLE, where simultaneous
-   * hits on one key fail each other (40001) until the retries run out and the
-   * request gets the 503 page — twenty-nine 承認用パスワード posted at once did
-   * (test/integration/lockout/race.test.ts) — while the lone upsert waits for
-   * the row lock and counts every hit.
+   * harmless: a 'relaxed' transaction (SQLite commits it without waiting for a
+   * sync) at READ COMMITTED (on PostgreSQL the upsert waits for the row lock
+   * and counts every hit; at SERIALIZABLE simultaneous hits on one key failed
+   * each other (40001) until the retries ran out and the request got the 503
+   * page — twenty-nine 承認用パスワード posted at once did,
+   * test/integration/lockout/race.test.ts).
    */
   private relaxed<T>(statement: () => Promise<T>): Promise<T> {
-    if (!this.deps.sqlite) return statement();
-    return this.deps.sqlite.transaction(statement, { durability: 'relaxed' });
+    return this.deps.storage.transaction(statement, { durability: 'relaxed', isolation: 'readCommitted' });
   }
 
   /** Housekeeping must never refuse a request: a failed prune is logged and tried again a window later. */

@@ -20,7 +20,7 @@ afterEach(() => schema.drop());
 
 /** A limiter's store on its own pool: one node. */
 function storeOn(storage: PostgresStorage, clock: FakeClock): DatabaseRateLimitStore {
-  const store = new DatabaseRateLimitStore({ sqlite: undefined, clock, logger: createLogger('silent'), repos: { rateLimits: new RateLimitsRepository(storage) } }, 'otp:');
+  const store = new DatabaseRateLimitStore({ storage, clock, logger: createLogger('silent'), repos: { rateLimits: new RateLimitsRepository(storage) } }, 'otp:');
   store.init({ windowMs: WINDOW } as Options);
   return store;
 }

@@ -84,7 +84,7 @@ describe('the express-rate-limit store on the database', () => {
   function freshStore(prefix = 'otp:') {
     const { storage, db } = freshRepository();
     const clock = new FakeClock(T0);
-    const deps = { sqlite: storage, clock, logger: createLogger('silent'), repos: { rateLimits: new RateLimitsRepository(storage) } };
+    const deps = { storage, clock, logger: createLogger('silent'), repos: { rateLimits: new RateLimitsRepository(storage) } };
     const store = new DatabaseRateLimitStore(deps, prefix);
     store.init({ windowMs: WINDOW } as Options);
     return { store, clock, db };
