@@ -1,4 +1,4 @@
-import type { Params, Storage } from '../storage/port';
+import type { Storage } from '../storage/port';
 
 export type MailStatus = 'pending' | 'sent' | 'failed';
 
@@ -34,8 +34,13 @@ const columns = `id, company_id AS companyId, user_id AS userId, kind, recipient
   message_id AS messageId, status, attempts, next_attempt_at AS nextAttemptAt,
   last_error AS lastError, created_at AS createdAt, sent_at AS sentAt`;
 
-const insertRow = `INSERT INTO mail_outbox (company_id, user_id, kind, recipient, subject, body, message_id, next_attempt_at, created_at)
-  VALUES (@companyId, @userId, @kind, @recipient, @subject, @body, @messageId, @createdAt, @createdAt) RETURNING id`;
+const insertColumns = 'INSERT INTO mail_outbox (company_id, user_id, kind, recipient, subject, body, message_id, next_attempt_at, created_at) VALUES ';
+const insertValues = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** One statement for all the mails of an event (a transfer's notices go to its user and the administrator); its text made once per count. */
+const insertTexts: string[] = [];
+const insertRows = (count: number): string =>
+  (insertTexts[count] ??= `${insertColumns}${Array.from({ length: count }, () => insertValues).join(', ')} RETURNING id`);
+const insertRow = insertRows(1);
 const due = `status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`;
 const anyDue = `SELECT 1 AS one FROM mail_outbox WHERE ${due} LIMIT 1`;
 const claimRows = `UPDATE mail_outbox SET lease_owner = @owner, lease_until = CAST(@now AS BIGINT) + CAST(@leaseMs AS BIGINT), attempts = attempts + 1
@@ -51,7 +56,8 @@ const byCompany = `SELECT ${columns} FROM mail_outbox WHERE company_id = ? AND s
 const backlogRow = `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed,
     min(created_at) FILTER (WHERE status = 'pending') AS oldestPendingAt
   FROM mail_outbox WHERE status IN ('pending', 'failed')`;
-const recentOfKind = 'SELECT 1 AS one FROM mail_outbox WHERE user_id = ? AND kind = ? AND created_at > ? LIMIT 1';
+// The kind is written out so that the partial index mail_outbox_replayed (migration 0011) serves it.
+const replayNoticeSince = "SELECT 1 AS one FROM mail_outbox WHERE kind = 'otp.replayed' AND user_id = ? AND created_at > ? LIMIT 1";
 
 /**
  * The mail outbox (issue 14). Rows are claimed with a lease in one UPDATE …
@@ -64,8 +70,11 @@ const recentOfKind = 'SELECT 1 AS one FROM mail_outbox WHERE user_id = ? AND kin
 export class OutboxRepository {
   constructor(private readonly db: Storage) {}
 
-  async insert(mail: NewMail): Promise<number> {
-    return (await this.db.get<{ id: number }>(insertRow, mail as unknown as Params))!.id;
+  /** Writes the mails in one statement; returns their ids (in no particular order). */
+  async insert(mails: readonly NewMail[]): Promise<number[]> {
+    if (mails.length === 0) return [];
+    const values = mails.flatMap((m) => [m.companyId, m.userId, m.kind, m.recipient, m.subject, m.body, m.messageId, m.createdAt, m.createdAt]);
+    return (await this.db.all<{ id: number }>(insertRows(mails.length), values)).map((row) => row.id);
   }
 
   /** Cheap read first: an idle poll writes nothing. */
@@ -103,11 +112,11 @@ export class OutboxRepository {
     return (await this.db.get<OutboxBacklog>(backlogRow))!;
   }
 
-  /** Whether a notice of this kind was written for the user after `since` (to space repeated ones). */
-  async sentRecently(userId: number, kind: string, since: number): Promise<boolean> {
-    return (await this.db.get(recentOfKind, [userId, kind, since])) !== undefined;
+  /** Whether a replayed-code notice was written for the user after `since` (to space them). */
+  async replayNoticedSince(userId: number, since: number): Promise<boolean> {
+    return (await this.db.get(replayNoticeSince, [userId, since])) !== undefined;
   }
 }
 
 /** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
-export const statements = { insertRow, anyDue, claimRows, sentRow, retryRow, releaseRow, byCompany, backlogRow, recentOfKind };
+export const statements = { insertRow, anyDue, claimRows, sentRow, retryRow, releaseRow, byCompany, backlogRow, replayNoticeSince };

@@ -17,7 +17,7 @@ test('when four nodes claim the same due rows at once, again and again, then eve
   const outbox = new OutboxRepository(nodes[0]!);
   const ids: number[] = [];
   for (let i = 0; i < 40; i++) {
-    ids.push(await outbox.insert({ companyId: null, userId: null, kind: 'test', recipient: `r${i}@example.jp`, subject: 's', body: 'b', messageId: `<m${i}@example.jp>`, createdAt: NOW - 1000 }));
+    ids.push(...(await outbox.insert([{ companyId: null, userId: null, kind: 'test', recipient: `r${i}@example.jp`, subject: 's', body: 'b', messageId: `<m${i}@example.jp>`, createdAt: NOW - 1000 }])));
   }
 
   const claimed: number[][] = [[], [], [], []];

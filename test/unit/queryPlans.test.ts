@@ -39,7 +39,9 @@ interface Deliberate {
 const deliberateScans: Record<string, Deliberate> = {
   // A parent row's INSERT … RETURNING lists SQLite's foreign-key subprogram that looks for child rows,
   // which runs only while a deferred foreign-key violation is outstanding (never, in this schema).
-  'companies.insertRow': { plan: /^SCAN tokens$/, why: 'foreign-key subprogram of a parent insert, not run' },
+  // mail_outbox's company_id and user_id have only partial indexes (migration 0011); neither parent is ever deleted.
+  'companies.insertRow': { plan: /^SCAN (tokens|mail_outbox)$/, why: 'foreign-key subprogram of a parent insert, not run' },
+  'users.insertRow': { plan: /^SCAN mail_outbox$/, why: 'foreign-key subprogram of a parent insert, not run' },
   'outbox.insertRow': { plan: /^SCAN mail_mailbox$/, why: 'foreign-key subprogram of a parent insert, not run' },
   // Demo seeding only (src/demo/seed.ts): LIMIT 1 ends at the first row.
   'companies.anyRow': { plan: /^SCAN companies\b/, stopsEarly: true, why: 'is the register empty? one row' },
