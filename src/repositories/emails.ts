@@ -23,6 +23,7 @@ const recipientColumns = 'id AS userId, company_id AS companyId, role, name, ema
 
 const byUser = `SELECT ${recipientColumns} FROM users WHERE id = ?`;
 const adminOfCompany = `SELECT ${recipientColumns} FROM users WHERE company_id = ? AND role = 'admin'`;
+const userAndAdmin = `${byUser} UNION ALL ${adminOfCompany}`;
 const setRow = 'UPDATE users SET email = ? WHERE id = ?';
 const changeRow = `SELECT user_id AS userId, email, code_hash AS codeHash, attempts, created_at AS createdAt, expires_at AS expiresAt
   FROM email_changes WHERE user_id = ?`;
@@ -39,6 +40,12 @@ export class EmailsRepository {
 
   async recipient(userId: number): Promise<Recipient | undefined> {
     return await this.db.get<Recipient>(byUser, [userId]);
+  }
+
+  /** A user and the administrator of a company in one read (a transfer's notice goes to both). */
+  async userAndAdmin(userId: number, companyId: number): Promise<{ user?: Recipient; admin?: Recipient }> {
+    const rows = await this.db.all<Recipient>(userAndAdmin, [userId, companyId]);
+    return { user: rows.find((r) => r.userId === userId), admin: rows.find((r) => r.companyId === companyId && r.role === 'admin') };
   }
 
   async adminOf(companyId: number): Promise<Recipient | undefined> {
@@ -69,4 +76,4 @@ export class EmailsRepository {
 }
 
 /** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
-export const statements = { byUser, adminOfCompany, setRow, changeRow, putChangeRow, countAttemptRow, deleteChangeRow };
+export const statements = { byUser, adminOfCompany, userAndAdmin, setRow, changeRow, putChangeRow, countAttemptRow, deleteChangeRow };

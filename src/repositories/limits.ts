@@ -16,8 +16,23 @@ const setUserRow = 'UPDATE users SET per_transfer_limit = ?, daily_limit = ? WHE
 // Amounts only: the fee is not part of a limit. Bounded by the partial indexes of migration 0007.
 const companyUsed = `SELECT COALESCE(SUM(amount), 0) AS n FROM transfers
   WHERE company_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`;
-const userUsed = `SELECT COALESCE(SUM(amount), 0) AS n FROM transfers
-  WHERE user_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`;
+
+// Everything today's allowance needs, in one statement (one round trip on PostgreSQL): the company's limits,
+// the user's own, and what each transferred in the range (bounded by the partial indexes of migration 0007).
+const dayRow = `SELECT c.bank_per_transfer_limit AS bankPerTransfer, c.bank_daily_limit AS bankDaily,
+    c.per_transfer_limit AS perTransfer, c.daily_limit AS daily,
+    u.per_transfer_limit AS userPerTransfer, u.daily_limit AS userDaily,
+    (SELECT COALESCE(SUM(amount), 0) FROM transfers
+      WHERE company_id = c.id AND status = 'completed' AND completed_at >= @from AND completed_at < @to) AS usedByCompany,
+    (SELECT COALESCE(SUM(amount), 0) FROM transfers
+      WHERE user_id = u.id AND status = 'completed' AND completed_at >= @from AND completed_at < @to) AS usedByUser
+  FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = @userId`;
+
+/** A user's limits, the company's, and what each transferred in a time range. */
+export interface LimitsDay extends CompanyLimitsRow {
+  user: OwnLimits;
+  used: { company: number; user: number };
+}
 
 type CompanyRow = { bankPerTransfer: number | null; bankDaily: number | null; perTransfer: number | null; daily: number | null };
 
@@ -46,16 +61,23 @@ export class LimitsRepository {
     await this.db.run(setUserRow, [limits.perTransfer, limits.daily, userId]);
   }
 
+  /** The user's and the company's limits with what each transferred in [from, to); undefined when no such user. */
+  async day(userId: number, from: number, to: number): Promise<LimitsDay | undefined> {
+    type Row = CompanyRow & { userPerTransfer: number | null; userDaily: number | null; usedByCompany: number | string; usedByUser: number | string };
+    const row = await this.db.get<Row>(dayRow, { userId, from, to });
+    return row && {
+      bank: { perTransfer: row.bankPerTransfer, daily: row.bankDaily },
+      own: { perTransfer: row.perTransfer, daily: row.daily },
+      user: { perTransfer: row.userPerTransfer, daily: row.userDaily },
+      used: { company: Number(row.usedByCompany), user: Number(row.usedByUser) },
+    };
+  }
+
   /** Sum of the amounts the company transferred in [from, to). */
   async usedByCompany(companyId: number, from: number, to: number): Promise<number> {
     return Number((await this.db.get<{ n: number }>(companyUsed, [companyId, from, to]))!.n);
   }
-
-  /** Sum of the amounts the user transferred in [from, to). */
-  async usedByUser(userId: number, from: number, to: number): Promise<number> {
-    return Number((await this.db.get<{ n: number }>(userUsed, [userId, from, to]))!.n);
-  }
 }
 
 /** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
-export const statements = { companyRow, setBankRow, setCompanyRow, userRow, setUserRow, companyUsed, userUsed };
+export const statements = { companyRow, setBankRow, setCompanyRow, userRow, setUserRow, companyUsed, dayRow };

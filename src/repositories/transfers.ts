@@ -42,6 +42,7 @@ const select = `SELECT t.id, t.company_id AS companyId, t.user_id AS userId, u.n
   FROM transfers t JOIN users u ON u.id = t.user_id`;
 
 const byId = `${select} WHERE t.id = ?`;
+const statusById = 'SELECT status FROM transfers WHERE id = ?';
 const insertRow = `INSERT INTO transfers (company_id, user_id, bank_code, branch_code,
     account_type, account_number, payee_name, amount, bank_name, branch_name, fee, status, created_at, expires_at)
   VALUES (@companyId, @userId, @bankCode, @branchCode, @accountType, @accountNumber,
@@ -68,6 +69,11 @@ export class TransfersRepository {
     return await this.db.get<Transfer>(byId, [id]);
   }
 
+  /** Only the status: what a confirmation re-reads inside its transaction. */
+  async status(id: number): Promise<Transfer['status'] | undefined> {
+    return (await this.db.get<{ status: Transfer['status'] }>(statusById, [id]))?.status;
+  }
+
   async insertDraft(d: TransferInput & DraftFacts & { companyId: number; userId: number; createdAt: number; expiresAt: number }): Promise<number> {
     return (await this.db.get<{ id: number }>(insertRow, d as unknown as Params))!.id;
   }
@@ -89,4 +95,4 @@ export class TransfersRepository {
 }
 
 /** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
-export const statements = { insertRow, countForCompany, countForUser, byId, pageForCompany, pageForUser };
+export const statements = { insertRow, countForCompany, countForUser, byId, statusById, pageForCompany, pageForUser };

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Uses } from '../deps';
 import { allowance, excess, invalidLimits, jstDay, raises, within, type Allowance, type LimitExcess, type LimitInvalid, type Limits, type OwnLimits } from '../domain/limits';
 import { notFound } from '../errors';
-import type { LimitsRepository } from '../repositories/limits';
+import type { CompanyLimitsRow, LimitsRepository } from '../repositories/limits';
 import type { User } from '../repositories/users';
 import type { Actor } from './auditLog';
 import { authorizeAdmin, spendStepUp, type AdminSecrets, type StepUpRefusal } from './adminStepUp';
@@ -27,6 +27,10 @@ export interface CompanyLimits {
 export async function companyLimits(deps: LimitsDeps, companyId: number): Promise<CompanyLimits> {
   const row = await deps.repos.limits.company(companyId);
   if (!row) throw notFound();
+  return effective(deps, row);
+}
+
+function effective(deps: LimitsDeps, row: CompanyLimitsRow): CompanyLimits {
   const bank = within(row.bank, deps.config.defaultLimits);
   // A bank limit set lower later still caps an older, higher company limit.
   return { bank, company: within(row.own, bank) };
@@ -39,10 +43,11 @@ export async function userLimits(deps: LimitsDeps, user: User): Promise<{ compan
 
 /** Today's (JST) allowance of a user: what may still be transferred, and the limits that bound it. */
 export async function todayAllowance(deps: LimitsDeps & { clock: Clock }, user: User): Promise<Allowance & { used: { company: number; user: number } }> {
-  const { company } = await companyLimits(deps, user.companyId);
   const { start, end } = jstDay(deps.clock.now());
-  const used = { company: await deps.repos.limits.usedByCompany(user.companyId, start, end), user: await deps.repos.limits.usedByUser(user.id, start, end) };
-  return { ...allowance(company, await deps.repos.limits.user(user.id), used), used };
+  // One read (issue 12: one round trip): asked inside every confirmation's transaction.
+  const day = await deps.repos.limits.day(user.id, start, end);
+  if (!day) throw notFound();
+  return { ...allowance(effective(deps, day).company, day.user, day.used), used: day.used };
 }
 
 /** 振込限度額 of the company with what it transferred today (JST) and what is left of its daily limit. */

@@ -98,12 +98,13 @@ export async function confirmTransfer(
   deps: ConfirmDeps,
   confirmation: Confirmation,
   user: User,
-  transferId: number,
+  draft: Transfer,
   secret: string,
   actor: Actor,
 ): Promise<ConfirmOutcome> {
   assertCanTransfer(user);
-  const draft = await findOwnTransfer(deps.repos.transfers, user, transferId);
+  // The draft as openConfirmation read it for this request; still someone else's transfer reads as absent (R10).
+  if (draft.userId !== user.id) throw notFound();
   const refuse = async (outcome: Exclude<ConfirmOutcome, { ok: true }>): Promise<ConfirmOutcome> => {
     await deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'failure', subject: `#${draft.id}`, detail: refusalDetail(outcome, draft) });
     return outcome;
@@ -146,8 +147,7 @@ const refusalDetail = (outcome: Exclude<ConfirmOutcome, { ok: true }>, draft: Tr
   `reason=${outcome.reason} amount=${draft.amount}`;
 
 async function assertStillDraft(deps: { clock: Clock; repos: Ledger }, draft: Transfer): Promise<void> {
-  const now = await deps.repos.transfers.find(draft.id);
-  if (now?.status === 'completed') throw new Refusal('completed');
+  if (await deps.repos.transfers.status(draft.id) === 'completed') throw new Refusal('completed');
   if (isExpired(deps.clock, draft)) throw new Refusal('expired');
 }
 
@@ -161,7 +161,7 @@ async function completeAndDebit(
   const now = deps.clock.now();
   const receiptNumber = await transfers.complete(draft.id, method, now, jstDatePart(now));
   // Another request completed it first, or it expired while the secret was checked.
-  if (receiptNumber === undefined) throw new Refusal((await transfers.find(draft.id))?.status === 'completed' ? 'completed' : 'expired');
+  if (receiptNumber === undefined) throw new Refusal(await transfers.status(draft.id) === 'completed' ? 'completed' : 'expired');
   // The amount and its fee leave the account together or not at all: one compare-and-set on the balance (R10, R14).
   if (!await companies.debit(draft.companyId, draft.amount + draft.fee)) throw new Refusal('insufficient');
   await deps.audit.record(actor, { event: 'transfer.confirm', outcome: 'success', subject: receiptNumber, detail: debitDetail(draft) });

@@ -98,7 +98,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     const field = confirmation.method;
     const form = parseForm(secretForms[field], req.body);
     if (!form.ok) return showConfirm(req, res, transfer, field, form.errors, 400);
-    const outcome = await confirmTransfer(deps, confirmation, user, transfer.id, form.data[field]!, customerActor(req, res));
+    const outcome = await confirmTransfer(deps, confirmation, user, transfer, form.data[field]!, customerActor(req, res));
     if (outcome.ok) {
       req.session.flash = RECEIVED;
       return res.redirect(303, `/transfers/${transfer.id}`);

@@ -5,6 +5,7 @@ import { givenRegistered, givenToken, nextStep, type TestToken } from '../../hel
 import { confirmTransfer } from '../../../src/services/transfers';
 import { confirmationFor } from '../../../src/services/confirmation';
 import { unregisterAtBranch } from '../../../src/services/otpBranch';
+import type { Transfer } from '../../../src/repositories/transfers';
 import type { User } from '../../../src/repositories/users';
 import { otpContract } from '../../helpers/otpFlows';
 import { readPage } from '../../helpers/page';
@@ -19,6 +20,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
   });
 
   const balanceOf = async (companyId: number): Promise<number> => (await ctx.deps.repos.companies.find(companyId))!.balance;
+  const draftOf = async (id: number): Promise<Transfer> => (await ctx.deps.repos.transfers.find(id))!;
   const completed = (): Promise<{ confirmedWith: string }[]> =>
     ctx.storage.all<{ confirmedWith: string }>("SELECT confirmed_with AS confirmedWith FROM transfers WHERE status = 'completed' ORDER BY id");
 
@@ -206,7 +208,7 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     // The administrator's first registration lands between the page and the debit: while the password is compared.
     const token = await givenToken(ctx);
     const gate = holdCompares(ctx.deps);
-    const pending = confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor);
+    const pending = confirmTransfer(ctx.deps, confirmation, user, await draftOf(id), TRANSFER_PASSWORD, actor);
     await gate.reached(1);
     await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token }]);
     gate.release();
@@ -252,7 +254,8 @@ describe('振込内容確認 with the ワンタイムパスワード (manual §3
     const code = userToken.code();
 
     // All eight reach the group commit together; the code is checked and spent inside it, one job after another.
-    const outcomes = await Promise.all(ids.map((id) => confirmTransfer(ctx.deps, confirmation, user, id, code, actor)));
+    const drafts = await Promise.all(ids.map(draftOf));
+    const outcomes = await Promise.all(drafts.map((d) => confirmTransfer(ctx.deps, confirmation, user, d, code, actor)));
 
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     // The other seven are replays of the step just spent: refused as already used (R2), not counted — seven

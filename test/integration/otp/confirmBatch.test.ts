@@ -41,7 +41,7 @@ describe('OTP confirmations in one group commit', () => {
     const c = await otpUser();
     const [a1, a2, bDraft, cDraft] = [await draft(a.client, 1000), await draft(a.client, 2000), await draft(b.client, 1000), await draft(c.client, 3000)];
     const before = { ...ctx.sqlite.commits.stats };
-    const confirm = async (p: typeof a, id: number, code: string) => confirmTransfer(ctx.deps, await confirmationFor(ctx.deps.repos.registrations, p.user), p.user, id, code, p.actor);
+    const confirm = async (p: typeof a, id: number, code: string) => confirmTransfer(ctx.deps, await confirmationFor(ctx.deps.repos.registrations, p.user), p.user, (await ctx.deps.repos.transfers.find(id))!, code, p.actor);
     const aCode = a.token.code();
 
     // All four reach one batch together; each code is checked inside it, so a2's reuse of the step a1 has just

@@ -58,10 +58,11 @@ describe('振込内容確認 → 確定 (R10)', () => {
     const actor = { type: 'user' as const, id: user.loginId, companyId: company.id, clientIp: null };
     const confirmation = { method: 'transferPassword' as const, usageMode: null };
 
-    // Both calls read the draft before either awaits bcrypt, so both reach the transaction.
+    // Both calls hold the draft as read before either awaits bcrypt, so both reach the transaction.
+    const drafted = (await ctx.deps.repos.transfers.find(id))!;
     const outcomes = await Promise.all([
-      confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor),
-      confirmTransfer(ctx.deps, confirmation, user, id, TRANSFER_PASSWORD, actor),
+      confirmTransfer(ctx.deps, confirmation, user, drafted, TRANSFER_PASSWORD, actor),
+      confirmTransfer(ctx.deps, confirmation, user, drafted, TRANSFER_PASSWORD, actor),
     ]);
 
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
