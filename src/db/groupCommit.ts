@@ -3,6 +3,8 @@ import type { WalSync } from './walSync';
 
 interface Job {
   work: () => unknown;
+  /** Answered once the COMMIT is durable (true), or as soon as it is done (a relaxed write, see run). */
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -66,11 +68,14 @@ export class GroupCommit {
 
   /**
    * Runs `work` (which awaits nothing but the storage) in the next group
-   * transaction; resolves with its result once that transaction is durably committed.
+   * transaction; resolves with its result once that transaction is durably
+   * committed — or, with `{ durable: false }` (a 'relaxed' write whose loss on
+   * a power cut is harmless, port.ts), as soon as it is committed: such a
+   * write shares the batch's one COMMIT instead of paying its own.
    */
-  run<T>(work: () => Promise<T> | T): Promise<T> {
+  run<T>(work: () => Promise<T> | T, options: { durable: boolean } = { durable: true }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, durable: options.durable, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -93,17 +98,19 @@ export class GroupCommit {
     this.stats.batches += 1;
     this.stats.jobs += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    const answer = (): void =>
+    const answer = (durableOnes: boolean): void =>
       batch.forEach((job, i) => {
+        if (job.durable !== durableOnes) return;
         const outcome = outcomes[i]!;
         if (outcome.ok) job.resolve(outcome.value);
         else job.reject(outcome.error);
       });
+    answer(false);
     // With the WAL sync running, the COMMIT wrote the WAL without an
-    // fsync: nobody is answered before the worker has made it durable.
-    if (!durable) return answer();
-    durable.then(answer, (error: unknown) => {
-      for (const job of batch) job.reject(error);
+    // fsync: nobody who asked for durability is answered before the worker has made it durable.
+    if (!durable) return answer(true);
+    durable.then(() => answer(true), (error: unknown) => {
+      for (const job of batch) if (job.durable) job.reject(error);
     });
   }
 

@@ -17,6 +17,7 @@ describe('WAL sync (issue 11): commits become durable off the event loop, and no
   let commits: GroupCommit;
   let worker: HeldWorker;
   let fatal: Error[];
+  let storage: SqliteStorage;
 
   const synchronous = () => db.pragma('synchronous', { simple: true });
   const insert = () => commits.run(() => db.prepare('INSERT INTO entry DEFAULT VALUES').run());
@@ -34,7 +35,7 @@ describe('WAL sync (issue 11): commits become durable off the event loop, and no
     file = path.join(dir, 'ledger.db');
     db = openDatabase(file);
     db.exec('CREATE TABLE entry (id INTEGER PRIMARY KEY)');
-    const storage = new SqliteStorage(db, createLogger('silent'));
+    storage = new SqliteStorage(db, createLogger('silent'));
     walSync = storage.walSync;
     commits = storage.commits;
     fatal = [];
@@ -62,6 +63,22 @@ describe('WAL sync (issue 11): commits become durable off the event loop, and no
     expect(walSync.active).toBe(true);
     expect(synchronous()).toBe(1);
     expect(walSync.whenDurable()).toBeUndefined();
+  });
+
+  it('when a relaxed write shares a batch with a durable one then it is answered at the COMMIT and the durable one after the sync', async () => {
+    await startHeld();
+    // A rate-limit hit, say: 'relaxed' (port.ts) — its loss on a power cut is harmless.
+    const relaxed = state(storage.transaction(() => storage.run('INSERT INTO entry DEFAULT VALUES'), { durability: 'relaxed' }));
+    const durable = state(insert());
+    await settleCallbacks();
+    expect(db.prepare('SELECT count(*) FROM entry').pluck().get()).toBe(2);
+    // One COMMIT for both: the relaxed write joined the batch instead of committing on its own.
+    expect(commits.stats).toEqual({ batches: 1, jobs: 2, largestBatch: 2 });
+    expect(relaxed.done).toBe(true);
+    expect(durable.done).toBe(false);
+    worker.answer();
+    await settleCallbacks();
+    expect(durable.done).toBe(true);
   });
 
   it('when a group commit has committed then its callers are answered only after the worker synced it', async () => {
