@@ -191,16 +191,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production) {
+  const missing = (['SECRET_KEY', 'SESSION_SECRET'] as const).filter((k) => !e[k]);
+  if (production && missing.length > 0) {
     // In production, secrets must come from the operator: a generated key would
     // make encrypted token secrets and sessions unreadable after a restart.
-    const missing = (['SECRET_KEY', 'SESSION_SECRET'] as const).filter((k) => !e[k]);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `Refusing to start in production without ${missing.join(' and ')}. ` +
-          'Set them to long random values (e.g. `openssl rand -base64 32`).',
-      );
-    }
+    throw new ConfigError(
+      `Refusing to start in production without ${missing.join(' and ')}. ` +
+        'Set them to long random values (e.g. `openssl rand -base64 32`).',
+    );
+  }
+  if (e.DATABASE_URL && missing.length > 0) {
+    // Several nodes share one PostgreSQL (issue 12): a demo key file or a
+    // per-process session secret would be each node's own, so a token secret
+    // sealed or a session signed on one node could not be read on another.
+    throw new ConfigError(
+      `Refusing to start on PostgreSQL (DATABASE_URL) without ${missing.join(' and ')}. ` +
+        'Every node (and the command-line tool) must be given the same values: long random ones (e.g. `openssl rand -base64 32`).',
+    );
   }
   // A bank limit above the largest amount the input accepts could never be used (issue 13).
   if (e.DEFAULT_PER_TRANSFER_LIMIT > e.TRANSFER_LIMIT_YEN || e.DEFAULT_PER_TRANSFER_LIMIT > e.DEFAULT_DAILY_LIMIT) {

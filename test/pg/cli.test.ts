@@ -12,10 +12,16 @@ beforeEach(async () => {
 });
 afterEach(() => schema.drop());
 
+/** The tool run as an operator runs it on PostgreSQL: the nodes' DATABASE_URL, SECRET_KEY and SESSION_SECRET. */
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWithout({}, ...argv);
+}
+
+/** The same, with some variables taken away (set to undefined). */
+async function cliWithout(without: Record<string, undefined>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const env = { NODE_ENV: 'test', DATABASE_URL: schema.url, BCRYPT_COST: '4', LOG_LEVEL: 'silent', SECRET_KEY: 'k'.repeat(44), DEMO: '1' };
+  const env = { NODE_ENV: 'test', DATABASE_URL: schema.url, BCRYPT_COST: '4', LOG_LEVEL: 'silent', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44), DEMO: '1', ...without };
   const code = await runCli(argv, { env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
   return { code, stdout, stderr };
 }
@@ -45,6 +51,13 @@ describe('command-line tool on PostgreSQL (DATABASE_URL)', () => {
     const db = schema.storage();
     expect(await db.all('SELECT staff_id AS staffId FROM staff ORDER BY id')).toEqual([{ staffId: 'madoguchi01' }, { staffId: DEMO.staff.staffId }]);
     expect(await db.get('SELECT count(*) AS n FROM tokens')).toEqual({ n: Object.keys(DEMO.tokens).length + 1 });
+  });
+
+  test('when SECRET_KEY and SESSION_SECRET are missing, then the command is refused naming both, before the database is touched', async () => {
+    const res = await cliWithout({ SECRET_KEY: undefined, SESSION_SECRET: undefined }, 'migrate');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('Refusing to start on PostgreSQL (DATABASE_URL) without SECRET_KEY and SESSION_SECRET.');
+    expect(await schema.storage().get("SELECT to_regclass('schema_migrations') AS t")).toEqual({ t: null });
   });
 
   test('when backup is asked on PostgreSQL, then it refuses and points to pg_dump, without touching the database', async () => {

@@ -22,7 +22,8 @@ afterEach(async () => {
 });
 
 async function node(env: Record<string, string> = {}): Promise<RunningService> {
-  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', PORT: '0', STAFF_PORT: '0', DATABASE_URL: schema.url, DEMO: '1', SECRET_KEY: 'k'.repeat(44), ...env });
+  // Both secrets, as every node on PostgreSQL must have (the start is refused without them).
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', PORT: '0', STAFF_PORT: '0', DATABASE_URL: schema.url, DEMO: '1', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44), ...env });
   const service = await startService(config, createLogger('silent'));
   running.push(service);
   return service;

@@ -72,6 +72,38 @@ describe('configuration (DESIGN §7)', () => {
     expect(config.sessionSecret).toBe(productionSecrets.SESSION_SECRET);
   });
 
+  describe('on PostgreSQL, where several nodes share one database (issue 12)', () => {
+    const DATABASE_URL = 'postgres://webfb:pw@db.internal:5432/webfb';
+    const shared = { SECRET_KEY: productionSecrets.SECRET_KEY, SESSION_SECRET: productionSecrets.SESSION_SECRET };
+
+    test.each(['development', 'test'])('when DATABASE_URL is set in %s without SECRET_KEY and SESSION_SECRET, then the start is refused and names both', (env) => {
+      expectConfigError({ NODE_ENV: env, DATABASE_URL }, /Refusing to start on PostgreSQL \(DATABASE_URL\) without SECRET_KEY and SESSION_SECRET\. Every node/);
+    });
+
+    test('when DATABASE_URL is set without NODE_ENV and without SESSION_SECRET only, then the start is refused and names it alone', () => {
+      expectConfigError({ DATABASE_URL, SECRET_KEY: shared.SECRET_KEY }, /without SESSION_SECRET\. /);
+    });
+
+    test('when DATABASE_URL is set without SECRET_KEY only, then the start is refused and names it alone (no per-node demo key file)', () => {
+      expectConfigError({ DATABASE_URL, SESSION_SECRET: shared.SESSION_SECRET }, /without SECRET_KEY\. /);
+    });
+
+    test('when DATABASE_URL is set in production without the secrets, then the production message names them', () => {
+      expectConfigError({ NODE_ENV: 'production', DATABASE_URL, SMTP_URL: productionSecrets.SMTP_URL }, /Refusing to start in production without SECRET_KEY and SESSION_SECRET/);
+    });
+
+    test('when DATABASE_URL is set with both secrets, then it starts in demo mode as outside it', () => {
+      const config = loadConfig({ DATABASE_URL, ...shared });
+      expect(config).toMatchObject({ databaseUrl: DATABASE_URL, demo: true, secretKey: shared.SECRET_KEY, sessionSecret: shared.SESSION_SECRET });
+      expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL, DEMO: '0', ...shared }).demo).toBe(false);
+    });
+
+    test('when DATABASE_URL is not set, then outside production the secrets stay optional (SQLite: one process, its demo key file)', () => {
+      expect(loadConfig({ NODE_ENV: 'development' }).secretKey).toBeUndefined();
+      expect(loadConfig({ NODE_ENV: 'test' }).sessionSecret).toBeUndefined();
+    });
+  });
+
   test('when DEMO is not set, then demo mode is on outside production and off in production', () => {
     expect(loadConfig({}).demo).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).demo).toBe(true);
