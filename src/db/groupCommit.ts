@@ -122,7 +122,8 @@ export class GroupCommit {
       const outcomes: Outcome[] = [];
       for (const job of batch) outcomes.push(await this.runJob(job));
       this.commit.run();
-      return { outcomes, durable: this.walSync.whenDurable() };
+      // A batch of relaxed writes alone asks for no sync: nobody waits for one (a response still does, in res.end).
+      return { outcomes, durable: batch.some((job) => job.durable) ? this.walSync.whenDurable() : undefined };
     } catch (error) {
       if (this.db.inTransaction) this.rollback.run();
       throw error;

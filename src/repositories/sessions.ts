@@ -17,10 +17,11 @@ export const SESSION_REFRESH_STEP_MS = 60_000;
  * A session write is one keyed statement (an upsert, a delete, a conditional
  * update): it holds at READ COMMITTED on PostgreSQL, where SERIALIZABLE let
  * the predicate locks of other sessions' inserts abort it past its retries —
- * a sign-in answered 303 whose session was never saved (issue 12). On SQLite
- * it shares the group commit.
+ * a sign-in answered 303 whose session was never saved (issue 12); being one
+ * statement, it runs there without BEGIN and COMMIT (one round trip). On
+ * SQLite it shares the group commit.
  */
-const SESSION_WRITE = { durability: 'group', isolation: 'readCommitted' } as const;
+const SESSION_WRITE = { durability: 'group', isolation: 'readCommitted', single: true } as const;
 
 /** Calls an express-session callback once the group commit has answered. */
 function answer(done: Promise<unknown>, cb?: (err?: unknown) => void): void {

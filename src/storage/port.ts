@@ -70,6 +70,15 @@ export type Isolation = 'serializable' | 'readCommitted';
 export interface TransactionOptions {
   durability?: Durability;
   isolation?: Isolation;
+  /**
+   * The body runs exactly one statement, atomic by itself (a session's upsert,
+   * a rate-limit hit): PostgreSQL runs it without BEGIN and COMMIT — one round
+   * trip instead of three — at its default READ COMMITTED, so only a
+   * statement that holds at 'readCommitted' may say so. SQLite runs it as any
+   * transaction of its durability. Inside an open transaction it joins that
+   * one as usual.
+   */
+  single?: boolean;
 }
 
 export interface Storage {

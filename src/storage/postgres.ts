@@ -126,6 +126,8 @@ export class PostgresStorage implements Storage {
   async transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T> {
     const outer = this.ambient.getStore();
     if (outer) return this.nested(outer, fn);
+    // One statement on a pooled connection in autocommit: its own transaction, at the server's READ COMMITTED.
+    if (options?.single) return await fn();
     const begin = options?.isolation === 'readCommitted' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.attempt(fn, begin);

@@ -114,6 +114,14 @@ describe('ambient transactions', () => {
     expect(await db.transaction(level, { isolation: 'readCommitted' })).toEqual({ level: 'read committed' });
   });
 
+  it('when a transaction is marked single, then its one statement runs without BEGIN (its transaction starts with it) at READ COMMITTED; inside another it joins that one', async () => {
+    const probe = `SELECT current_setting('transaction_isolation') AS isolation,
+      (SELECT xact_start = query_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS startsWithStatement`;
+    expect(await db.transaction(() => db.get(probe), { single: true })).toEqual({ isolation: 'read committed', startsWithStatement: true });
+    expect(await db.transaction(() => db.get(probe), { isolation: 'readCommitted' })).toEqual({ isolation: 'read committed', startsWithStatement: false });
+    expect(await db.transaction(() => db.transaction(() => db.get(probe), { single: true }))).toEqual({ isolation: 'serializable', startsWithStatement: false });
+  });
+
   it('when an inner transaction throws and the outer catches it, then only the inner writes are undone (a savepoint, as on SQLite)', async () => {
     const id = await insertCompany(db, 'A');
     await db.transaction(async () => {
