@@ -33,13 +33,14 @@ export interface AppNode {
  * Starts the built service (dist/server.js — `npm run build` first) as a
  * process of its own, as an operator runs a node, and waits until /healthz
  * answers 200. `env` is the node's configuration (DATABASE_URL, the shared
- * SECRET_KEY and SESSION_SECRET …).
+ * SECRET_KEY and SESSION_SECRET …); `nodeArgs` go to node before the script
+ * (`npm start`'s `--max-semi-space-size=4`).
  */
-export async function startNode(env: Record<string, string>): Promise<AppNode> {
+export async function startNode(env: Record<string, string>, nodeArgs: string[] = []): Promise<AppNode> {
   if (!fs.existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run build` first (npm run test:pg does)');
   const [port, staffPort] = [await freePort(), await freePort()];
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [SERVER], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SERVER], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', STAFF_HOST: '127.0.0.1', PORT: String(port), STAFF_PORT: String(staffPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
