@@ -30,6 +30,10 @@ export type NoticeSecret = 'password' | 'transferPassword' | 'approvalPassword';
  * A user without an address gets no mail; one address gets one copy.
  */
 export class Notices {
+  /** Names this process in its Message-IDs; with the count below, no two ids of any node are alike. */
+  private readonly processName = crypto.randomBytes(8).toString('hex');
+  private issued = 0;
+
   constructor(
     private readonly config: MailConfig,
     private readonly clock: Clock,
@@ -127,13 +131,15 @@ export class Notices {
 
   /**
    * One Message-ID per row, fixed here: every retry and every duplicate after
-   * a crash carries the same one. Time first (milliseconds in base 36, eight
-   * digits until 2059), then 80 random bits: unique without coordination
-   * between nodes, and ordered, so the UNIQUE index on it grows at its end
-   * instead of being written all over (migration 0011).
+   * a crash carries the same one. Time first (milliseconds in base 36), then
+   * this process's random 64-bit name and its count of ids: unique without
+   * coordination between nodes (RFC 5322 §3.6.4), and ordered, so the UNIQUE
+   * index on it grows at its end instead of being written all over (migration
+   * 0011). A random draw per id cost the confirmation 1% of its CPU.
    */
   private messageId(createdAt: number): string {
-    return `<${createdAt.toString(36).padStart(9, '0')}.${crypto.randomBytes(10).toString('hex')}@${this.domain}>`;
+    this.issued += 1;
+    return `<${createdAt.toString(36).padStart(9, '0')}.${this.processName}.${this.issued.toString(36)}@${this.domain}>`;
   }
 
   private get domain(): string {
