@@ -16,6 +16,8 @@ export interface Plan {
   small: SeedSize;
   /** `--profile menu|confirm|login`: that flow alone for 10 s under the CPU profiler instead of the rounds. */
   profile?: Flow;
+  /** `--only menu|confirm|login`: that flow alone for 10 s beside the baseline, without the profiler (before/after checks). */
+  only?: Flow;
 }
 
 export type Flow = 'menu' | 'confirm' | 'login';
@@ -33,7 +35,7 @@ const FULL: Omit<Plan, 'quick' | 'db'> = {
   small: { companies: 5, usersPerCompany: 10, completedPerCompany: 75, auditPerCompany: 75, draftsPerUser: 1, preLoginSessions: 0 },
 };
 
-/** Reads `--quick`, `--rounds N` (a shorter or longer full run), `--profile <flow>` and `--db sqlite|postgres`. */
+/** Reads `--quick`, `--rounds N` (a shorter or longer full run), `--profile <flow>`, `--only <flow>` and `--db sqlite|postgres`. */
 export function planFrom(argv: string[]): Plan {
   const quick = argv.includes('--quick');
   const dbAt = argv.indexOf('--db');
@@ -42,11 +44,12 @@ export function planFrom(argv: string[]): Plan {
   const plan: Plan = { quick, db, ...(quick ? QUICK : FULL) };
   const rounds = argv.indexOf('--rounds');
   if (rounds >= 0) plan.rounds = Math.max(1, Number(argv[rounds + 1]) || plan.rounds);
-  const profile = argv.indexOf('--profile');
-  if (profile >= 0) {
-    const flow = argv[profile + 1];
-    if (flow !== 'menu' && flow !== 'confirm' && flow !== 'login') throw new Error('--profile menu|confirm|login');
-    plan.profile = flow;
+  for (const option of ['--profile', '--only'] as const) {
+    const at = argv.indexOf(option);
+    if (at < 0) continue;
+    const flow = argv[at + 1];
+    if (flow !== 'menu' && flow !== 'confirm' && flow !== 'login') throw new Error(`${option} menu|confirm|login`);
+    plan[option === '--profile' ? 'profile' : 'only'] = flow;
   }
   return plan;
 }

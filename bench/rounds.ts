@@ -53,6 +53,8 @@ export async function warmUp(stage: Stage): Promise<void> {
   }
   await throughput(stage, stage.baseline, baselineShot);
   await throughput(stage, stage.app, stage.shots.menu);
+  // The confirmation's path too (OTP check, group commit, notices): round 1 measured it cold before.
+  await throughput(stage, stage.app, stage.shots.confirm);
 }
 
 /** p50 (ms) of each growth page on the small and the large database, requested alternately in slices. */

@@ -86,6 +86,16 @@ async function profile(stage: Stage, flow: Flow, pgUrl?: string): Promise<void> 
   }
 }
 
+/** One flow alone for 10 s after 10 s of the baseline, three times: a before/after check of one change, no ledger read. */
+async function alone(stage: Stage, flow: Flow): Promise<void> {
+  const connections = flow === 'login' ? 8 : plan.connections;
+  for (let i = 1; i <= 3; i += 1) {
+    const base = await load({ base: stage.baseline.base, connections: plan.connections, durationS: 10, next: () => ({ method: 'GET', path: '/', expect: { status: 200 } }) });
+    const result = await load({ base: stage.app.base, connections, durationS: 10, next: stage.shots[flow] });
+    console.log(`${i}/3: baseline ${base.rps.toFixed(0)} rps, ${flow} ${result.rps.toFixed(0)} rps, ratio ${(result.rps / base.rps).toFixed(3)}, unexpected ${result.unexpected}`);
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const pin = pinCores();
@@ -175,6 +185,11 @@ async function main(): Promise<void> {
     if (!plan.quick) await warmUp(stage);
     if (plan.profile) {
       await profile(stage, plan.profile, pgUrl('large'));
+      await stopAll();
+      return;
+    }
+    if (plan.only) {
+      await alone(stage, plan.only);
       await stopAll();
       return;
     }
