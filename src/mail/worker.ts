@@ -20,9 +20,10 @@ export const MAX_RETRY_DELAY_MS = 15 * 60_000;
  * Settlements and releases are compare-and-set updates of one row by its id
  * and lease owner: READ COMMITTED holds them on PostgreSQL (at SERIALIZABLE the
  * other worker's reads of the same index pages aborted them again and again),
- * and on SQLite they share the group commit.
+ * in autocommit (one statement, one round trip); on SQLite they share the
+ * group commit.
  */
-const SETTLEMENT = { durability: 'group', isolation: 'readCommitted' } as const;
+const SETTLEMENT = { durability: 'group', isolation: 'readCommitted', single: true } as const;
 
 export interface WorkerDeps {
   config: { mail: MailConfig };
@@ -103,7 +104,7 @@ export class OutboxWorker {
           const rest = claimed.slice(i);
           await this.deps.storage.transaction(async () => {
             for (const m of rest) await outbox.releaseClaim(m.id, this.owner);
-          }, SETTLEMENT);
+          }, { durability: 'group', isolation: 'readCommitted' });
           return result;
         }
         for (const outcome of await Promise.all(claimed.slice(i, i + concurrency).map((mail) => this.deliver(mail)))) result[outcome] += 1;
