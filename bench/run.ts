@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       shots: { menu: menuShots(fixtures.large), confirm: confirmShots(fixtures.large), login: loginShots(fixtures.large, secrets.password) },
     };
     // The quick mode judges no figure and skips the warm-up.
-    if (!plan.quick) await warmUp(stage);
+    const warmConfirms = plan.quick ? [] : [await warmUp(stage)];
     if (plan.profile) {
       await profile(stage, plan.profile, pgUrl('large'));
       await stopAll();
@@ -220,8 +220,8 @@ async function main(): Promise<void> {
     const keys = (results: LoadResult[], pick: 'okShots' | 'cutOff'): string[] => results.flatMap((l) => l[pick].map((shot) => shot.key!));
     const source: LedgerSource = cluster ? { engine: 'postgres', url: pgUrl('large')! } : { engine: 'sqlite', file: files.large };
     const ledger = await checkLedger(source, runStartedAt, {
-      confirmed: keys(rounds.map((r) => r.confirm), 'okShots'),
-      confirmCutOff: keys(rounds.map((r) => r.confirm), 'cutOff'),
+      confirmed: keys([...warmConfirms, ...rounds.map((r) => r.confirm)], 'okShots'),
+      confirmCutOff: keys([...warmConfirms, ...rounds.map((r) => r.confirm)], 'cutOff'),
       loggedIn: keys(rounds.map((r) => r.login), 'okShots'),
       loginCutOff: keys(rounds.map((r) => r.login), 'cutOff'),
     });
