@@ -1,4 +1,5 @@
 import { load } from 'cheerio';
+import { CookieJar } from './cookieJar';
 
 /**
  * A browser with JavaScript off, over plain HTTP, for the black-box walk
@@ -17,7 +18,7 @@ export interface Answer {
 }
 
 export class BlackBoxBrowser {
-  private readonly cookies = new Map<string, string>();
+  private readonly cookies = new CookieJar();
   /** Every node that answered this browser, in order (behind nginx). */
   readonly upstreams: string[] = [];
 
@@ -56,20 +57,12 @@ export class BlackBoxBrowser {
   }
 
   private async send(pathname: string, init: RequestInit): Promise<Answer> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(new URL(pathname, this.base), {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) },
+      headers: this.cookies.headers(init.headers as Record<string, string> | undefined),
     });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const [name, value] = [pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim()];
-      // A cookie cleared at logout comes back empty and already expired.
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.cookies.take(res);
     const upstream = res.headers.get('x-upstream') ?? undefined;
     if (upstream) this.upstreams.push(upstream);
     return { status: res.status, location: res.headers.get('location'), html: await res.text(), upstream };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { csrfTokenOf } from './client';
+import { CookieJar } from './cookieJar';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -88,8 +89,13 @@ export interface HttpAnswer {
  * CSRF token seen; every request names the node it goes to.
  */
 export class NodeClient {
-  private cookies = new Map<string, string>();
+  private readonly cookies = new CookieJar();
   private token: string | undefined;
+
+  /** The Cookie header this client sends now: what an attacker who copied it could replay. */
+  cookieHeader(): string | undefined {
+    return this.cookies.headers().cookie;
+  }
 
   async get(base: string, pathname: string): Promise<HttpAnswer> {
     const answer = await this.send(base, pathname, { method: 'GET' });
@@ -110,17 +116,12 @@ export class NodeClient {
   }
 
   private async send(base: string, pathname: string, init: RequestInit): Promise<HttpAnswer> {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(`${base}${pathname}`, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) },
+      headers: this.cookies.headers(init.headers as Record<string, string> | undefined),
     });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
+    this.cookies.take(res);
     return { status: res.status, location: res.headers.get('location'), text: await res.text() };
   }
 }

@@ -79,10 +79,15 @@ describe('two app nodes on one PostgreSQL behave as one service', () => {
     expect(menu.status).toBe(200);
     expect(menu.text).toContain('メニュー');
 
+    const copied = client.cookieHeader()!;
     await client.post(node(1), '/logout', {});
     const after = await client.get(node(0), '/');
     expect(after.status).toBe(303);
     expect(after.location).toMatch(/\/login/);
+    // Not only the browser forgot it: the session cookie from before the sign-out is refused on node 1 too.
+    const replayed = await fetch(`${node(0)}/`, { headers: { cookie: copied }, redirect: 'manual' });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toMatch(/\/login/);
   });
 
   test('when one code is posted for eight drafts spread over both nodes at once, then exactly one transfer is executed', async () => {
