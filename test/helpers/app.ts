@@ -72,7 +72,8 @@ export function secondNode(ctx: TestContext): TestContext {
 
 function contextOn(config: Config, storage: Storage): TestContext {
   const clock = new FakeClock();
-  const deps = createDeps(config, storage, clock, createLogger('silent'));
+  // TEST_LOG_LEVEL=error shows what the app logs (an unexpected error's cause behind a 503 page, say); silent by default.
+  const deps = createDeps(config, storage, clock, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   return {
     deps,
     app: createCustomerApp(deps),
