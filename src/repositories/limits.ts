@@ -13,19 +13,19 @@ const setBankRow = 'UPDATE companies SET bank_per_transfer_limit = ?, bank_daily
 const setCompanyRow = 'UPDATE companies SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?';
 const userRow = 'SELECT per_transfer_limit AS perTransfer, daily_limit AS daily FROM users WHERE id = ?';
 const setUserRow = 'UPDATE users SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?';
-// Amounts only: the fee is not part of a limit. Bounded by the partial indexes of migration 0007.
-const companyUsed = `SELECT COALESCE(SUM(amount), 0) AS n FROM transfers
-  WHERE company_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`;
+// What `who` transferred in [@from, @to): amounts only, the fee is not part of a limit. Bounded by the partial
+// indexes of migration 0007.
+const usedBy = (who: string): string => `SELECT COALESCE(SUM(amount), 0) FROM transfers
+  WHERE ${who} AND status = 'completed' AND completed_at >= @from AND completed_at < @to`;
+const companyUsed = `SELECT (${usedBy('company_id = @companyId')}) AS n`;
 
 // Everything today's allowance needs, in one statement (one round trip on PostgreSQL): the company's limits,
-// the user's own, and what each transferred in the range (bounded by the partial indexes of migration 0007).
+// the user's own, and what each transferred in the range.
 const dayRow = `SELECT c.bank_per_transfer_limit AS bankPerTransfer, c.bank_daily_limit AS bankDaily,
     c.per_transfer_limit AS perTransfer, c.daily_limit AS daily,
     u.per_transfer_limit AS userPerTransfer, u.daily_limit AS userDaily,
-    (SELECT COALESCE(SUM(amount), 0) FROM transfers
-      WHERE company_id = c.id AND status = 'completed' AND completed_at >= @from AND completed_at < @to) AS usedByCompany,
-    (SELECT COALESCE(SUM(amount), 0) FROM transfers
-      WHERE user_id = u.id AND status = 'completed' AND completed_at >= @from AND completed_at < @to) AS usedByUser
+    (${usedBy('company_id = c.id')}) AS usedByCompany,
+    (${usedBy('user_id = u.id')}) AS usedByUser
   FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = @userId`;
 
 /** A user's limits, the company's, and what each transferred in a time range. */
@@ -36,13 +36,18 @@ export interface LimitsDay extends CompanyLimitsRow {
 
 type CompanyRow = { bankPerTransfer: number | null; bankDaily: number | null; perTransfer: number | null; daily: number | null };
 
+const companyLimits = (row: CompanyRow): CompanyLimitsRow => ({
+  bank: { perTransfer: row.bankPerTransfer, daily: row.bankDaily },
+  own: { perTransfer: row.perTransfer, daily: row.daily },
+});
+
 /** 振込限度額 (issue 13): the limits of companies and users, and what was transferred in a time range. */
 export class LimitsRepository {
   constructor(private readonly db: Storage) {}
 
   async company(companyId: number): Promise<CompanyLimitsRow | undefined> {
     const row = await this.db.get<CompanyRow>(companyRow, [companyId]);
-    return row && { bank: { perTransfer: row.bankPerTransfer, daily: row.bankDaily }, own: { perTransfer: row.perTransfer, daily: row.daily } };
+    return row && companyLimits(row);
   }
 
   async setBank(companyId: number, limits: OwnLimits): Promise<void> {
@@ -66,8 +71,7 @@ export class LimitsRepository {
     type Row = CompanyRow & { userPerTransfer: number | null; userDaily: number | null; usedByCompany: number | string; usedByUser: number | string };
     const row = await this.db.get<Row>(dayRow, { userId, from, to });
     return row && {
-      bank: { perTransfer: row.bankPerTransfer, daily: row.bankDaily },
-      own: { perTransfer: row.perTransfer, daily: row.daily },
+      ...companyLimits(row),
       user: { perTransfer: row.userPerTransfer, daily: row.userDaily },
       used: { company: Number(row.usedByCompany), user: Number(row.usedByUser) },
     };
@@ -75,7 +79,7 @@ export class LimitsRepository {
 
   /** Sum of the amounts the company transferred in [from, to). */
   async usedByCompany(companyId: number, from: number, to: number): Promise<number> {
-    return Number((await this.db.get<{ n: number }>(companyUsed, [companyId, from, to]))!.n);
+    return Number((await this.db.get<{ n: number }>(companyUsed, { companyId, from, to }))!.n);
   }
 }
 
