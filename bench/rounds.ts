@@ -24,7 +24,7 @@ export interface Stage {
   bcryptCost: number;
 }
 
-const baselineShot = (): Shot => ({ method: 'GET', path: '/', expect: { status: 200 } });
+export const baselineShot = (): Shot => ({ method: 'GET', path: '/', expect: { status: 200 } });
 const fsyncShot = (): Shot => ({ method: 'POST', path: '/', body: 'amount=1000', expect: { status: 200 } });
 const GROWTH_PAGES = ['/transfers', '/admin/audit'] as const;
 

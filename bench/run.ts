@@ -8,7 +8,7 @@ import { planFrom, type Flow } from './plan';
 import { activitySince, copyFromSqlite, loggedErrors, pgActivity, startCluster, statementsReset, topStatements, type PgCluster } from './postgres';
 import { topSelfTime } from './profile';
 import { summarize, printTable, type RoundFigures } from './report';
-import { runRound, warmUp, type Stage } from './rounds';
+import { baselineShot, runRound, warmUp, type Stage } from './rounds';
 import { confirmShots, loginShots, menuShots } from './scenarios';
 import { makeSecrets, seedDatabase, type Fixture } from './seed';
 import { freePort, startServer, type ServerHandle } from './servers';
@@ -90,7 +90,7 @@ async function profile(stage: Stage, flow: Flow, pgUrl?: string): Promise<void> 
 async function alone(stage: Stage, flow: Flow): Promise<void> {
   const connections = flow === 'login' ? 8 : plan.connections;
   for (let i = 1; i <= 3; i += 1) {
-    const base = await load({ base: stage.baseline.base, connections: plan.connections, durationS: 10, next: () => ({ method: 'GET', path: '/', expect: { status: 200 } }) });
+    const base = await load({ base: stage.baseline.base, connections: plan.connections, durationS: 10, next: baselineShot });
     const result = await load({ base: stage.app.base, connections, durationS: 10, next: stage.shots[flow] });
     console.log(`${i}/3: baseline ${base.rps.toFixed(0)} rps, ${flow} ${result.rps.toFixed(0)} rps, ratio ${(result.rps / base.rps).toFixed(3)}, unexpected ${result.unexpected}`);
   }
