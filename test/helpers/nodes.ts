@@ -49,32 +49,43 @@ export async function startNode(env: Record<string, string>, nodeArgs: string[] 
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}:\n${output}`);
-    const up = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
-    if (up) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`node did not answer /healthz within 20 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(child, base, 20_000, 'node', () => output);
   return {
     base,
     staffBase: `http://127.0.0.1:${staffPort}`,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, 10_000),
   };
+}
+
+/**
+ * Waits until `base`/healthz answers 200; a child that exits first, or does not
+ * answer within `timeoutMs` (then killed), fails with `what` and its output.
+ */
+export async function untilHealthy(child: ChildProcess, base: string, timeoutMs: number, what: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output()}`);
+    if (await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false)) return;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${what} did not answer /healthz within ${timeoutMs / 1000} s:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGTERM, then waits for the exit (SIGKILL after `forceAfterMs`); at once when the child has already exited. */
+export function stopChild(child: ChildProcess, forceAfterMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), forceAfterMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 export interface HttpAnswer {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startNode, type AppNode } from './nodes';
+import { freePort, startNode, stopChild, untilHealthy, type AppNode } from './nodes';
 
 /**
  * The two ways the README starts the service, done as an operator does them
@@ -137,29 +137,12 @@ async function startNginx(nginx: string, upstreams: string[]): Promise<{ base: s
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  while (!(await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`nginx did not start:\n${output}\n${fs.readFileSync(path.join(prefix, 'error.log'), 'utf8')}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilHealthy(child, base, 10_000, 'nginx', () => `${output}\n${fs.readFileSync(path.join(prefix, 'error.log'), 'utf8')}`);
   return {
     base,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const done = (): void => {
-          fs.rmSync(prefix, { recursive: true, force: true });
-          resolve();
-        };
-        if (child.exitCode !== null) return done();
-        const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(force);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      await stopChild(child, 5_000);
+      fs.rmSync(prefix, { recursive: true, force: true });
+    },
   };
 }
