@@ -237,9 +237,12 @@ describe('an unavailable database', () => {
   it('when the server ends the pool connections (a restart), then the errors are logged, the process lives, and the next statements get new connections', async () => {
     const warnings: string[] = [];
     const node = schema.storage({ logger: { warn: (_details, message) => warnings.push(message) } });
-    await Promise.all([node.get('SELECT 1'), node.get('SELECT 2'), node.get('SELECT 3')]); // a few idle connections
+    // A few idle connections of this node: only these are ended — the other test files' pools share the cluster,
+    // and ending every idle 'webfb' connection made their next statement fail (a 503 in another suite).
+    const pids = await Promise.all([1, 2, 3].map(() => node.get<{ pid: number }>('SELECT pg_backend_pid() AS pid')));
     const killed = await db.get<{ n: number }>(
-      "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = 'webfb' AND pid <> pg_backend_pid() AND state = 'idle' AND query NOT LIKE '%pg_terminate_backend%'",
+      "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE pid = ANY(CAST(? AS int[])) AND state = 'idle'",
+      [`{${pids.map((p) => p!.pid).join(',')}}`],
     );
     expect(killed!.n).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 100));
