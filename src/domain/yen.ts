@@ -12,8 +12,18 @@ export type YenParse = { ok: true; value: number } | { ok: false; message: strin
 
 const yenFormat = new Intl.NumberFormat('ja-JP');
 
-/** 1,234,567円 */
-export const formatYenAmount = (yen: number): string => `${yenFormat.format(yen)}円`;
+/**
+ * 1,234,567円. Whole yen are grouped by hand — the text Intl.NumberFormat('ja-JP')
+ * writes (a unit test compares the two) at a fraction of its cost: every page
+ * and notice shows amounts (issue 11). Anything else goes to Intl.
+ */
+export function formatYenAmount(yen: number): string {
+  if (!Number.isSafeInteger(yen)) return `${yenFormat.format(yen)}円`;
+  const digits = String(Math.abs(yen));
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return `${yen < 0 ? '-' : ''}${grouped}円`;
+}
 
 /**
  * Parses an amount of yen as a clerk types it: full-width digits, thousands
