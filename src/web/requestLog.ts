@@ -39,6 +39,11 @@ export function newSupportId(): string {
  * The line is written when the response finishes, or when the client goes away.
  */
 export function requestLog(logger: Logger): RequestHandler {
+  // The line is built below from fixed fields only — no header, body or query
+  // string can reach it — so it skips the logger's redaction pass, which
+  // walked every line for its wildcard paths: 6.0 → 3.6 µs a line, and 2% of
+  // a confirmation's garbage (issue 11). Every other log line keeps it.
+  const lines = logger.child({}, { redact: { paths: [] } });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     req.id = newSupportId();
@@ -50,8 +55,8 @@ export function requestLog(logger: Logger): RequestHandler {
       const responseTime = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
       // The shape pino-http wrote before, so that log queries keep working.
       const line = { req: { id: req.id, method: req.method, path }, res: { statusCode: res.statusCode }, responseTime };
-      if (res.writableFinished) logger.info(line, 'request completed');
-      else logger.warn(line, 'request aborted by the client');
+      if (res.writableFinished) lines.info(line, 'request completed');
+      else lines.warn(line, 'request aborted by the client');
     };
     res.once('finish', done);
     res.once('close', done);
