@@ -44,6 +44,10 @@ const startRow = 'UPDATE companies SET otp_started_at = COALESCE(otp_started_at,
 const byCompany = `SELECT ${columns} FROM token_registrations r JOIN tokens t ON t.id = r.token_id WHERE r.company_id = ? ORDER BY r.id`;
 const byUser = `SELECT ${columns} FROM token_registrations r JOIN tokens t ON t.id = r.token_id
   WHERE r.company_id = @companyId AND (CASE WHEN @shared = 1 THEN r.user_id IS NULL ELSE r.user_id = @userId END)`;
+// byUser with the company's 利用形態 read in the same statement: the menu's one read of the user's token.
+const servingRow = `SELECT ${columns} FROM companies c JOIN token_registrations r ON r.company_id = c.id JOIN tokens t ON t.id = r.token_id
+  WHERE c.id = @companyId AND c.usage_mode IS NOT NULL
+    AND (CASE WHEN c.usage_mode = 'shared' THEN r.user_id IS NULL ELSE r.user_id = @userId END)`;
 const insertRow = `INSERT INTO token_registrations (company_id, user_id, token_id, registered_at, registered_by)
   VALUES (@companyId, @userId, @tokenId, @registeredAt, @registeredBy)`;
 const deleteRow = 'DELETE FROM token_registrations WHERE id = ?';
@@ -80,6 +84,11 @@ export class RegistrationsRepository {
     return await this.db.get<Registration>(byUser, { companyId, userId, shared: mode === 'shared' ? 1 : 0 });
   }
 
+  /** forUser under the company's current 利用形態, in one statement; undefined before a mode is chosen. */
+  async serving(companyId: number, userId: number): Promise<Registration | undefined> {
+    return await this.db.get<Registration>(servingRow, { companyId, userId });
+  }
+
   /** Throws a UNIQUE error when the token, the user or the shared slot is already taken (callers check first). */
   async insert(r: { companyId: number; userId: number | null; tokenId: number; registeredAt: number; registeredBy: string }): Promise<void> {
     await this.db.run(insertRow, r);
@@ -105,4 +114,4 @@ export class RegistrationsRepository {
 }
 
 /** The statements above by name, for the query-plan guard (test/unit/queryPlans.test.ts). */
-export const statements = { stateRow, setModeRow, startRow, byCompany, byUser, insertRow, deleteRow, replaceRow, paperRow, papersByCompany };
+export const statements = { stateRow, setModeRow, startRow, byCompany, byUser, servingRow, insertRow, deleteRow, replaceRow, paperRow, papersByCompany };

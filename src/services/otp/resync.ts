@@ -30,9 +30,8 @@ export type ResyncResult =
 export type ResyncDeps = OtpDeps & { repos: OtpDeps['repos'] & { registrations: RegistrationsRepository } };
 
 /** The token 同期ズレ補正 acts on for this user: the own one (A) or the shared one (B). */
-export async function resyncTarget(registrations: Pick<RegistrationsRepository, 'state' | 'forUser'>, user: User): Promise<Registration | undefined> {
-  const { usageMode } = await registrations.state(user.companyId);
-  return usageMode ? await registrations.forUser(user.companyId, user.id, usageMode) : undefined;
+export async function resyncTarget(registrations: Pick<RegistrationsRepository, 'serving'>, user: User): Promise<Registration | undefined> {
+  return await registrations.serving(user.companyId, user.id);
 }
 
 /**
