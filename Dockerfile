@@ -60,4 +60,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # Run node directly (not through npm) so that SIGTERM from `docker stop` reaches
 # the graceful shutdown in src/server.ts, which handles the signal itself.
 # --max-semi-space-size: see README "Performance" (memory); npm start uses the same flag.
-CMD ["node", "--max-semi-space-size=4", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/server.js"]

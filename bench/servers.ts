@@ -9,11 +9,13 @@ const PROBE = path.join(__dirname, 'probe.js');
 /**
  * The runtime flags `npm start` and the Dockerfile give node (a unit test keeps
  * the three alike). V8's young generation otherwise grows to 3 × 16 MiB under
- * an allocation-heavy load and stays there: 4 MiB semi-spaces keep the RSS
- * growth of a whole run near 40 MiB instead of 85 at no measurable cost in
- * throughput. The baseline server runs with them too, so ratios compare alike.
+ * an allocation-heavy load and stays there (RSS growth of a run 85 MiB). 4 MiB
+ * semi-spaces kept it near 40 MiB; 8 MiB halve the scavenges of 4 (GC was 10%
+ * of a confirmation's CPU: confirm +5%, menu +1% in bench/ab.ts) and the
+ * growth stays 41–56 MiB. The baseline server runs with them too, so ratios
+ * compare alike.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=4'];
+export const NODE_FLAGS = ['--max-semi-space-size=8'];
 
 export interface ServerHandle {
   name: string;
@@ -90,11 +92,13 @@ export async function startServer(opts: {
   env: Record<string, string>;
   cpus: string | null;
   logDir: string;
+  /** Runtime flags instead of NODE_FLAGS (bench/ab.ts compares them). */
+  flags?: string[];
 }): Promise<ServerHandle> {
   const port = Number(opts.env.PORT);
   const log = path.join(opts.logDir, `${opts.name}.log`);
   const out = fs.openSync(log, 'a');
-  const node = [process.execPath, ...NODE_FLAGS, PROBE, opts.entry];
+  const node = [process.execPath, ...(opts.flags ?? NODE_FLAGS), PROBE, opts.entry];
   const [command, ...args] = opts.cpus ? ['taskset', '-c', opts.cpus, ...node] : node;
   const child = spawn(command!, args, {
     env: { ...process.env, ...opts.env },
