@@ -24,6 +24,17 @@ export interface RunningService {
  * file) with its migrations applied, loads the demo data when asked, and
  * starts both listeners; the process (signals, exit) is src/server.ts's business.
  */
+/**
+ * How long an idle keep-alive connection stays open. Node's 5 s is shorter
+ * than what load balancers and HTTP clients keep their pooled connections for
+ * (nginx's keepalive_timeout and most cloud balancers 60 s): one of them then
+ * sends a request on a connection this server is closing at that moment, and
+ * the request fails without an answer (a 502 at the balancer; in the
+ * PostgreSQL restart test, an answer with no status at all, once in CI). Past
+ * 60 s the server never closes first; the header timeout must exceed it.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const { storage, applied } = await openStorage(config, logger);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -36,6 +47,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       // Express 5 hands a listen error (EADDRINUSE…) to this callback: fail the
       // start instead of running with one listener dead.
       const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      server.headersTimeout = KEEP_ALIVE_MS + 1_000;
     });
   const servers = await Promise.all([
     listen(createCustomerApp(deps), config.port, config.host),
@@ -57,8 +70,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const stop = async (): Promise<void> => {
     clearInterval(pruneTimer);
     const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    for (const s of servers) s.closeIdleConnections();
+    // A connection still answering goes idle when its answer is out, and would
+    // then be kept for the keep-alive timeout: it is closed as soon as it is idle.
+    const closeIdle = (): void => servers.forEach((s) => s.closeIdleConnections());
+    closeIdle();
+    const sweep = setInterval(closeIdle, 50);
     await closed;
+    clearInterval(sweep);
     // After the listeners (nothing new is written) and before the database closes: the round in flight settles.
     await mailWorker?.stop();
     await stopSqliteUpkeep?.();

@@ -163,6 +163,17 @@ describe('start-up log (issue 15: a demo a branch can show)', () => {
     }
   });
 
+  test('when a client keeps its connection open, then the server says it keeps it 65 s, past the 60 s of load balancers', async () => {
+    const { service } = await started({ NODE_ENV: 'test' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${service.customer.port}/login`);
+      await res.text();
+      expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    } finally {
+      await service.stop();
+    }
+  });
+
   test('when production starts, then every log line is JSON, the URLs included, and it listens on every interface', async () => {
     const { lines, service } = await started({ NODE_ENV: 'production', LOG_PRETTY: '1', SECRET_KEY: 'k'.repeat(44), SESSION_SECRET: 's'.repeat(44), SMTP_URL: 'smtp://127.0.0.1:2525' });
     try {
