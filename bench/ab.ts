@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { load } from './load';
 import { confirmShots, menuShots } from './scenarios';
 import { makeSecrets, seedDatabase, type Fixture } from './seed';
-import { freePort, startServer, type ServerHandle } from './servers';
+import { appEnvFor, freePort, migrateApp, startServer, type ServerHandle } from './servers';
 import { startSmtpSink } from './smtpSink';
 import { planFrom } from './plan';
 
@@ -31,12 +31,8 @@ async function main(): Promise<void> {
   const secrets = makeSecrets(12);
   const smtp = await startSmtpSink();
   const file = path.join(work, 'a.db');
-  const env = (db: string, port: number, staffPort: number): Record<string, string> => ({
-    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), STAFF_HOST: '127.0.0.1', STAFF_PORT: String(staffPort),
-    DATABASE_FILE: db, SECRET_KEY: secrets.secretKey, SESSION_SECRET: secrets.sessionSecret, SMTP_URL: smtp.url,
-    BCRYPT_COST: '12', LOGIN_RATE_LIMIT: '1000000', LOG_LEVEL: 'info',
-  });
-  execFileSync(process.execPath, [path.join(rootA, 'dist', 'cli', 'index.js'), 'migrate'], { env: { ...process.env, ...env(file, 0, 0) }, stdio: 'ignore' });
+  const env = appEnvFor(secrets, smtp.url, '10');
+  migrateApp(rootA, file, env(file, 0, 0));
   const fixture = seedDatabase(file, plan.large, secrets, Date.now());
   fs.copyFileSync(file, path.join(work, 'b.db'));
   const fixtures: Fixture[] = [fixture, structuredClone(fixture)];
@@ -44,11 +40,12 @@ async function main(): Promise<void> {
   try {
     for (const [i, root] of [rootA, rootB].entries()) {
       const [port, staffPort] = [await freePort(), await freePort()];
-        // AB_ENV_A / AB_ENV_B: "K=V,K=V" given to that side only.
-      const extra = Object.fromEntries((process.env[i ? 'AB_ENV_B' : 'AB_ENV_A'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+      const side = i ? 'B' : 'A';
+      const extra = Object.fromEntries((process.env[`AB_ENV_${side}`] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+      const flags = process.env[`AB_FLAGS_${side}`]?.split(' ');
       servers.push(await startServer({
         name: `ab${i}`, entry: path.join(root, 'dist', 'server.js'), env: { ...env(path.join(work, i ? 'b.db' : 'a.db'), port, staffPort), ...extra },
-        cpus: '0', logDir: work, ...(process.env[i ? 'AB_FLAGS_B' : 'AB_FLAGS_A'] ? { flags: process.env[i ? 'AB_FLAGS_B' : 'AB_FLAGS_A']!.split(' ') } : {}),
+        cpus: '0', logDir: work, ...(flags ? { flags } : {}),
       }));
     }
     const shots = fixtures.map((f) => (flow === 'menu' ? menuShots(f) : confirmShots(f)));
@@ -71,7 +68,7 @@ async function main(): Promise<void> {
     const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
     const ratios = rps[0]!.map((a, k) => rps[1]![k]! / a).sort((x, y) => x - y);
     console.log(`${flow}: A ${(sum(rps[0]!) / slices).toFixed(0)} rps, B ${(sum(rps[1]!) / slices).toFixed(0)} rps, ` +
-      `B/A overall ${(sum(rps[1]!) / sum(rps[0]!)).toFixed(3)}, median slice ${ratios[Math.floor(slices / 2)]!.toFixed(3)}`);
+      `B/A overall ${(sum(rps[1]!) / sum(rps[0]!)).toFixed(3)}, median slice ${((ratios[(slices - 1) >> 1]! + ratios[slices >> 1]!) / 2).toFixed(3)}`);
   } finally {
     for (const s of servers) await s.stop();
     await smtp.stop();

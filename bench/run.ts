@@ -11,7 +11,7 @@ import { summarize, printTable, type RoundFigures } from './report';
 import { baselineShot, runRound, warmUp, type Stage } from './rounds';
 import { confirmShots, loginShots, menuShots } from './scenarios';
 import { makeSecrets, seedDatabase, type Fixture } from './seed';
-import { freePort, startServer, type ServerHandle } from './servers';
+import { appEnvFor, freePort, migrateApp, startServer, type ServerHandle } from './servers';
 import { checkLedger, type LedgerSource } from './verify';
 
 /**
@@ -34,14 +34,6 @@ function pinCores(): { serverCpus: string | null; serverCores: number; cores: nu
   } catch {
     return { serverCpus: null, serverCores: cpus, cores: cpus, note: `not pinned (${cpus} core(s) shared, taskset unavailable or one core)` };
   }
-}
-
-/** `npm run cli -- migrate` on a SQLite file, or on a PostgreSQL database when env carries DATABASE_URL. */
-function migrate(file: string, env: Record<string, string>): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'index.js'), 'migrate'], {
-    env: { ...process.env, ...env, DATABASE_FILE: file },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
 }
 
 /** The app's pool (DATABASE_POOL_SIZE, the service's default unless set for the run), also the commit bound's. */
@@ -118,25 +110,20 @@ async function main(): Promise<void> {
   const secrets = makeSecrets(bcryptCost);
   // Production sends its notices over SMTP: to a sink here, so their outbox rows and deliveries are measured.
   const smtp = await startSmtpSink();
-  const appEnv = (file: string, port: number, staffPort: number, databaseUrl?: string): Record<string, string> => ({
-    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), STAFF_HOST: '127.0.0.1', STAFF_PORT: String(staffPort),
-    DATABASE_FILE: file, SECRET_KEY: secrets.secretKey, SESSION_SECRET: secrets.sessionSecret, SMTP_URL: smtp.url,
-    BCRYPT_COST: String(bcryptCost), LOGIN_RATE_LIMIT: '1000000', LOG_LEVEL: 'info',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: PG_POOL_SIZE } : {}),
-  });
+  const appEnv = appEnvFor(secrets, smtp.url, PG_POOL_SIZE);
 
   const files = { large: path.join(work, 'large.db'), small: path.join(work, 'small.db'), fsync: path.join(work, 'fsync.db') };
   const seedStart = Date.now();
   const fixtures = {} as Record<'large' | 'small', Fixture>;
   let copyMs = 0;
   for (const size of ['large', 'small'] as const) {
-    migrate(files[size], appEnv(files[size], 0, 0));
+    migrateApp(ROOT, files[size], appEnv(files[size], 0, 0));
     fixtures[size] = seedDatabase(files[size], plan[size], secrets, Date.now());
     const url = pgUrl(size);
     if (url) {
       // PostgreSQL gets the very rows SQLite was seeded with, into its own migrated schema.
       const copyStart = Date.now();
-      migrate(files[size], appEnv(files[size], 0, 0, url));
+      migrateApp(ROOT, files[size], appEnv(files[size], 0, 0, url));
       const copied = await copyFromSqlite(files[size], url);
       copyMs += Date.now() - copyStart;
       console.log(`copied ${size} to PostgreSQL in ${((Date.now() - copyStart) / 1000).toFixed(1)} s: ${copied.rows} rows in ${copied.tables} tables`);

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { ProbeReport } from './probe';
+import type { Secrets } from './seed';
 
 const PROBE = path.join(__dirname, 'probe.js');
 
@@ -16,6 +17,26 @@ const PROBE = path.join(__dirname, 'probe.js');
  * compare alike.
  */
 export const NODE_FLAGS = ['--max-semi-space-size=8'];
+
+/** The app's settings in the benchmark: production, notices to the SMTP sink, logins not rate-limited; PostgreSQL when given a URL. */
+export type AppEnv = (file: string, port: number, staffPort: number, databaseUrl?: string) => Record<string, string>;
+
+export function appEnvFor(secrets: Secrets, smtpUrl: string, pgPoolSize: string): AppEnv {
+  return (file, port, staffPort, databaseUrl) => ({
+    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), STAFF_HOST: '127.0.0.1', STAFF_PORT: String(staffPort),
+    DATABASE_FILE: file, SECRET_KEY: secrets.secretKey, SESSION_SECRET: secrets.sessionSecret, SMTP_URL: smtpUrl,
+    BCRYPT_COST: String(secrets.bcryptCost), LOGIN_RATE_LIMIT: '1000000', LOG_LEVEL: 'info',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: pgPoolSize } : {}),
+  });
+}
+
+/** `npm run cli -- migrate` of the build in `root` on a SQLite file, or on a PostgreSQL database when env carries DATABASE_URL. */
+export function migrateApp(root: string, file: string, env: Record<string, string>): void {
+  execFileSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'migrate'], {
+    env: { ...process.env, ...env, DATABASE_FILE: file },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
 
 export interface ServerHandle {
   name: string;
