@@ -20,11 +20,6 @@ export interface RunningService {
 }
 
 /**
- * Opens the storage (PostgreSQL when DATABASE_URL is set, else the SQLite
- * file) with its migrations applied, loads the demo data when asked, and
- * starts both listeners; the process (signals, exit) is src/server.ts's business.
- */
-/**
  * How long an idle keep-alive connection stays open. Node's 5 s is shorter
  * than what load balancers and HTTP clients keep their pooled connections for
  * (nginx's keepalive_timeout and most cloud balancers 60 s): one of them then
@@ -35,6 +30,11 @@ export interface RunningService {
  */
 export const KEEP_ALIVE_MS = 65_000;
 
+/**
+ * Opens the storage (PostgreSQL when DATABASE_URL is set, else the SQLite
+ * file) with its migrations applied, loads the demo data when asked, and
+ * starts both listeners; the process (signals, exit) is src/server.ts's business.
+ */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const { storage, applied } = await openStorage(config, logger);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
