@@ -12,8 +12,8 @@ import { planFrom } from './plan';
 /**
  * npm run bench:ab -- <rootA> <rootB> [menu|confirm] [slices]: two builds of the
  * app (each a directory holding dist/, views/, migrations/, node_modules/ — a
- * copy of dist/ beside links to the rest will do) on two copies of one seeded
- * database, pinned to the same core, driven in alternating 3-second slices
+ * copy of dist/ beside links to the rest will do) on two databases seeded alike
+ * (same size, secrets and clock), pinned to the same core, driven in alternating 3-second slices
  * (ABBA). This machine's speed drifts by ±30% within a minute; alternating
  * slices puts the drift on both sides alike, so a change of a few percent
  * shows, which two separate runs cannot (issue 11). One root twice compares
@@ -30,12 +30,15 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-ab-'));
   const secrets = makeSecrets(12);
   const smtp = await startSmtpSink();
-  const file = path.join(work, 'a.db');
   const env = appEnvFor(secrets, smtp.url, '10');
-  migrateApp(rootA, file, env(file, 0, 0));
-  const fixture = seedDatabase(file, plan.large, secrets, Date.now());
-  fs.copyFileSync(file, path.join(work, 'b.db'));
-  const fixtures: Fixture[] = [fixture, structuredClone(fixture)];
+  // Each side migrates and seeds its own database, so that what a build decides when it creates one (its
+  // migrations, its page size) is its own; both get the same seed size, secrets and clock.
+  const now = Date.now();
+  const fixtures: Fixture[] = [rootA, rootB].map((root, i) => {
+    const file = path.join(work, i ? 'b.db' : 'a.db');
+    migrateApp(root, file, env(file, 0, 0));
+    return seedDatabase(file, plan.large, secrets, now);
+  });
   const servers: ServerHandle[] = [];
   try {
     for (const [i, root] of [rootA, rootB].entries()) {

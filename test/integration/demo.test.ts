@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import request from 'supertest';
-import { openDatabase } from '../../src/db/connection';
+import Database from 'better-sqlite3';
+import { openDatabase, PAGE_SIZE } from '../../src/db/connection';
 import { DEMO, seedDemoIfEmpty } from '../../src/demo/seed';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { FormClient } from '../helpers/client';
@@ -82,6 +83,29 @@ describeSqliteOnly('database settings', 'the SQLite file\'s pragmas', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('when the service creates a database, then its pages are PAGE_SIZE; a database made with 4 KiB pages keeps them and its rows', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webfb-'));
+    const created = openDatabase(path.join(dir, 'new.db'));
+    created.exec('CREATE TABLE t (a TEXT)');
+    expect(created.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(PAGE_SIZE).toBe(2048);
+    created.close();
+
+    const olderFile = path.join(dir, 'older.db');
+    const older = new Database(olderFile);
+    older.pragma('page_size = 4096');
+    older.pragma('journal_mode = WAL');
+    older.exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('kept')");
+    older.close();
+    const reopened = openDatabase(olderFile);
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.prepare('SELECT a FROM t').pluck().get()).toBe('kept');
+    reopened.exec("INSERT INTO t VALUES ('added')");
+    expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
+    reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
