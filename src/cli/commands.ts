@@ -1,4 +1,4 @@
-import { backupCommand } from './backup';
+import { backupCommand, repackCommand } from './backup';
 import type { Command } from './command';
 import { migrateCommand, seedDemoCommand } from './database';
 import { staffAddCommand, staffUnlockCommand } from './staff';
@@ -19,6 +19,7 @@ export const commands: readonly Command[] = [
   migrateCommand,
   seedDemoCommand,
   backupCommand,
+  repackCommand,
   staffAddCommand,
   staffUnlockCommand,
   tokenProvisionCommand,

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/run';
-import { openDatabase } from '../../src/db/connection';
+import Database from 'better-sqlite3';
+import { openDatabase, PAGE_SIZE } from '../../src/db/connection';
 import { DEMO } from '../../src/demo/seed';
 import { createTestContext } from '../helpers/app';
 import { FormClient } from '../helpers/client';
@@ -73,13 +74,54 @@ describeSqliteOnly('online backup of the embedded database (issue 12: npm run cl
     restored.db.close();
   });
 
+  test('when a database made with 4 KiB pages is repacked while the service has it open, then the copy has PAGE_SIZE pages, every row, and serves', async () => {
+    // A database as this service created them before 2 KiB pages.
+    const older = new Database(databaseFile);
+    older.pragma('page_size = 4096');
+    older.pragma('journal_mode = WAL');
+    older.close();
+    expect((await cli('seed-demo')).code).toBe(0);
+    const service = openDatabase(databaseFile);
+    expect(service.pragma('page_size', { simple: true })).toBe(4096);
+    const write = service.prepare("INSERT INTO audit_log (occurred_at, actor_type, actor, event, outcome) VALUES (?, 'system', 'probe', 'repackProbe', 'success')");
+    service.transaction(() => {
+      for (let i = 0; i < 2000; i++) write.run(i);
+    })();
+    const tables = ['companies', 'users', 'tokens', 'token_registrations', 'transfers', 'audit_log'];
+    const counts = (db: Database.Database): number[] => tables.map((t) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number);
+    const before = counts(service);
+
+    const target = path.join(dir, 'repacked.db');
+    const run = await cli('repack', target);
+    write.run(Date.now()); // the service goes on writing to its own file
+    service.close();
+
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(new RegExp(`Repacked copy written to .*: \\d+ pages of ${PAGE_SIZE} bytes, integrity ok; 1 contract\\(s\\)`));
+    expect(fs.existsSync(`${target}.partial`)).toBe(false);
+    const copy = openDatabase(target);
+    expect(copy.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(copy.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(counts(copy)).toEqual(before);
+    copy.close();
+
+    const restored = await createTestContext({}, target);
+    const client = new FormClient(restored.app);
+    const login = await client.login(DEMO.admin.loginId, DEMO.admin.password);
+    expect(login.headers.location).toBe('/');
+    restored.db.close();
+  });
+
   test('when the target exists, then nothing is overwritten and the operator is told why', async () => {
     expect((await cli('migrate')).code).toBe(0);
     const target = path.join(dir, 'exists.db');
     fs.writeFileSync(target, 'keep me');
-    const run = await cli('backup', target);
-    expect(run.code).toBe(1);
-    expect(run.err).toContain('never overwrites');
+    for (const command of ['backup', 'repack']) {
+      const run = await cli(command, target);
+      expect(run.code).toBe(1);
+      expect(run.err).toContain('never overwrites');
+    }
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
   });
 

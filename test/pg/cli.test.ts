@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { runCli } from '../../src/cli/run';
 import { DEMO } from '../../src/demo/seed';
 import { migrationFiles, POSTGRES_MIGRATIONS_DIR } from '../../src/storage/postgresMigrate';
@@ -60,10 +61,11 @@ describe('command-line tool on PostgreSQL (DATABASE_URL)', () => {
     expect(await schema.storage().get("SELECT to_regclass('schema_migrations') AS t")).toEqual({ t: null });
   });
 
-  test('when backup is asked on PostgreSQL, then it refuses and points to pg_dump, without touching the database', async () => {
-    const res = await cli('backup', '/tmp/never-written.db');
+  test.each(['backup', 'repack'])('when %s is asked on PostgreSQL, then it refuses and points to pg_dump, without touching the database', async (command) => {
+    const res = await cli(command, '/tmp/never-written.db');
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('pg_dump');
+    expect(fs.existsSync('/tmp/never-written.db')).toBe(false);
     expect(await schema.storage().get("SELECT to_regclass('schema_migrations') AS t")).toEqual({ t: null });
   });
 });
