@@ -43,7 +43,9 @@ export const repackCommand: Command = {
   args: 1,
   async run(ctx) {
     await copyDatabase(ctx, 'repack', (sqlite, partial) => {
-      // The page size VACUUM INTO gives its copy; the live database's own stays as it is (WAL mode).
+      // VACUUM runs outside any transaction; the page size is what VACUUM INTO gives its copy (the live
+      // database's own stays as it is in WAL mode).
+      sqlite.settleReads();
       sqlite.db.pragma(`page_size = ${PAGE_SIZE}`);
       sqlite.db.prepare('VACUUM INTO ?').run(partial);
       return Promise.resolve();

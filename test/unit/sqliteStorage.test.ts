@@ -46,8 +46,40 @@ describe('SQLite storage (issue 12): the storage port on one better-sqlite3 conn
     expect(await storage.get('SELECT note FROM entry WHERE id = ?', [8])).toBeUndefined();
     expect(await storage.run('UPDATE entry SET note = ? WHERE id = ?', ['y', 7])).toEqual({ changes: 1 });
 
-    expect(prepare).toHaveBeenCalledTimes(3); // the SELECT, asked twice, was prepared once
+    const texts = prepare.mock.calls.map(([sql]) => sql);
+    expect(texts.filter((sql) => sql.startsWith('SELECT note'))).toHaveLength(1); // asked twice, prepared once
+    expect(new Set(texts).size).toBe(texts.length);
     prepare.mockRestore();
+  });
+
+  test('when reads run outside a transaction, then the reads of one tick share one moment, and the next tick reads anew', async () => {
+    await insert(1);
+    const other = openDatabase(path.join(dir, 'ledger.db'));
+    expect(await ids()).toEqual([1]);
+    other.prepare('INSERT INTO entry (id) VALUES (9)').run(); // another connection commits within the tick
+    expect(await storage.get('SELECT count(*) AS n FROM entry')).toEqual({ n: 1 }); // the same read transaction
+    expect(db.inTransaction).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(db.inTransaction).toBe(false);
+    expect(await ids()).toEqual([1, 9]);
+    other.close();
+  });
+
+  test('when a write or a transaction follows a read in the same tick, then the shared read ends first and the write commits on its own', async () => {
+    expect(await ids()).toEqual([]);
+    expect(db.inTransaction).toBe(true);
+    await insert(1); // outside any transaction: committed by itself, not held in the read transaction
+    expect(db.inTransaction).toBe(false);
+    expect(await storage.get('SELECT id FROM entry')).toEqual({ id: 1 });
+    await storage.transaction(async () => {
+      await insert(2);
+    });
+    expect(db.inTransaction).toBe(false);
+    expect(await storage.get('INSERT INTO entry (id) VALUES (3) RETURNING id')).toEqual({ id: 3 }); // a write, RETURNING or not
+    expect(db.inTransaction).toBe(false);
+    expect(await ids()).toEqual([1, 2, 3]);
+    expect(storage.whenDurable()).toBeUndefined(); // ends the shared read rather than refusing it
+    expect(db.inTransaction).toBe(false);
   });
 
   test('when repositories query at any depth inside transaction(fn), then they run in it: committed together, or rolled back together', async () => {
@@ -60,8 +92,8 @@ describe('SQLite storage (issue 12): the storage port on one better-sqlite3 conn
       throw new Error('refused');
     })).rejects.toThrow('refused');
 
-    expect(await ids()).toEqual([1, 2]);
     expect(db.inTransaction).toBe(false);
+    expect(await ids()).toEqual([1, 2]);
   });
 
   test('when a transaction is started inside another, then it joins it; its own error undoes only its writes when caught', async () => {
