@@ -46,7 +46,12 @@ export class SqliteStorage implements Storage {
   private readonly settleSoon = (): void => this.settleReads();
 
   constructor(
-    /** The raw handle, for what is SQLite's alone: migrations, checkpointer, backup, bench. */
+    /**
+     * The raw handle, for what is SQLite's alone: migrations, checkpointer,
+     * backup, bench. The reads of the current tick may hold a read
+     * transaction open on it (shareRead): call settleReads() before writing
+     * through it or running what needs no open transaction.
+     */
     readonly db: Db,
     logger: Logger,
   ) {

@@ -276,7 +276,7 @@ describeSqliteOnly('token and key commands (npm run cli)', 'reads the SQLite fil
     const tamper = depsWith(undefined);
     const sealed = (await tamper.repos.tokens.findSealed(second.credentialId))!.secretSealed;
     const i = sealed.length - 4;
-    tamper.sqlite!.db.prepare('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?').run(`${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`, second.credentialId);
+    await tamper.storage.run('UPDATE tokens SET secret_sealed = ? WHERE credential_id = ?', [`${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`, second.credentialId]);
     const before = rows(tamper);
 
     const run = await cliWith({}, 'key', 'rotate', '--new-key', NEW_KEY);

@@ -37,6 +37,7 @@ describe('token secrets at rest (DESIGN §5)', () => {
     await givenRegistered(ctx.deps, company.id, 'individual', [{ userId: admin.id, token: tokens[0]! }]);
     const check = await ctx.deps.tokenAuthority.validate(tokens[0]!.credentialId, tokens[0]!.code(), ctx.clock.now());
     expect(check.result).toBe('ok');
+    ctx.deps.sqlite!.settleReads(); // the raw handle's checkpoint runs outside any transaction, the tick's shared read included
     ctx.db.pragma('wal_checkpoint(TRUNCATE)');
 
     const bytes = Buffer.concat(
