@@ -93,11 +93,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
  */
 async function startSqliteUpkeep(sqlite: SqliteStorage, file: string, logger: Logger): Promise<() => Promise<void>> {
   const checkpointer = await Checkpointer.start(sqlite.db, file, logger);
-  // The WAL sync changes `synchronous` and counts commits outside any transaction, a shared read's included.
-  sqlite.settleReads();
   await sqlite.walSync.start(file, { onFatal: () => setImmediate(() => process.exit(70)) });
   return async () => {
-    sqlite.settleReads();
     await sqlite.walSync.stop();
     await checkpointer.stop();
   };

@@ -56,6 +56,12 @@ export class WalSync {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
+    /**
+     * Ends the read transaction the storage's reads of this tick may share on
+     * `db` (SqliteStorage.settleReads): the commit count and `synchronous`
+     * below are asked outside any transaction.
+     */
+    private readonly settleReads: () => void = () => undefined,
   ) {
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
   }
@@ -71,6 +77,7 @@ export class WalSync {
    */
   async start(file: string, options: WalSyncOptions = {}): Promise<void> {
     if (this.worker) throw new Error('the WAL sync worker is already running');
+    this.settleReads();
     if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('WAL sync needs journal_mode=WAL');
     this.onFatal = options.onFatal ?? this.onFatal;
     this.walFile = `${file}-wal`;
@@ -98,6 +105,7 @@ export class WalSync {
    * that resolves once it is. Call it outside any transaction.
    */
   whenDurable(): Promise<void> | undefined {
+    this.settleReads();
     if (!this.worker) return undefined;
     if (this.db.inTransaction) throw new Error('whenDurable() inside an open transaction');
     const upTo = this.totalChanges.get() as number;
@@ -116,6 +124,7 @@ export class WalSync {
     const worker = this.worker;
     if (!worker || this.stopping) return;
     this.stopping = true;
+    this.settleReads();
     if (this.db.open) this.db.pragma('synchronous = FULL');
     const last = this.whenDurable();
     if (last) await last.catch((err: unknown) => this.logger.error({ err }, 'last WAL sync failed'));

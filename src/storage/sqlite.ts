@@ -55,7 +55,7 @@ export class SqliteStorage implements Storage {
     readonly db: Db,
     logger: Logger,
   ) {
-    this.walSync = new WalSync(db, logger);
+    this.walSync = new WalSync(db, logger, () => this.settleReads());
     this.commits = new GroupCommit(db, this.walSync, (body) => this.exclusive(body));
   }
 
@@ -115,7 +115,6 @@ export class SqliteStorage implements Storage {
    * still open would be counted before it is committed.
    */
   whenDurable(): Promise<void> | undefined {
-    this.settleReads();
     if (this.owner === null) return this.walSync.whenDurable();
     return this.later(() => this.walSync.whenDurable()).then(() => undefined);
   }
@@ -137,8 +136,8 @@ export class SqliteStorage implements Storage {
   /**
    * Ends the read transaction the reads of this moment share, if one is open:
    * before the raw handle (`db`) is used for what must run outside any
-   * transaction (VACUUM INTO, the WAL sync's start and stop). Everything in
-   * this class that writes or begins a transaction does it first.
+   * transaction (VACUUM INTO). Everything in this class that writes or begins
+   * a transaction does it first, and so does the WAL sync.
    */
   settleReads(): void {
     if (!this.reading) return;
