@@ -34,10 +34,10 @@ async function main(): Promise<void> {
   // Each side migrates and seeds its own database, so that what a build decides when it creates one (its
   // migrations, its page size) is its own; both get the same seed size, secrets and clock.
   const now = Date.now();
+  const files = [path.join(work, 'a.db'), path.join(work, 'b.db')];
   const fixtures: Fixture[] = [rootA, rootB].map((root, i) => {
-    const file = path.join(work, i ? 'b.db' : 'a.db');
-    migrateApp(root, file, env(file, 0, 0));
-    return seedDatabase(file, plan.large, secrets, now);
+    migrateApp(root, files[i]!, env(files[i]!, 0, 0));
+    return seedDatabase(files[i]!, plan.large, secrets, now);
   });
   const servers: ServerHandle[] = [];
   try {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       const extra = Object.fromEntries((process.env[`AB_ENV_${side}`] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
       const flags = process.env[`AB_FLAGS_${side}`]?.split(' ');
       servers.push(await startServer({
-        name: `ab${i}`, entry: path.join(root, 'dist', 'server.js'), env: { ...env(path.join(work, i ? 'b.db' : 'a.db'), port, staffPort), ...extra },
+        name: `ab${i}`, entry: path.join(root, 'dist', 'server.js'), env: { ...env(files[i]!, port, staffPort), ...extra },
         cpus: '0', logDir: work, ...(flags ? { flags } : {}),
       }));
     }

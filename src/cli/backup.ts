@@ -48,7 +48,6 @@ export const repackCommand: Command = {
       sqlite.settleReads();
       sqlite.db.pragma(`page_size = ${PAGE_SIZE}`);
       sqlite.db.prepare('VACUUM INTO ?').run(partial);
-      return Promise.resolve();
     });
   },
 };
@@ -57,7 +56,7 @@ export const repackCommand: Command = {
  * What backup and repack share: the refusals, the copy written beside the
  * target, its integrity check, fsync, rename and directory sync.
  */
-async function copyDatabase(ctx: CommandContext, name: string, write: (sqlite: SqliteStorage, partial: string) => Promise<void>): Promise<void> {
+async function copyDatabase(ctx: CommandContext, name: string, write: (sqlite: SqliteStorage, partial: string) => Promise<void> | void): Promise<void> {
   if (ctx.config().databaseUrl) {
     throw new CliError(`${name} copies the embedded SQLite database (DATABASE_FILE); `
       + 'on PostgreSQL (DATABASE_URL) use pg_dump, or WAL archiving for point-in-time recovery (README).');

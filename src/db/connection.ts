@@ -14,7 +14,9 @@ export type Db = Database.Database;
  * still hold a notice's row (about 1.2 KiB) without an overflow page, which 1
  * KiB pages do not. Measured with `npm run bench:ab`, each build on its own
  * newly seeded database: confirmations +10–14% (1 KiB: +8%), the menu +2–4%
- * (issue 11). An existing database keeps the page size it was created with
+ * (issue 11) — a figure that includes the checkpoint, which there runs during
+ * the measured slices; in `npm run bench`, whose checkpoint finishes between
+ * its confirmation windows, +0–6% (README, Performance). An existing database keeps the page size it was created with
  * (SQLite changes it only by a VACUUM outside WAL mode; README, Operations).
  */
 export const PAGE_SIZE = 2048;
