@@ -57,11 +57,12 @@ export class WalSync {
     private readonly db: Db,
     private readonly logger: Logger,
     /**
-     * Ends the read transaction the storage's reads of this tick may share on
-     * `db` (SqliteStorage.settleReads): the commit count and `synchronous`
-     * below are asked outside any transaction.
+     * The storage's read transaction on `db` (SqliteStorage.shareRead):
+     * `settle` ends it, since `synchronous` cannot change inside one;
+     * `open` says whether the transaction open on `db`, if any, is that
+     * read — the commit count may be asked inside it, not inside a write.
      */
-    private readonly settleReads: () => void = () => undefined,
+    private readonly sharedRead: { settle(): void; open(): boolean } = { settle: () => undefined, open: () => false },
   ) {
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
   }
@@ -77,7 +78,7 @@ export class WalSync {
    */
   async start(file: string, options: WalSyncOptions = {}): Promise<void> {
     if (this.worker) throw new Error('the WAL sync worker is already running');
-    this.settleReads();
+    this.sharedRead.settle();
     if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('WAL sync needs journal_mode=WAL');
     this.onFatal = options.onFatal ?? this.onFatal;
     this.walFile = `${file}-wal`;
@@ -102,12 +103,12 @@ export class WalSync {
 
   /**
    * undefined when everything committed so far is durable; otherwise a promise
-   * that resolves once it is. Call it outside any transaction.
+   * that resolves once it is. Call it outside any write transaction (the
+   * storage's shared read may stay open: a commit count is no read of a table).
    */
   whenDurable(): Promise<void> | undefined {
-    this.settleReads();
     if (!this.worker) return undefined;
-    if (this.db.inTransaction) throw new Error('whenDurable() inside an open transaction');
+    if (this.db.inTransaction && !this.sharedRead.open()) throw new Error('whenDurable() inside an open transaction');
     const upTo = this.totalChanges.get() as number;
     if (upTo <= this.synced) return undefined;
     return new Promise<void>((resolve, reject) => {
@@ -124,7 +125,7 @@ export class WalSync {
     const worker = this.worker;
     if (!worker || this.stopping) return;
     this.stopping = true;
-    this.settleReads();
+    this.sharedRead.settle();
     if (this.db.open) this.db.pragma('synchronous = FULL');
     const last = this.whenDurable();
     if (last) await last.catch((err: unknown) => this.logger.error({ err }, 'last WAL sync failed'));
@@ -175,6 +176,7 @@ export class WalSync {
     if (this.stopping) return;
     this.logger.error({ code }, 'WAL sync worker ended; committing at synchronous=FULL again');
     if (!this.db.open) return this.rejectAll(new Error('the database is closed'));
+    this.sharedRead.settle();
     this.db.pragma('synchronous = FULL');
     if (this.waiters.length === 0) return;
     try {

@@ -78,8 +78,27 @@ describe('SQLite storage (issue 12): the storage port on one better-sqlite3 conn
     expect(await storage.get('INSERT INTO entry (id) VALUES (3) RETURNING id')).toEqual({ id: 3 }); // a write, RETURNING or not
     expect(db.inTransaction).toBe(false);
     expect(await ids()).toEqual([1, 2, 3]);
-    expect(storage.whenDurable()).toBeUndefined(); // ends the shared read rather than refusing it
+  });
+
+  test('when a read in a callback is followed by reads in the promises after it, then they share its read transaction until the loop turns', async () => {
+    await insert(1);
+    const other = openDatabase(path.join(dir, 'ledger.db'));
+    // A request's session is read in the socket's callback, its page in the promises that follow.
+    const seen = await new Promise<unknown[]>((resolve, reject) => {
+      setTimeout(() => {
+        storage.get('SELECT count(*) AS n FROM entry').then(async (first) => {
+          other.prepare('INSERT INTO entry (id) VALUES (9)').run();
+          resolve([first, await storage.get('SELECT count(*) AS n FROM entry')]);
+        }, reject);
+      }, 0);
+    });
+
+    expect(seen).toEqual([{ n: 1 }, { n: 1 }]);
+    expect(db.inTransaction).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(db.inTransaction).toBe(false);
+    expect(await ids()).toEqual([1, 9]);
+    other.close();
   });
 
   test('when repositories query at any depth inside transaction(fn), then they run in it: committed together, or rolled back together', async () => {
@@ -193,6 +212,23 @@ describe('SQLite storage (issue 12): the storage port on one better-sqlite3 conn
       worker.answer();
       await settleCallbacks();
       expect(tx.done).toBe(true);
+    });
+
+    test('when durability is asked while reads share a transaction, then it is answered without ending the read, and asked again after a commit', async () => {
+      const tx = storage.transaction(() => insert(1));
+      await settleCallbacks();
+      worker.answer();
+      await tx;
+      expect(await ids()).toEqual([1]);
+      expect(db.inTransaction).toBe(true); // the shared read
+
+      expect(storage.whenDurable()).toBeUndefined();
+      expect(db.inTransaction).toBe(true);
+      await insert(2); // ends the read, commits on its own
+      const durable = storage.whenDurable();
+      expect(durable).toBeDefined();
+      worker.answer();
+      await expect(durable).resolves.toBeUndefined();
     });
 
     test('when a relaxed transaction commits, then it is answered without waiting for the sync', async () => {
