@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { SessionStore } from '../repositories/sessions';
+import { hostOnlyCookieName } from './cookies';
 
 declare module 'express-session' {
   interface SessionData {
@@ -25,13 +26,9 @@ export type Realm = 'customer' | 'staff';
 
 const cookieNames: Record<Realm, string> = { customer: 'webfb.sid', staff: 'webfb.staff.sid' };
 
-/**
- * The session cookie's name. In production it carries the __Host- prefix: the
- * browser then accepts it only with Secure, Path=/ and no Domain, so neither a
- * plain-HTTP page nor a sibling subdomain can plant or overwrite it.
- */
+/** The session cookie's name: __Host- in production (src/web/cookies.ts). */
 export function sessionCookieName(config: Pick<Config, 'env'>, realm: Realm): string {
-  return config.env === 'production' ? `__Host-${cookieNames[realm]}` : cookieNames[realm];
+  return hostOnlyCookieName(config, cookieNames[realm]);
 }
 
 /**

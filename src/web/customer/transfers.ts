@@ -15,6 +15,7 @@ import { keepValues, parseForm, type FieldErrors } from '../forms';
 import { fetchPage } from '../paging';
 import { idParam } from '../params';
 import { bankLookupRoutes } from './bankLookup';
+import { leaveReceiptNotice, takeReceiptNotice } from './receiptNotice';
 import { blockMessage, draftRefusal, refusal, secretLabels } from './transferMessages';
 
 /**
@@ -26,8 +27,6 @@ const secretForms: Record<ConfirmationMethod, z.ZodType<Record<string, string>>>
   otp: z.object({ otp: otpField }),
   transferPassword: z.object({ transferPassword: enteredPasswordSchema(secretLabels.transferPassword) }),
 };
-const RECEIVED = '都度振込を受け付けました。受付番号をお控えください。';
-const ALREADY_RECEIVED = 'この振込はすでに受付済みです。同じ振込が重ねて行われることはありません。受付番号と内容をご確認ください。';
 
 /** Codes carried back from 金融機関・支店の検索 (GET /transfers/new?bankCode=…&branchCode=…); anything else is ignored. */
 function prefilled(query: Record<string, unknown>): Record<string, string> {
@@ -55,7 +54,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
    */
   function showConfirm(req: Request, res: Response, transfer: Transfer, field: ConfirmationMethod, errors: FieldErrors = {}, status = 200) {
     if (transfer.status === 'completed') {
-      req.session.flash = ALREADY_RECEIVED;
+      leaveReceiptNotice(deps.config, req, res, transfer.id, 'alreadyReceived');
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
     if (isExpired(deps.clock, transfer)) return res.status(410).render('transfers/expired', { title: '振込内容確認', ttlMinutes });
@@ -100,7 +99,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     if (!form.ok) return showConfirm(req, res, transfer, field, form.errors, 400);
     const outcome = await confirmTransfer(deps, confirmation, user, transfer, form.data[field]!, customerActor(req, res));
     if (outcome.ok) {
-      req.session.flash = RECEIVED;
+      leaveReceiptNotice(deps.config, req, res, transfer.id, 'received');
       return res.redirect(303, `/transfers/${transfer.id}`);
     }
     if (outcome.reason === 'completed' || outcome.reason === 'expired') {
@@ -115,8 +114,9 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     const user = currentUser(res);
     const transfer = await findViewableTransfer(deps.repos.transfers, user, idParam(req.params.id));
     if (transfer.status === 'draft') return res.redirect(303, `/transfers/${transfer.id}/confirm`);
-    const justReceived = res.locals.flash === RECEIVED;
-    res.render('transfers/show', { title: justReceived ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });
+    const left = takeReceiptNotice(deps.config, req, res, transfer.id);
+    if (left) res.locals.flash = left.message;
+    res.render('transfers/show', { title: left?.notice === 'received' ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });
   });
 
   router.get('/transfers', async (req, res) => {

@@ -88,6 +88,45 @@ describe('振込内容確認 → 確定 (R10)', () => {
     expect((await client.get(confirmPath(id))).headers.location).toBe(`/transfers/${id}`);
   });
 
+  test('when a transfer is confirmed, then the session row is not written again and 受付完了 is told by a cookie naming the transfer, shown once', async () => {
+    const { client } = await transferUser(1_000_000);
+    const id = await draft(client, '1000');
+    await client.get(confirmPath(id));
+    const sessionRows = () => ctx.storage.all<{ data: string; expires_at: number }>('SELECT data, expires_at FROM sessions ORDER BY sid');
+    const before = await sessionRows();
+
+    const done = await client.post(confirmPath(id), { transferPassword: TRANSFER_PASSWORD });
+
+    expect(done.status).toBe(303);
+    expect(await sessionRows()).toEqual(before);
+    const cookie = ([] as string[]).concat(done.headers['set-cookie'] ?? []).find((c) => c.startsWith('webfb.receipt='));
+    expect(cookie).toMatch(new RegExp(`^webfb\\.receipt=${id}\\.received;`));
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect(cookie).toMatch(/; SameSite=Lax/i);
+    const receipt = await client.get(`/transfers/${id}`);
+    expect(receipt.text).toContain('<h1>受付完了</h1>');
+    expect(receipt.text).toContain('都度振込を受け付けました。受付番号をお控えください。');
+    const reload = await client.get(`/transfers/${id}`);
+    expect(reload.text).toContain('<h1>振込明細</h1>');
+    expect(reload.text).not.toContain('都度振込を受け付けました。');
+  });
+
+  test('when the receipt cookie names another transfer, then the 明細 shows no notice and the cookie is cleared', async () => {
+    const { client } = await transferUser(1_000_000);
+    const first = await draft(client, '1000');
+    await client.submit(confirmPath(first), confirmPath(first), { transferPassword: TRANSFER_PASSWORD });
+    await client.get(`/transfers/${first}`);
+    const second = await draft(client, '2000');
+    await client.submit(confirmPath(second), confirmPath(second), { transferPassword: TRANSFER_PASSWORD });
+
+    const other = await client.get(`/transfers/${first}`);
+
+    expect(other.text).toContain('<h1>振込明細</h1>');
+    expect(other.text).not.toContain('都度振込を受け付けました。');
+    expect(([] as string[]).concat(other.headers['set-cookie'] ?? []).some((c) => /^webfb\.receipt=;/.test(c))).toBe(true);
+    expect((await client.get(`/transfers/${second}`)).text).toContain('<h1>振込明細</h1>');
+  });
+
   test('when two drafts of 60% of the balance are confirmed at once, then one is refused for insufficient funds', async () => {
     const { company, client } = await transferUser(1_000_000);
     const first = await draft(client, '600000');
