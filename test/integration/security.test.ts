@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Response } from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfTokenOf, FormClient } from '../helpers/client';
-import { ADMIN_PASSWORD, auditEvents, givenContract } from '../helpers/fixtures';
+import { ADMIN_PASSWORD, auditEvents, givenContract, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../helpers/fixtures';
 
 // DESIGN §6: security headers on every response, error pages included, on both
 // listeners. Each listener is checked on a page, a 404 and a CSRF refusal.
@@ -118,6 +118,36 @@ describe('signing in and out in production (issue 10)', () => {
     expect(cleared).toMatch(/; Secure/i);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
     expect((await request(ctx.app).get('/').set('Cookie', signedIn)).headers.location).toBe('/login');
+  });
+});
+
+describe('the receipt cookie in production', () => {
+  test('when a transfer is confirmed in production, then 受付完了 is told by a __Host- cookie that is Secure, HttpOnly and path-wide', async () => {
+    const ctx = await createTestContext(PRODUCTION);
+    const { admin } = await givenContract(ctx.deps);
+    const page = await request(ctx.app).get('/login');
+    const login = await request(ctx.app).post('/login').set('Cookie', cookieValue(setCookie(page, '__Host-webfb.sid'))!).type('form')
+      .send({ _csrf: csrfTokenOf(page.text)!, loginId: admin.loginId, password: ADMIN_PASSWORD });
+    const session = cookieValue(setCookie(login, '__Host-webfb.sid'))!;
+    const form = await request(ctx.app).get('/transfers/new').set('Cookie', session);
+    const drafted = await request(ctx.app).post('/transfers').set('Cookie', session).type('form')
+      .send({ _csrf: csrfTokenOf(form.text)!, ...VALID_TRANSFER_FORM });
+    const confirmPath = drafted.headers.location as string;
+    const confirmPage = await request(ctx.app).get(confirmPath).set('Cookie', session);
+
+    const done = await request(ctx.app).post(confirmPath).set('Cookie', session).type('form')
+      .send({ _csrf: csrfTokenOf(confirmPage.text)!, transferPassword: TRANSFER_PASSWORD });
+
+    expect(done.status).toBe(303);
+    const receipt = setCookie(done, '__Host-webfb.receipt')!;
+    expect(receipt).toMatch(/; Path=\/(;|$)/i);
+    expect(receipt).toMatch(/; Secure/i);
+    expect(receipt).toMatch(/; HttpOnly/i);
+    expect(receipt).toMatch(/; SameSite=Lax/i);
+    expect(receipt).not.toMatch(/; Domain=/i);
+    const shown = await request(ctx.app).get(done.headers.location as string).set('Cookie', [session, cookieValue(receipt)!]);
+    expect(shown.text).toContain('<h1>受付完了</h1>');
+    expect(setCookie(shown, '__Host-webfb.receipt')).toMatch(/^__Host-webfb\.receipt=;.*; Secure/i);
   });
 });
 
