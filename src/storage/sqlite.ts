@@ -44,11 +44,13 @@ export class SqliteStorage implements Storage {
   /** A read transaction is open that the reads of this moment share (see shareRead). */
   private reading = false;
   private readonly settleSoon = (): void => this.settleReads();
+  /** Queued as a microtask: its nextTick runs once every promise of the current callback has run. */
+  private readonly settleAfterPromises = (): void => process.nextTick(this.settleSoon);
 
   constructor(
     /**
      * The raw handle, for what is SQLite's alone: migrations, checkpointer,
-     * backup, bench. The reads of this turn of the event loop may hold a read
+     * backup, bench. The reads of the current callback may hold a read
      * transaction open on it (shareRead): call settleReads() before writing
      * through it or running what needs no open transaction.
      */
@@ -236,17 +238,22 @@ export class SqliteStorage implements Storage {
    * takes and drops the WAL read lock and checks the file, three system
    * calls that cost 6 µs on this machine against 0.4 µs for the read
    * itself inside a transaction (issue 11). So the reads made outside a
-   * transaction in one turn of the event loop — the session, user and page
-   * data of the requests whose bytes arrived together — share one read
-   * transaction (BEGIN … COMMIT, a snapshot of one moment, as a single read
-   * would see). It ends in the loop's check phase (setImmediate: after every
-   * callback and promise of this turn, and the loop does not wait for I/O
-   * while an immediate is due), or before anything writes or begins a
-   * transaction on this connection, so a read never misses this process's
-   * own commits. A statement that writes (RETURNING included) never joins it.
-   * process.nextTick ended it too early: a request's session is read in the
-   * socket's callback, its page data in the promises after it, and each
-   * request paid for two (strace: 4 fcntl + 2 fstat a menu).
+   * transaction by one callback and the promises it sets going — one
+   * request's session, user and page data — share one read transaction
+   * (BEGIN … COMMIT, a snapshot of one moment, as a single read would see).
+   * It ends once that callback's promises have all run (a microtask that
+   * queues a process.nextTick: the tick runs after the microtask queue is
+   * drained), or before anything writes or begins a transaction on this
+   * connection. It never spans two callbacks, so a request always reads
+   * after whatever another connection — a second node, the CLI — committed
+   * before it arrived. A statement that writes (RETURNING included) never
+   * joins it. A bare process.nextTick ended it too early: a request's
+   * session is read in the socket's callback and its page in the promises
+   * after it, and each request paid for two (strace: 4 fcntl + 2 fstat a
+   * menu). Ending it in the loop's check phase instead (setImmediate) shared
+   * it among requests too — menu +9% — but then a request could read a
+   * snapshot older than another node's answered commit (the two-node
+   * lockout test caught it).
    */
   private shareRead(statement: Statement): void {
     if (this.owner !== null) return; // inside the writer's transaction: its own reads
@@ -254,7 +261,7 @@ export class SqliteStorage implements Storage {
     if (this.reading || this.db.inTransaction) return;
     this.exec('BEGIN');
     this.reading = true;
-    setImmediate(this.settleSoon);
+    queueMicrotask(this.settleAfterPromises);
   }
 
   private allNow<T>(sql: string, params: Params | undefined): T[] {

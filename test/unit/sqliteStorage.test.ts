@@ -80,7 +80,7 @@ describe('SQLite storage (issue 12): the storage port on one better-sqlite3 conn
     expect(await ids()).toEqual([1, 2, 3]);
   });
 
-  test('when a read in a callback is followed by reads in the promises after it, then they share its read transaction until the loop turns', async () => {
+  test('when a read in a callback is followed by reads in the promises after it, then they share its read transaction until those promises have run', async () => {
     await insert(1);
     const other = openDatabase(path.join(dir, 'ledger.db'));
     // A request's session is read in the socket's callback, its page in the promises that follow.
@@ -98,6 +98,21 @@ describe('SQLite storage (issue 12): the storage port on one better-sqlite3 conn
     await new Promise((resolve) => setImmediate(resolve));
     expect(db.inTransaction).toBe(false);
     expect(await ids()).toEqual([1, 9]);
+    other.close();
+  });
+
+  test('when another connection commits between two callbacks, then the second callback reads it: a shared read never spans two callbacks', async () => {
+    await insert(1);
+    const other = openDatabase(path.join(dir, 'ledger.db'));
+    const seen: unknown[] = [];
+    // Three callbacks of one timers phase, like two requests of one turn with another node's commit between them.
+    await new Promise<void>((resolve, reject) => {
+      setTimeout(() => storage.get('SELECT count(*) AS n FROM entry').then((row) => seen.push(row), reject), 0);
+      setTimeout(() => other.prepare('INSERT INTO entry (id) VALUES (9)').run(), 0);
+      setTimeout(() => storage.get('SELECT count(*) AS n FROM entry').then((row) => resolve(void seen.push(row)), reject), 0);
+    });
+
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
     other.close();
   });
 
