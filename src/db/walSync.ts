@@ -62,7 +62,7 @@ export class WalSync {
      * `open` says whether the transaction open on `db`, if any, is that
      * read — the commit count may be asked inside it, not inside a write.
      */
-    private readonly sharedRead: { settle(): void; open(): boolean } = { settle: () => undefined, open: () => false },
+    private readonly sharedRead: { settle(): void; open(): boolean },
   ) {
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
   }

@@ -7,6 +7,11 @@ export function csrfTokenOf(html: string): string | undefined {
   return /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 }
 
+/** The Set-Cookie header a response gave the cookie `name`, attributes included. */
+export function setCookieOf(res: Response, name: string): string | undefined {
+  return ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
+}
+
 /**
  * Drives the app as a browser with JavaScript off would: it keeps the session
  * cookie, reads the _csrf field from the page that holds the form, and posts

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Response } from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { csrfTokenOf, FormClient } from '../helpers/client';
+import { csrfTokenOf, FormClient, setCookieOf } from '../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract, TRANSFER_PASSWORD, VALID_TRANSFER_FORM } from '../helpers/fixtures';
 
 // DESIGN §6: security headers on every response, error pages included, on both
@@ -24,8 +24,6 @@ function expectSecurityHeaders(res: Response): void {
   expect(res.headers['cache-control']).toBe('no-store');
 }
 
-const setCookie = (res: Response, name: string): string | undefined =>
-  ((res.headers['set-cookie'] as unknown as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
 
 const cookieValue = (header: string | undefined): string | undefined => header?.split(';')[0];
 
@@ -57,7 +55,7 @@ describe.each(listeners)('security headers on the $name', ({ app, page }) => {
 describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) => {
   test('when a form page starts a session over plain HTTP, then the cookie is HttpOnly, SameSite=Lax and path-wide', async () => {
     const ctx = await createTestContext();
-    const header = setCookie(await request(app(ctx)).get(page), cookie);
+    const header = setCookieOf(await request(app(ctx)).get(page), cookie);
     expect(header).toBeDefined();
     expect(header).toMatch(/; HttpOnly/i);
     expect(header).toMatch(/; SameSite=Lax/i);
@@ -67,7 +65,7 @@ describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) 
 
   test('when the app sits behind a TLS proxy (TRUST_PROXY=1), then the cookie is also Secure', async () => {
     const ctx = await createTestContext({ TRUST_PROXY: '1' });
-    const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
+    const header = setCookieOf(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
     expect(header).toMatch(/; Secure/i);
     expect(header).toMatch(/; HttpOnly/i);
     expect(header).toMatch(/; SameSite=Lax/i);
@@ -75,7 +73,7 @@ describe.each(listeners)('session cookie of the $name', ({ app, page, cookie }) 
 
   test('when the proxy is not trusted, then a forged X-Forwarded-Proto is ignored', async () => {
     const ctx = await createTestContext();
-    const header = setCookie(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
+    const header = setCookieOf(await request(app(ctx)).get(page).set('X-Forwarded-Proto', 'https'), cookie);
     expect(header).not.toMatch(/; Secure/i);
   });
 });
@@ -85,7 +83,7 @@ const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: 'production-secret-key-
 describe.each(listeners)('session cookie of the $name in production (issue 10)', ({ app, page, cookie }) => {
   test('when a page starts a session over plain HTTP with no proxy trusted, then the cookie is still Secure, with the __Host- prefix', async () => {
     const ctx = await createTestContext(PRODUCTION);
-    const header = setCookie(await request(app(ctx)).get(page), `__Host-${cookie}`);
+    const header = setCookieOf(await request(app(ctx)).get(page), `__Host-${cookie}`);
     expect(header).toBeDefined();
     expect(header).toMatch(/; Path=\/(;|$)/i);
     expect(header).toMatch(/; Secure/i);
@@ -101,11 +99,11 @@ describe('signing in and out in production (issue 10)', () => {
     const { admin } = await givenContract(ctx.deps);
     // supertest's cookie jar keeps Secure cookies off plain HTTP, as a browser would: carry it by hand.
     const page = await request(ctx.app).get('/login');
-    const before = cookieValue(setCookie(page, '__Host-webfb.sid'))!;
+    const before = cookieValue(setCookieOf(page, '__Host-webfb.sid'))!;
     const login = await request(ctx.app).post('/login').set('Cookie', before).type('form')
       .send({ _csrf: csrfTokenOf(page.text)!, loginId: admin.loginId, password: ADMIN_PASSWORD });
     expect(login.status).toBe(303);
-    const signedIn = cookieValue(setCookie(login, '__Host-webfb.sid'))!;
+    const signedIn = cookieValue(setCookieOf(login, '__Host-webfb.sid'))!;
     expect(signedIn).not.toBe(before);
 
     const menu = await request(ctx.app).get('/').set('Cookie', signedIn);
@@ -113,7 +111,7 @@ describe('signing in and out in production (issue 10)', () => {
     const logout = await request(ctx.app).post('/logout').set('Cookie', signedIn).type('form').send({ _csrf: csrfTokenOf(menu.text)! });
 
     expect(logout.status).toBe(303);
-    const cleared = setCookie(logout, '__Host-webfb.sid')!;
+    const cleared = setCookieOf(logout, '__Host-webfb.sid')!;
     expect(cleared).toMatch(/^__Host-webfb\.sid=;/);
     expect(cleared).toMatch(/; Secure/i);
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
@@ -126,9 +124,9 @@ describe('the receipt cookie in production', () => {
     const ctx = await createTestContext(PRODUCTION);
     const { admin } = await givenContract(ctx.deps);
     const page = await request(ctx.app).get('/login');
-    const login = await request(ctx.app).post('/login').set('Cookie', cookieValue(setCookie(page, '__Host-webfb.sid'))!).type('form')
+    const login = await request(ctx.app).post('/login').set('Cookie', cookieValue(setCookieOf(page, '__Host-webfb.sid'))!).type('form')
       .send({ _csrf: csrfTokenOf(page.text)!, loginId: admin.loginId, password: ADMIN_PASSWORD });
-    const session = cookieValue(setCookie(login, '__Host-webfb.sid'))!;
+    const session = cookieValue(setCookieOf(login, '__Host-webfb.sid'))!;
     const form = await request(ctx.app).get('/transfers/new').set('Cookie', session);
     const drafted = await request(ctx.app).post('/transfers').set('Cookie', session).type('form')
       .send({ _csrf: csrfTokenOf(form.text)!, ...VALID_TRANSFER_FORM });
@@ -139,7 +137,7 @@ describe('the receipt cookie in production', () => {
       .send({ _csrf: csrfTokenOf(confirmPage.text)!, transferPassword: TRANSFER_PASSWORD });
 
     expect(done.status).toBe(303);
-    const receipt = setCookie(done, '__Host-webfb.receipt')!;
+    const receipt = setCookieOf(done, '__Host-webfb.receipt')!;
     expect(receipt).toMatch(/; Path=\/(;|$)/i);
     expect(receipt).toMatch(/; Secure/i);
     expect(receipt).toMatch(/; HttpOnly/i);
@@ -147,7 +145,7 @@ describe('the receipt cookie in production', () => {
     expect(receipt).not.toMatch(/; Domain=/i);
     const shown = await request(ctx.app).get(done.headers.location as string).set('Cookie', [session, cookieValue(receipt)!]);
     expect(shown.text).toContain('<h1>受付完了</h1>');
-    expect(setCookie(shown, '__Host-webfb.receipt')).toMatch(/^__Host-webfb\.receipt=;.*; Secure/i);
+    expect(setCookieOf(shown, '__Host-webfb.receipt')).toMatch(/^__Host-webfb\.receipt=;.*; Secure/i);
   });
 });
 
@@ -206,7 +204,7 @@ describe('CSRF synchronizer token (DESIGN §6)', () => {
     const { admin } = await givenContract(ctx.deps);
     const customer = new FormClient(ctx.app);
     const res = await customer.login(admin.loginId, ADMIN_PASSWORD);
-    const sid = cookieValue(setCookie(res, 'webfb.sid'))!.split('=')[1];
+    const sid = cookieValue(setCookieOf(res, 'webfb.sid'))!.split('=')[1];
 
     const staffPage = await request(ctx.staffApp).get('/staff/companies').set('Cookie', `webfb.staff.sid=${sid}`);
 

@@ -20,6 +20,8 @@ const MESSAGES: Record<ReceiptNotice, string> = {
   alreadyReceived: 'この振込はすでに受付済みです。同じ振込が重ねて行われることはありません。受付番号と内容をご確認ください。',
 };
 
+const isReceiptNotice = (value: string | undefined): value is ReceiptNotice => value !== undefined && Object.hasOwn(MESSAGES, value);
+
 /** Long enough to follow a redirect on a slow line, short enough not to greet a later visit. */
 const MAX_AGE_MS = 5 * 60_000;
 
@@ -47,6 +49,6 @@ export function takeReceiptNotice(config: CookieConfig, req: Request, res: Respo
   if (value === undefined) return undefined;
   res.clearCookie(name, cookieOptions(config, req));
   const [id, notice] = value.split('.');
-  if (id !== String(transferId) || (notice !== 'received' && notice !== 'alreadyReceived')) return undefined;
+  if (id !== String(transferId) || !isReceiptNotice(notice)) return undefined;
   return { notice, message: MESSAGES[notice] };
 }

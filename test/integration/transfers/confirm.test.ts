@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../../helpers/app';
 import { scalar } from '../../helpers/engine';
-import { FormClient } from '../../helpers/client';
+import { FormClient, setCookieOf } from '../../helpers/client';
 import { ADMIN_PASSWORD, auditEvents, givenContract, givenUser, TRANSFER_PASSWORD, USER_PASSWORD, VALID_TRANSFER_FORM } from '../../helpers/fixtures';
 import { confirmTransfer } from '../../../src/services/transfers';
 
@@ -99,7 +99,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
 
     expect(done.status).toBe(303);
     expect(await sessionRows()).toEqual(before);
-    const cookie = ([] as string[]).concat(done.headers['set-cookie'] ?? []).find((c) => c.startsWith('webfb.receipt='));
+    const cookie = setCookieOf(done, 'webfb.receipt');
     expect(cookie).toMatch(new RegExp(`^webfb\\.receipt=${id}\\.received;`));
     expect(cookie).toMatch(/; HttpOnly/i);
     expect(cookie).toMatch(/; SameSite=Lax/i);
@@ -123,7 +123,7 @@ describe('振込内容確認 → 確定 (R10)', () => {
 
     expect(other.text).toContain('<h1>振込明細</h1>');
     expect(other.text).not.toContain('都度振込を受け付けました。');
-    expect(([] as string[]).concat(other.headers['set-cookie'] ?? []).some((c) => /^webfb\.receipt=;/.test(c))).toBe(true);
+    expect(setCookieOf(other, 'webfb.receipt')).toMatch(/^webfb\.receipt=;/);
     expect((await client.get(`/transfers/${second}`)).text).toContain('<h1>振込明細</h1>');
   });
 
