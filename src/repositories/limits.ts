@@ -13,8 +13,8 @@ const setBankRow = 'UPDATE companies SET bank_per_transfer_limit = ?, bank_daily
 const setCompanyRow = 'UPDATE companies SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?';
 const userRow = 'SELECT per_transfer_limit AS perTransfer, daily_limit AS daily FROM users WHERE id = ?';
 const setUserRow = 'UPDATE users SET per_transfer_limit = ?, daily_limit = ? WHERE id = ?';
-// What `who` transferred in [@from, @to): amounts only, the fee is not part of a limit. Bounded by the partial
-// indexes of migration 0007.
+// What `who` transferred in [@from, @to): amounts only, the fee is not part of a limit. Both sums read the
+// company's completed transfers of the range from one covering index (migration 0012): the user's are among them.
 const usedBy = (who: string): string => `SELECT COALESCE(SUM(amount), 0) FROM transfers
   WHERE ${who} AND status = 'completed' AND completed_at >= @from AND completed_at < @to`;
 const companyUsed = `SELECT (${usedBy('company_id = @companyId')}) AS n`;
@@ -25,7 +25,7 @@ const dayRow = `SELECT c.bank_per_transfer_limit AS bankPerTransfer, c.bank_dail
     c.per_transfer_limit AS perTransfer, c.daily_limit AS daily,
     u.per_transfer_limit AS userPerTransfer, u.daily_limit AS userDaily,
     (${usedBy('company_id = c.id')}) AS usedByCompany,
-    (${usedBy('user_id = u.id')}) AS usedByUser
+    (${usedBy('company_id = c.id AND user_id = u.id')}) AS usedByUser
   FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = @userId`;
 
 /** A user's limits, the company's, and what each transferred in a time range. */

@@ -26,6 +26,8 @@ const getRow = 'SELECT hits, reset_at AS resetAt FROM rate_limits WHERE key = ? 
 // A hit given back belongs to the current window only: an ended one is already as good as zero.
 const unhitRow = 'UPDATE rate_limits SET hits = hits - 1 WHERE key = ? AND hits > 0 AND reset_at > ?';
 const resetRow = 'DELETE FROM rate_limits WHERE key = ?';
+// A scan, once a window (src/web/rateLimitStore.ts): the table holds only the keys hit in about the last
+// window, and an index on reset_at made every hit move its key's entry (migration 0012).
 const pruneRows = 'DELETE FROM rate_limits WHERE reset_at <= ?';
 
 /**

@@ -61,6 +61,9 @@ const deliberateScans: Record<string, Deliberate> = {
   'tokens.count': { plan: /^SCAN tokens\b/, why: 'CLI token list total' },
   // Key rotation (CLI) and the demo soft-token view read every token by design.
   'tokens.allSealedRows': { plan: /^SCAN tokens$/, why: 'rotateKey and the demo token view' },
+  // Ended rate-limit windows, deleted once a window: the table holds only the keys of about the last window,
+  // and an index on reset_at cost every hit a moved entry (migration 0012).
+  'rateLimits.pruneRows': { plan: /^SCAN rate_limits$/, why: 'pruning ended windows, once a window' },
   'mailbox.listRows': { plan: /^SCAN mail_mailbox$/, stopsEarly: true, why: 'the demo mailbox, newest first (ORDER BY id DESC LIMIT)' },
   'mailbox.countRows': { plan: /^SCAN mail_mailbox\b/, why: 'the demo mailbox total for the pager' },
 };

@@ -3,6 +3,7 @@ import { openDatabase } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
 import { CredentialLocksRepository } from '../../src/repositories/credentialLocks';
 import { CompaniesRepository } from '../../src/repositories/companies';
+import { LimitsRepository } from '../../src/repositories/limits';
 import { AuditRepository } from '../../src/repositories/audit';
 import { SESSION_REFRESH_STEP_MS, SessionsRepository, SessionStore } from '../../src/repositories/sessions';
 import { createLogger } from '../../src/logger';
@@ -123,6 +124,27 @@ describe('companies', () => {
     const next = await companies.insert({ name: '乙', balance: 0, createdAt: 0 });
     expect(company.accountNumber).toMatch(/^\d{7}$/);
     expect(Number(next.accountNumber)).toBe(Number(company.accountNumber) + 1);
+  });
+});
+
+describe('振込限度額: the day\'s sums (issue 13)', () => {
+  test('when the company\'s users complete transfers, then the company\'s sum counts all of the range and the user\'s only the user\'s own', async () => {
+    const { db, storage, company } = await freshDb();
+    db.prepare(`INSERT INTO users (id, company_id, login_id, name, role, password_hash, transfer_password_hash, can_transfer, created_at)
+      VALUES (2, ?, 'u2', 'V', 'user', 'x', 'y', 1, 0)`).run(company.id);
+    const transfer = db.prepare(`INSERT INTO transfers (company_id, user_id, bank_code, branch_code, account_type, account_number,
+        payee_name, amount, status, receipt_number, created_at, expires_at, completed_at)
+      VALUES (?, @user, '0001', '001', 'ordinary', '1234567', 'ﾔﾏﾀﾞ', @amount, @status, @receipt, 0, 9e12, @at)`);
+    const completed = (user: number, amount: number, at: number) =>
+      transfer.run(company.id, { user, amount, status: 'completed', receipt: `r${user}-${amount}-${at}`, at });
+    completed(1, 1_000, 100); // the user's, in the range
+    completed(2, 20_000, 150); // another user's, in the range
+    completed(1, 300_000, 99); // the user's, before the range
+    completed(1, 4_000_000, 200); // the user's, at its end (excluded)
+    transfer.run(company.id, { user: 1, amount: 50_000, status: 'draft', receipt: null, at: null }); // not completed
+
+    const day = await new LimitsRepository(storage).day(1, 100, 200);
+    expect(day!.used).toEqual({ company: 21_000, user: 1_000 });
   });
 });
 
