@@ -8,11 +8,11 @@ const text = (value: unknown, max: number): string => (typeof value === 'string'
 
 /**
  * 金融機関・支店の検索: plain GET forms and links, no script (issue 15).
- * Mounted inside the 都度振込 routes, behind their login.
+ * Mounted at /transfers/lookup inside the 都度振込 routes, behind their login.
  */
 export function bankLookupRoutes(): Router {
   const router = Router();
-  router.get('/transfers/lookup', (req, res) => {
+  router.get('/', (req, res) => {
     assertCanTransfer(currentUser(res));
     const lookup = lookupDestination({
       bankName: text(req.query.bankName, 40),

@@ -64,9 +64,9 @@ export function resyncRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     });
   }
 
-  router.get(RESYNC_PATH, requireLogin, async (_req, res) => await render(res, 200));
+  router.get('/', requireLogin, async (_req, res) => await render(res, 200));
 
-  router.post(RESYNC_PATH, requireLogin, otpLimit, async (req, res) => {
+  router.post('/', requireLogin, otpLimit, async (req, res) => {
     const form = parseForm(resyncForm, req.body);
     if (!form.ok) return await render(res, 400, form.errors);
     const user = currentUser(res);

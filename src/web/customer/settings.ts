@@ -32,7 +32,7 @@ function codeMessage(result: Exclude<ConfirmResult, { ok: true }>): string {
  */
 export function settingsRoutes(deps: Deps): Router {
   const router = Router();
-  router.use('/settings', requireLogin);
+  router.use(requireLogin);
 
   async function render(res: Response, status: number, errors: FieldErrors = {}, values: Record<string, string> = {}, codeForm = false): Promise<void> {
     const { email, pending } = await emailSettings(deps.repos, currentUser(res));
@@ -40,9 +40,9 @@ export function settingsRoutes(deps: Deps): Router {
     res.status(status).render('customer/settings', { title: 'メールアドレス設定', email, pending: live, showCodeForm: codeForm || live !== undefined, errors, values });
   }
 
-  router.get('/settings', async (_req, res) => await render(res, 200));
+  router.get('/', async (_req, res) => await render(res, 200));
 
-  router.post('/settings/email', async (req, res) => {
+  router.post('/email', async (req, res) => {
     const values = keepValues(req.body, []);
     const form = parseForm(emailForm, req.body);
     if (!form.ok) return await render(res, 400, form.errors, values);
@@ -58,7 +58,7 @@ export function settingsRoutes(deps: Deps): Router {
     res.redirect(303, '/settings');
   });
 
-  router.post('/settings/email/confirm', async (req, res) => {
+  router.post('/email/confirm', async (req, res) => {
     const values = keepValues(req.body, []);
     const form = parseForm(codeForm, req.body);
     if (!form.ok) return await render(res, 400, form.errors, values, true);

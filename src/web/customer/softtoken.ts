@@ -14,7 +14,7 @@ import { demoTokens } from '../../services/tokenRegister';
  */
 export function softtokenRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/softtoken', async (req, res) => {
+  router.get('/', async (req, res) => {
     if (!deps.config.demo) throw notFound();
     const tokens = await Promise.all(
       (await demoTokens(deps)).map(async (t) => ({

@@ -61,17 +61,17 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     res.status(status).render('transfers/confirm', { title: '振込内容確認', transfer, field, label: secretLabels[field], errors, ttlMinutes });
   }
 
-  router.use('/transfers', requireLogin);
-  router.use(bankLookupRoutes());
+  router.use(requireLogin);
+  router.use('/lookup', bankLookupRoutes());
 
-  router.get('/transfers/new', async (req, res) => {
+  router.get('/new', async (req, res) => {
     const user = currentUser(res);
     const block = await transferBlock(deps.repos, user);
     if (block) return renderBlocked(res, block, user, 200);
     await renderInput(res, prefilled(req.query));
   });
 
-  router.post('/transfers', async (req, res) => {
+  router.post('/', async (req, res) => {
     const user = currentUser(res);
     const block = await transferBlock(deps.repos, user);
     if (block) return renderBlocked(res, block, user, 403);
@@ -85,12 +85,12 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     res.redirect(303, `/transfers/${outcome.id}/confirm`);
   });
 
-  router.get('/transfers/:id/confirm', async (req, res) => {
+  router.get('/:id/confirm', async (req, res) => {
     const { transfer, confirmation } = await openConfirmation(deps.repos, currentUser(res), idParam(req.params.id));
     showConfirm(req, res, transfer, confirmation.method);
   });
 
-  router.post('/transfers/:id/confirm', otpLimit, async (req, res) => {
+  router.post('/:id/confirm', otpLimit, async (req, res) => {
     const user = currentUser(res);
     // Which secret this screen asks for (the OTP switch-over, R7) is read once per request.
     const { transfer, confirmation } = await openConfirmation(deps.repos, user, idParam(req.params.id));
@@ -110,7 +110,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     showConfirm(req, res, transfer, refused.field ?? field, refused.errors, refused.status);
   });
 
-  router.get('/transfers/:id', async (req, res) => {
+  router.get('/:id', async (req, res) => {
     const user = currentUser(res);
     const transfer = await findViewableTransfer(deps.repos.transfers, user, idParam(req.params.id));
     if (transfer.status === 'draft') return res.redirect(303, `/transfers/${transfer.id}/confirm`);
@@ -119,7 +119,7 @@ export function transferRoutes(deps: Deps, otpLimit: RequestHandler): Router {
     res.render('transfers/show', { title: left?.notice === 'received' ? '受付完了' : '振込明細', transfer, showUser: user.role === 'admin' });
   });
 
-  router.get('/transfers', async (req, res) => {
+  router.get('/', async (req, res) => {
     const user = currentUser(res);
     const { rows, pager } = await fetchPage(req.query.page, async (limit, offset) => await transferHistory(deps.repos.transfers, user, limit, offset));
     res.render('transfers/index', { title: '振込履歴', rows, pager, showUser: user.role === 'admin' });
