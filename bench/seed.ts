@@ -3,6 +3,7 @@ import bcrypt from 'bcrypt';
 import crypto from 'node:crypto';
 import { loadConfig } from '../src/config';
 import { transferFee } from '../src/domain/fees';
+import { statements as loginHistorySql } from '../src/repositories/loginHistory';
 import { SecretBox } from '../src/services/encryption';
 import { signedCookie } from './session';
 
@@ -92,6 +93,8 @@ function statements(db: Database.Database) {
     audit: db.prepare(`INSERT INTO audit_log (occurred_at, company_id, actor_type, actor, event, subject, client_ip, outcome, detail)
       VALUES (?, ?, 'user', ?, ?, ?, '192.0.2.10', 'success', ?)`),
     session: db.prepare(`INSERT INTO sessions (sid, realm, data, expires_at) VALUES (?, 'customer', ?, ?)`),
+    // 前回ログイン日時, kept in the session at login (src/services/customerAuth.ts), read as the service reads it.
+    previousLogin: db.prepare<[number, string, number], { occurredAt: number }>(loginHistorySql.previousSuccess),
   };
 }
 
@@ -119,10 +122,10 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
     st.session.run(sid, JSON.stringify({ cookie, ...data, csrfToken: csrf }), now + keepMs);
     return { sid, cookie: `__Host-webfb.sid=${signedCookie(sid, secrets.sessionSecret)}`, csrf };
   };
-  const signIn = (userId: number, companyId: number): SignedIn => ({
+  const signIn = (userId: number, companyId: number, login: string): SignedIn => ({
     userId,
     companyId,
-    ...session({ userId, companyId, loginAt: now, lastSeenAt: now }),
+    ...session({ userId, companyId, loginAt: now, lastSeenAt: now, previousLoginAt: st.previousLogin.get(companyId, login, now)?.occurredAt ?? null }),
   });
 
   const fixture: Fixture = {
@@ -170,19 +173,20 @@ export function seedDatabase(file: string, size: SeedSize, secrets: Secrets, now
         auditCount += 1;
       }
       if (c === 1) {
-        fixture.measured = signIn(users[0]!, c);
+        fixture.measured = signIn(users[0]!, c, loginId(c, 0));
         continue; // nothing else touches the measured company
       }
       fixture.loginIds.push(loginId(c, 0));
-      if (fixture.menu.length < 64) fixture.menu.push(signIn(users[0]!, c));
-      for (const u of users.slice(1)) {
+      if (fixture.menu.length < 64) fixture.menu.push(signIn(users[0]!, c, loginId(c, 0)));
+      for (let n = 1; n < users.length; n += 1) {
+        const u = users[n]!;
         const drafts: number[] = [];
         for (let d = 0; d < size.draftsPerUser; d += 1) {
           drafts.push(Number(st.transfer.run({ companyId: c, userId: u, account: '7654321', payee: 'ﾍﾞﾝﾁ ｼｮｳｼﾞ', amount: 1_000, fee: feeOf(1_000),
             status: 'draft', receipt: null, with: null, createdAt: now, expiresAt: now + DAY_MS, completedAt: null }).lastInsertRowid));
           transferCount += 1;
         }
-        fixture.confirm.push({ ...signIn(u, c), secret: tokenSecret(seed, u), drafts });
+        fixture.confirm.push({ ...signIn(u, c, loginId(c, n)), secret: tokenSecret(seed, u), drafts });
       }
     }
     for (let i = 0; i < size.preLoginSessions; i += 1) fixture.preLogin.push(session({}));

@@ -1,16 +1,18 @@
 import type { Uses } from '../deps';
 import type { User, UsersRepository } from '../repositories/users';
 import type { Actor, AuditLog } from './auditLog';
+import { previousLogin } from './loginHistory';
 import { checkSecret, type PasswordCheckDeps } from './secretCheck';
 
-export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
+/** previousLoginAt: 前回ログイン日時, the user's successful login before this one (null: this is the first). */
+export type LoginResult = { ok: true; user: User; previousLoginAt: number | null } | { ok: false; reason: 'invalid' | 'locked' };
 
 /**
  * Customer login with ID and password only: the one-time password is never
  * asked here (manual Q3, R12). Unknown IDs are compared against a dummy hash
  * and answered exactly like a wrong password.
  */
-export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, loginId: string, password: string, clientIp: string | null): Promise<LoginResult> {
+export async function login(deps: PasswordCheckDeps & Uses<never, 'users' | 'loginHistory'>, loginId: string, password: string, clientIp: string | null): Promise<LoginResult> {
   const user = await deps.repos.users.findByLoginId(loginId);
   if (!user) {
     await deps.hasher.verify(password, null);
@@ -25,11 +27,13 @@ export async function login(deps: PasswordCheckDeps & Uses<never, 'users'>, logi
   const failuresBefore = (await deps.repos.locks.get(user.id, 'login')).failures;
   const check = await checkSecret(deps, user, 'login', password, user.passwordHash, actor);
   if (check.result === 'ok') {
-    await deps.storage.transaction(async () => {
+    const previousLoginAt = await deps.storage.transaction(async () => {
       await deps.audit.record(actor, { event: 'login', outcome: 'success', subject: user.loginId });
       if (failuresBefore > 0) await deps.notices.loginAfterFailures(user.id, failuresBefore, clientIp);
+      // Read once here, kept in the session: it cannot change while the session lasts, and the メニュー shows it.
+      return (await previousLogin(deps.repos.loginHistory, user, deps.clock.now())) ?? null;
     }, { durability: 'group' });
-    return { ok: true, user };
+    return { ok: true, user, previousLoginAt };
   }
   return { ok: false, reason: check.result === 'locked' ? 'locked' : 'invalid' };
 }

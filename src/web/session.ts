@@ -12,6 +12,8 @@ declare module 'express-session' {
     companyId?: number;
     staffDbId?: number;
     loginAt?: number;
+    /** 前回ログイン日時 as read at login (customers; null: the first login). Absent in sessions opened before it was kept. */
+    previousLoginAt?: number | null;
     lastSeenAt?: number;
     flash?: string;
     /**
@@ -100,7 +102,7 @@ export function regenerateSession(req: Parameters<RequestHandler>[0]): Promise<v
 export async function startSignedInSession(
   req: Parameters<RequestHandler>[0],
   now: number,
-  identity: { userId: number; companyId: number } | { staffDbId: number },
+  identity: { userId: number; companyId: number; previousLoginAt: number | null } | { staffDbId: number },
 ): Promise<void> {
   await regenerateSession(req);
   Object.assign(req.session, identity, { loginAt: now, lastSeenAt: now });

@@ -25,7 +25,7 @@ export function authRoutes(deps: Deps): Router {
     signedIn: (res) => Boolean(res.locals.currentUser),
     async authenticate({ loginId, password }, clientIp) {
       const result = await login(deps, loginId, password, clientIp);
-      return result.ok ? { userId: result.user.id, companyId: result.user.companyId } : null;
+      return result.ok ? { userId: result.user.id, companyId: result.user.companyId, previousLoginAt: result.previousLoginAt } : null;
     },
     loggedOut: async (req, res) => await logout(deps.audit, customerActor(req, res)),
   });

@@ -36,6 +36,42 @@ describe('ログイン履歴 and 前回ログイン日時', () => {
     expect(history.section('契約先全体のログイン履歴')).toBeUndefined();
   });
 
+  test('when a user logs in, then the session keeps 前回ログイン日時 and the メニュー shows it without reading the audit log', async () => {
+    const { company } = await givenContract(ctx.deps);
+    const user = await givenUser(ctx.deps, company.id);
+    await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD);
+    ctx.clock.advance(60_000);
+    const client = new FormClient(ctx.app);
+    await client.login(user.loginId, USER_PASSWORD);
+    const reads = jest.spyOn(ctx.deps.repos.loginHistory, 'successBefore');
+
+    const menu = readPage((await client.get('/')).text);
+
+    expect(menu.text()).toContain('前回ログイン日時 2026/11/26 10:00:00');
+    expect(reads).not.toHaveBeenCalled();
+    const rows = await ctx.storage.all<{ data: string }>("SELECT data FROM sessions WHERE realm = 'customer'", []);
+    expect(rows.map((row) => (JSON.parse(row.data) as { previousLoginAt?: number | null }).previousLoginAt)).toEqual(
+      expect.arrayContaining([null, Date.parse('2026-11-26T01:00:00Z')]),
+    );
+  });
+
+  test('when a session opened before 前回ログイン日時 was kept in it shows the メニュー, then the audit log gives it', async () => {
+    const { company } = await givenContract(ctx.deps);
+    const user = await givenUser(ctx.deps, company.id);
+    await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD);
+    ctx.clock.advance(60_000);
+    const client = new FormClient(ctx.app);
+    await client.login(user.loginId, USER_PASSWORD);
+    for (const row of await ctx.storage.all<{ sid: string; data: string }>("SELECT sid, data FROM sessions WHERE realm = 'customer'", [])) {
+      const { previousLoginAt: _kept, ...older } = JSON.parse(row.data) as Record<string, unknown>;
+      await ctx.storage.run('UPDATE sessions SET data = ? WHERE sid = ?', [JSON.stringify(older), row.sid]);
+    }
+    const reads = jest.spyOn(ctx.deps.repos.loginHistory, 'successBefore');
+
+    expect(readPage((await client.get('/')).text).text()).toContain('前回ログイン日時 2026/11/26 10:00:00');
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   test('when there are more than 20 attempts, then the 20 newest are listed; the administrator also sees the company\'s, not another company\'s', async () => {
     const { company, admin } = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, company.id);
