@@ -36,13 +36,19 @@ describe('ログイン履歴 and 前回ログイン日時', () => {
     expect(history.section('契約先全体のログイン履歴')).toBeUndefined();
   });
 
-  test('when a user logs in, then the session keeps 前回ログイン日時 and the メニュー shows it without reading the audit log', async () => {
+  /** A user who logged in at 10:00 JST (the fake clock's start) and again a minute later: the second login's browser. */
+  async function givenSecondLogin(): Promise<FormClient> {
     const { company } = await givenContract(ctx.deps);
     const user = await givenUser(ctx.deps, company.id);
     await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD);
     ctx.clock.advance(60_000);
     const client = new FormClient(ctx.app);
     await client.login(user.loginId, USER_PASSWORD);
+    return client;
+  }
+
+  test('when a user logs in, then the session keeps 前回ログイン日時 and the メニュー shows it without reading the audit log', async () => {
+    const client = await givenSecondLogin();
     const reads = jest.spyOn(ctx.deps.repos.loginHistory, 'successBefore');
 
     const menu = readPage((await client.get('/')).text);
@@ -56,12 +62,7 @@ describe('ログイン履歴 and 前回ログイン日時', () => {
   });
 
   test('when a session opened before 前回ログイン日時 was kept in it shows the メニュー, then the audit log gives it', async () => {
-    const { company } = await givenContract(ctx.deps);
-    const user = await givenUser(ctx.deps, company.id);
-    await new FormClient(ctx.app).login(user.loginId, USER_PASSWORD);
-    ctx.clock.advance(60_000);
-    const client = new FormClient(ctx.app);
-    await client.login(user.loginId, USER_PASSWORD);
+    const client = await givenSecondLogin();
     for (const row of await ctx.storage.all<{ sid: string; data: string }>("SELECT sid, data FROM sessions WHERE realm = 'customer'", [])) {
       const { previousLoginAt: _kept, ...older } = JSON.parse(row.data) as Record<string, unknown>;
       await ctx.storage.run('UPDATE sessions SET data = ? WHERE sid = ?', [JSON.stringify(older), row.sid]);
