@@ -10,6 +10,7 @@ import { viewHelpers } from './web/format';
 import { outboxHealth } from './services/mailOps';
 import { durableResponses } from './web/durableResponses';
 import { customerRoutes } from './web/customer';
+import type { InFlightRequests } from './web/inFlight';
 import { staffRoutes } from './web/staff';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -20,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
  * parser with a small limit, the session, responses held until what they show
  * is durable, then CSRF on every state change.
  */
-function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
+function createBaseApp(deps: Deps, realm: Realm, routes: Router, inFlight: InFlightRequests | undefined): Express {
   const app = express();
   app.disable('x-powered-by');
   // Every dynamic page is Cache-Control: no-store, so no browser ever revalidates
@@ -42,6 +43,7 @@ function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
   });
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
   const { middleware: session } = createSessionMiddleware(deps, realm);
+  if (inFlight) app.use(inFlight.track);
   app.use(session, durableResponses(deps.sqlite), noStore, exposeCsrfToken, flash);
   app.use(realm === 'customer' ? loadCustomer(deps) : loadStaff(deps));
   app.use(csrfProtection);
@@ -52,7 +54,7 @@ function createBaseApp(deps: Deps, realm: Realm, routes: Router): Express {
 }
 
 /** The customer site (PORT). No staff route exists on it. */
-export const createCustomerApp = (deps: Deps): Express => createBaseApp(deps, 'customer', customerRoutes(deps));
+export const createCustomerApp = (deps: Deps, inFlight?: InFlightRequests): Express => createBaseApp(deps, 'customer', customerRoutes(deps), inFlight);
 
 /** The branch console (STAFF_HOST:STAFF_PORT, loopback by default). */
-export const createStaffApp = (deps: Deps): Express => createBaseApp(deps, 'staff', staffRoutes(deps));
+export const createStaffApp = (deps: Deps, inFlight?: InFlightRequests): Express => createBaseApp(deps, 'staff', staffRoutes(deps), inFlight);

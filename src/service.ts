@@ -11,6 +11,7 @@ import { createCustomerApp, createStaffApp } from './app';
 import { seedDemoIfEmpty } from './demo/seed';
 import { startupLines } from './listenUrls';
 import { createOutboxWorker } from './mail';
+import { InFlightRequests } from './web/inFlight';
 
 export interface RunningService {
   customer: AddressInfo;
@@ -50,9 +51,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       server.keepAliveTimeout = KEEP_ALIVE_MS;
       server.headersTimeout = KEEP_ALIVE_MS + 1_000;
     });
+  const inFlight = new InFlightRequests();
   const servers = await Promise.all([
-    listen(createCustomerApp(deps), config.port, config.host),
-    listen(createStaffApp(deps), config.staffPort, config.staffHost),
+    listen(createCustomerApp(deps, inFlight), config.port, config.host),
+    listen(createStaffApp(deps, inFlight), config.staffPort, config.staffHost),
   ]);
   const [customer, staff] = servers.map((s) => s.address() as AddressInfo) as [AddressInfo, AddressInfo];
   for (const { msg, url } of startupLines(customer, staff, config.demo)) logger.info({ url }, msg);
@@ -77,6 +79,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const sweep = setInterval(closeIdle, 50);
     await closed;
     clearInterval(sweep);
+    // A handler whose client went away has no connection left to wait for: it finishes before the storage closes.
+    await inFlight.settled(5_000);
     // After the listeners (nothing new is written) and before the database closes: the round in flight settles.
     await mailWorker?.stop();
     await stopSqliteUpkeep?.();

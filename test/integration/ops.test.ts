@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -13,8 +14,9 @@ import { SqliteStorage } from '../../src/storage/sqlite';
 import { createLogger, prettyLogs } from '../../src/logger';
 import { startService } from '../../src/service';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { FormClient } from '../helpers/client';
+import { csrfTokenOf, FormClient } from '../helpers/client';
 import { ADMIN_PASSWORD, givenContract } from '../helpers/fixtures';
+import { DEMO } from '../../src/demo/data';
 
 describe('health endpoint (DESIGN §7)', () => {
   let ctx: TestContext;
@@ -160,6 +162,32 @@ describe('start-up log (issue 15: a demo a branch can show)', () => {
       expect((await fetch(`http://127.0.0.1:${service.staff.port}/staff/login`)).status).toBe(200);
     } finally {
       await service.stop();
+    }
+  });
+
+  test('when a client goes away while its login is still comparing the password, then stopping waits for that login: its audit row and its new session are both written', async () => {
+    // Cost 12: the compare takes a few hundred milliseconds, and the client leaves in the middle of it.
+    const { service } = await started({ NODE_ENV: 'test', DEMO: '1', BCRYPT_COST: '12' });
+    const site = `http://127.0.0.1:${service.customer.port}`;
+    const form = await fetch(`${site}/login`);
+    const cookie = form.headers.get('set-cookie')!.split(';')[0]!;
+    const body = new URLSearchParams({ _csrf: csrfTokenOf(await form.text())!, loginId: DEMO.users[0].loginId, password: DEMO.users[0].password }).toString();
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${site}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+      req.on('error', () => undefined);
+      req.end(body, () => setTimeout(() => (req.destroy(), resolve()), 100));
+    });
+
+    await service.stop();
+
+    const db = openDatabase(path.join(dir, 'webfb.db'));
+    try {
+      const logins = db.prepare("SELECT count(*) FROM audit_log WHERE event = 'login' AND outcome = 'success'").pluck().get();
+      const sessions = (db.prepare("SELECT data FROM sessions WHERE realm = 'customer'").pluck().all() as string[]).map((data) => JSON.parse(data) as { userId?: number });
+      expect({ logins, signedIn: sessions.filter((s) => s.userId !== undefined).length, preLogin: sessions.filter((s) => s.userId === undefined).length })
+        .toEqual({ logins: 1, signedIn: 1, preLogin: 0 });
+    } finally {
+      db.close();
     }
   });
 
