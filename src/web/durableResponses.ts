@@ -1,11 +1,10 @@
 import type { RequestHandler, Response } from 'express';
+import { wrapEnd } from './responseEnd';
 
 /** Whatever can say when every commit made so far is durable (the SQLite storage: WalSync behind its writer lock). */
 export interface DurableCommits {
   whenDurable(): Promise<void> | undefined;
 }
-
-type End = (this: Response, ...args: unknown[]) => Response;
 
 /**
  * No response leaves before what it may show is durable (src/db/walSync.ts).
@@ -24,8 +23,7 @@ export function durableResponses(walSync: DurableCommits | undefined): RequestHa
   // An engine whose commit is durable when it returns (PostgreSQL) holds nothing back.
   if (!walSync) return (_req, _res, next) => next();
   return (_req, res, next) => {
-    const end = res.end as unknown as End;
-    (res as unknown as { end: End }).end = function durableEnd(this: Response, ...args: unknown[]): Response {
+    wrapEnd(res, (end) => function durableEnd(this: Response, ...args: unknown[]): Response {
       const durable = walSync.whenDurable();
       if (!durable) return end.apply(this, args);
       durable.then(
@@ -33,7 +31,7 @@ export function durableResponses(walSync: DurableCommits | undefined): RequestHa
         (err: unknown) => this.destroy(err instanceof Error ? err : new Error(String(err))),
       );
       return this;
-    };
+    });
     next();
   };
 }

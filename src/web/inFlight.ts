@@ -1,6 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-
-type End = (this: Response, ...args: unknown[]) => Response;
+import { wrapEnd } from './responseEnd';
 
 /**
  * The requests whose handlers have not answered yet. A client that goes away
@@ -18,7 +17,6 @@ export class InFlightRequests {
 
   readonly track: RequestHandler = (_req, res, next) => {
     this.count += 1;
-    const end = res.end as unknown as End;
     let answered = false;
     const settle = (): void => {
       if (answered) return;
@@ -26,13 +24,13 @@ export class InFlightRequests {
       this.count -= 1;
       if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
     };
-    (res as unknown as { end: End }).end = function trackedEnd(this: Response, ...args: unknown[]): Response {
+    wrapEnd(res, (end) => function trackedEnd(this: Response, ...args: unknown[]): Response {
       try {
         return end.apply(this, args);
       } finally {
         settle();
       }
-    };
+    });
     next();
   };
 
